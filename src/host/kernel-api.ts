@@ -1,0 +1,50 @@
+// The supervisor's interface, shared by Electron main, the browser-mode server and the CLI.
+// Implementation: kernel-supervisor.ts (child_process.fork; Electron passes a utilityProcess
+// launcher through KernelLauncher so the same supervisor runs in both).
+import type { BackendInfo, BackendRequest, Disposable, HostEvent, KernelState, MemorySnapshot } from '../shared/protocol';
+
+export interface KernelProcessHandle {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): Disposable;
+  onExit(listener: (code: number | null, signal: string | null) => void): Disposable;
+  /** stderr/stdout of the process itself (not of cells), for crash reasons. */
+  onOutput?(listener: (text: string) => void): Disposable;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts a kernel process. child_process.fork by default; Electron supplies utilityProcess.fork. */
+export type KernelLauncher = (options: { entry: string; env: Record<string, string>; cwd?: string; execArgv?: string[] }) => KernelProcessHandle;
+
+export interface KernelSupervisorOptions {
+  backend?: BackendRequest;
+  /** Where the request came from, shown to the user with the backend. */
+  backendRequestedBy?: 'default' | 'setting' | 'env' | 'flag';
+  /** How long a cell may ignore an interrupt before the kernel is killed and restarted (ms). */
+  interruptGraceMs?: number;
+  launcher?: KernelLauncher;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+export interface ExecuteOptions {
+  cellId: string;
+  code: string;
+  language?: 'typescript' | 'javascript';
+  runId?: string;
+}
+
+export interface KernelSupervisorApi extends Disposable {
+  readonly state: KernelState;
+  readonly backend: BackendInfo | undefined;
+  readonly lastMemory: MemorySnapshot | undefined;
+  start(): Promise<void>;
+  /** Resolves with the run's final event when it ends (ok, error, interrupted or killed). */
+  execute(options: ExecuteOptions): Promise<{ runId: string; done: Promise<Extract<HostEvent, { type: 'run-finished' }>> }>;
+  interrupt(): Promise<void>;
+  restart(reason?: string): Promise<void>;
+  freeMemory(): Promise<void>;
+  setBackend(request: BackendRequest): Promise<void>;
+  onEvent(listener: (event: HostEvent) => void): Disposable;
+  shutdown(): Promise<void>;
+}
