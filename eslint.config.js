@@ -1,4 +1,5 @@
-// ESLint flat config. Besides style, it enforces the import direction of shared/design.md:
+// ESLint flat config. Tests (*.test.ts) may reach across layers to set up fixtures.
+// Besides style, it enforces the import direction of shared/design.md:
 //   shared ← kernel, host;  host ← main, cli;  renderer imports only shared (+ the API interface).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -37,6 +38,7 @@ export default tseslint.config(
   },
   {
     files: ['src/shared/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict(
         'src/shared is pure TypeScript for every process: no electron, no node:fs, no other layer (design.md).',
@@ -48,12 +50,14 @@ export default tseslint.config(
   },
   {
     files: ['src/kernel/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict('The kernel imports only src/shared (design.md).', ['host', 'main', 'preload', 'renderer', 'cli'], ['electron']),
     },
   },
   {
     files: ['src/host/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict(
         'src/host is Node shared by Electron main and the CLI: no electron, no kernel internals, no UI (design.md).',
@@ -64,18 +68,21 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**', 'src/preload/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict('Electron code reaches the kernel only through src/host (design.md).', ['kernel', 'renderer', 'cli']),
     },
   },
   {
     files: ['src/cli/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict('The CLI stands on src/host and src/shared only (design.md).', ['kernel', 'main', 'preload', 'renderer'], ['electron']),
     },
   },
   {
     files: ['src/renderer/**'],
+    ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': restrict(
