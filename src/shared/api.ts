@@ -20,7 +20,7 @@ export interface OpenedNotebook {
   recovery?: { path: string; modified: string; notebook: Notebook };
 }
 
-export interface LossbookApi {
+export interface LossbookApi extends LossbookShellApi {
   /** Which transport this is: the UI shows "browser mode" where it matters. */
   readonly transport: 'electron' | 'browser';
   kernelInfo(): Promise<KernelInfo>;
@@ -64,3 +64,55 @@ export const ApiCallSchema = z.discriminatedUnion('method', [
 export type ApiCall = z.infer<typeof ApiCallSchema>;
 
 export type { HostEvent };
+
+// ───────────── Desktop shell (Electron only; optional, so browser mode is unaffected) ─────────────
+// Added by the Electron shell (issue 8): native menus send the renderer what only it can do
+// (it holds the notebook), and the renderer tells the shell whether the document is dirty so
+// the title shows a marker and closing or quitting asks before losing work.
+
+export const PanelNameSchema = z.enum(['diagnosis', 'memory', 'outline']);
+export type PanelName = z.infer<typeof PanelNameSchema>;
+export const ThemeChoiceSchema = z.enum(['system', 'light', 'dark']);
+export type ThemeChoice = z.infer<typeof ThemeChoiceSchema>;
+
+/** What a native menu (or the shell routing a file) asks the renderer to do. */
+export const MenuCommandSchema = z.discriminatedUnion('command', [
+  /** Load this file into this window: call `openNotebook(path)` and show it (recovery offer included). */
+  z.object({ command: z.literal('open-document'), path: z.string() }),
+  /** Save to the current path (`saveNotebook(notebook, path)`), or ask for one when untitled. */
+  z.object({ command: z.literal('save') }),
+  /** Save under a new name: `saveNotebook(notebook)` without a path (the host asks). */
+  z.object({ command: z.literal('save-as') }),
+  /** `exportReport(notebook)` without a path (the host asks where). */
+  z.object({ command: z.literal('export-report') }),
+  z.object({ command: z.literal('run-all') }),
+  z.object({ command: z.literal('set-theme'), theme: ThemeChoiceSchema }),
+  z.object({ command: z.literal('toggle-panel'), panel: PanelNameSchema }),
+  /** Help → Diagnosis Catalog: show the catalog of failures Lossbook recognises. */
+  z.object({ command: z.literal('show-catalog') }),
+]);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+
+/** What the renderer reports about its document; the shell derives the window title from it. */
+export interface DocumentState {
+  /** Unsaved changes exist: the title shows a marker and close/quit prompts. */
+  dirty: boolean;
+  /** The notebook's title, used for untitled documents. */
+  title?: string;
+}
+
+/** Calls the shell itself answers (never forwarded to the host), validated in src/main. */
+export const ShellCallSchema = z.discriminatedUnion('method', [
+  /** The renderer subscribed to menu commands: queued commands (a file to open) may be sent. */
+  z.object({ method: z.literal('shellReady') }),
+  z.object({ method: z.literal('setDocumentState'), params: z.object({ dirty: z.boolean(), title: z.string().max(500).optional() }) }),
+  /** Files dropped on the window: each `.lossbook` opens in its own window. */
+  z.object({ method: z.literal('openFiles'), params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(64) }) }),
+]);
+export type ShellCall = z.infer<typeof ShellCallSchema>;
+
+/** The Electron transport's extras; browser mode leaves them undefined. */
+export interface LossbookShellApi {
+  onMenuCommand?(listener: (command: MenuCommand) => void): Disposable;
+  setDocumentState?(state: DocumentState): void;
+}
