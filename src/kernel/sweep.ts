@@ -125,7 +125,13 @@ function createReporter(tf: Tf, scheduler: SweepScheduler, trialId: number, sign
   // tf.Callback gives us this.model, so a pruned trial stops at the end of its epoch.
   class SweepCallback extends tf.Callback {
     override async onEpochEnd(epoch: number, logs?: tfType.Logs): Promise<void> {
-      const decision = report(epoch + 1, (logs ?? {}) as Record<string, number>);
+      // Subclasses of tf.Callback get unresolved logs (scalar tensors); CustomCallback resolves them.
+      const resolved: Record<string, number> = {};
+      for (const [key, value] of Object.entries(logs ?? {})) {
+        const raw: unknown = value;
+        resolved[key] = typeof raw === 'number' ? raw : ((await (raw as tfType.Scalar).data())[0] ?? Number.NaN);
+      }
+      const decision = report(epoch + 1, resolved);
       if (decision.prune && this.model) this.model.stopTraining = true;
     }
   }
