@@ -1,0 +1,75 @@
+// Migrations of .lossbook documents from every older format version to the current one
+// (issue 7). Each migration takes a document of version N, validates it against that version's
+// own schema (so a damaged old file is refused, not half-migrated) and returns version N + 1.
+// Add one here whenever LOSSBOOK_FORMAT_VERSION is bumped; keep the old schemas frozen.
+import { z } from 'zod';
+import { CellSchema, NotebookMetadataSchema, RunRecordSchema } from './model';
+// format.ts imports this file too: the codecs are used only when a migration runs, never at load.
+import { describeIssues, encodeSeries, NotebookFormatError } from './format';
+
+export interface Migration {
+  from: number;
+  to: number;
+  /** What changed, for the record (and the docs). */
+  description: string;
+  migrate(document: Record<string, unknown>): Record<string, unknown>;
+}
+
+// ── v0: the first prototype's files. Series were plain JSON arrays (about 20 bytes a point,
+// so a million points took ~20 MB and seconds to open) and had no epochs.
+const SeriesV0Schema = z.object({
+  name: z.string(),
+  steps: z.array(z.number()),
+  values: z.array(z.number().nullable()),
+});
+const RunV0Schema = RunRecordSchema.extend({ series: z.array(SeriesV0Schema) });
+const CellV0Schema = CellSchema.extend({ runs: z.array(RunV0Schema) });
+export const NotebookFileV0Schema = z.object({
+  format: z.literal('lossbook'),
+  formatVersion: z.literal(0),
+  metadata: NotebookMetadataSchema,
+  cells: z.array(CellV0Schema),
+});
+export type NotebookFileV0 = z.infer<typeof NotebookFileV0Schema>;
+
+const v0ToV1: Migration = {
+  from: 0,
+  to: 1,
+  description: 'Series stored compactly (float32 values, encoded steps) and gained epochs.',
+  migrate(document) {
+    const parsed = NotebookFileV0Schema.safeParse(document);
+    if (!parsed.success) throw new NotebookFormatError('invalid', `The notebook file (format version 0) is damaged: ${describeIssues(parsed.error)}`);
+    return {
+      format: 'lossbook',
+      formatVersion: 1,
+      metadata: parsed.data.metadata,
+      cells: parsed.data.cells.map((cell) => ({
+        ...cell,
+        runs: cell.runs.map((run) => ({
+          ...run,
+          series: run.series.map((series) => {
+            if (series.steps.length !== series.values.length) {
+              throw new NotebookFormatError('invalid', `The notebook file (format version 0) is damaged: series "${series.name}" has ${series.steps.length} steps but ${series.values.length} values.`);
+            }
+            return encodeSeries({ name: series.name, steps: series.steps, values: series.values, epochs: [] });
+          }),
+        })),
+      })),
+    };
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v0ToV1];
+export const OLDEST_READABLE_FORMAT_VERSION = 0;
+
+/** Apply every migration from the document's version up to the current one, in order. */
+export function migrateToCurrent(document: { formatVersion: number } & Record<string, unknown>): Record<string, unknown> {
+  let current: Record<string, unknown> = document;
+  let version = document.formatVersion;
+  for (const migration of MIGRATIONS) {
+    if (migration.from !== version) continue;
+    current = migration.migrate(current);
+    version = migration.to;
+  }
+  return current;
+}
