@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Notebook } from '../shared/notebook/model';
+import type { Finding } from '../shared/protocol';
+import { renderMarkdown, renderReport } from './report';
+
+const XSS_MARKDOWN = [
+  '# Results <script>window.__xss = 1</script>',
+  '<img src="x" onerror="window.__xss = 2">',
+  '[click](javascript:window.__xss=3) and [docs](https://js.tensorflow.org)',
+  '<iframe src="https://example.com"></iframe><style>body{display:none}</style>',
+  '![remote](https://example.com/track.png) <a href="https://example.com" onclick="window.__xss=4">x</a>',
+  '<svg><script>window.__xss=5</script></svg><form action="https://example.com"><button>go</button></form>',
+].join('\n\n');
+
+function finding(id: string, severity: Finding['severity'], step: number): Finding {
+  return {
+    id,
+    key: id,
+    family: 'dynamic',
+    severity,
+    title: `${id} title`,
+    evidence: { summary: `evidence for ${id} <b>bold</b>`, values: { step, ratio: 0.123456, layers: ['dense_1', 'dense_2'] } },
+    step,
+    epoch: 0,
+    explanation: 'explanation text',
+    fix: { text: 'fix text', code: 'model.compile({ optimizer: tf.train.adam(1e-3), loss: "meanSquaredError" })' },
+    source: 'seed 001',
+    count: 2,
+  };
+}
+
+function notebook(): Notebook {
+  const steps = Array.from({ length: 50 }, (_, i) => i);
+  return {
+    metadata: { title: 'Report <test>', created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', lossbookVersion: '0.1.0' },
+    cells: [
+      { id: 'm', kind: 'markdown', source: XSS_MARKDOWN, outputs: [], runs: [], dismissed: [] },
+      {
+        id: 'c',
+        kind: 'code',
+        source: 'const model = tf.sequential();\nawait model.fit(xs, ys, { epochs: 5 });',
+        language: 'typescript',
+        executionCount: 2,
+        outputs: [
+          { type: 'stream', name: 'stdout', text: 'done </pre><script>window.__xss=6</script>' },
+          { type: 'display', value: { kind: 'html', html: '<b>bold</b><script>window.__xss=7</script><img src="https://example.com/x.png">' } },
+          { type: 'display', value: { kind: 'table', columns: ['<th>'], rows: [['<td>', 1.5, null]] } },
+        ],
+        dismissed: ['opt.lr-out-of-range'],
+        runs: [
+          { runId: 'r0', cellId: 'c', executionCount: 1, startedAt: 1, durationMs: 10, status: 'error', series: [], findings: [], artifacts: [] },
+          {
+            runId: 'r1',
+            cellId: 'c',
+            executionCount: 2,
+            startedAt: 1_700_000_000_000,
+            durationMs: 4200,
+            status: 'ok',
+            backend: {
+              name: 'wasm',
+              requested: 'auto',
+              requestedBy: 'default',
+              attempts: [
+                { backend: 'tensorflow-gpu', ok: false, reason: '@tensorflow/tfjs-node-gpu is not installed' },
+                { backend: 'wasm', ok: true, ms: 31 },
+              ],
+              device: 'wasm SIMD, 1 thread',
+              tfjsVersion: '4.22.0',
+              isGpu: false,
+            },
+            series: [
+              { name: 'loss', steps, values: steps.map((s) => 1 / (s + 1)), epochs: [] },
+              { name: 'val_loss', steps: [9, 19, 29, 39, 49], values: [0.2, 0.1, 0.08, 0.07, 0.06], epochs: [0, 1, 2, 3, 4] },
+              { name: 'acc', steps, values: steps.map((s) => s / 50), epochs: [] },
+            ],
+            findings: [finding('loss.plateau', 'warning', 30), finding('opt.lr-out-of-range', 'error', 0)],
+            memory: {
+              before: { numTensors: 0, numBytes: 0, rssBytes: 1, heapUsedBytes: 1, time: 1 },
+              after: { numTensors: 6, numBytes: 96, rssBytes: 1, heapUsedBytes: 1, time: 2 },
+              kept: { tensors: 6, bytes: 96 },
+              disposed: { tensors: 1200, bytes: 50_000 },
+              leaked: { tensors: 0, bytes: 0 },
+            },
+            artifacts: [],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe('HTML report', () => {
+  const html = renderReport(notebook(), { generatedAt: new Date('2026-02-03T04:05:06Z') });
+
+  it('is self-contained: no external resource, a CSP that allows only its own scripts by hash', () => {
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/<(script|img|iframe)[^>]*\ssrc=["']?https?:/i);
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    expect(policy).toContain("default-src 'none'");
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[0]!.length).toBeGreaterThan(1_000_000); // Plotly, inlined
+    for (const script of scripts) expect(policy).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    expect(policy).not.toMatch(/unsafe-inline'[^;]*;?\s*$|script-src[^;]*unsafe/);
+  });
+
+  it('sanitizes markdown and html outputs, and escapes text outputs', () => {
+    const body = html.replace(/<script>[\s\S]*?<\/script>/g, '').replace(/<script type="application\/json"[\s\S]*?<\/script>/, '');
+    expect(body).not.toMatch(/<script/i);
+    expect(body).not.toMatch(/\son\w+=/i);
+    expect(body).not.toMatch(/javascript:/i);
+    expect(body).not.toMatch(/<iframe|<form|<style>body/i);
+    expect(body).not.toContain('https://example.com/track.png');
+    expect(body).not.toContain('https://example.com/x.png');
+    expect(body).toContain('done &lt;/pre&gt;&lt;script&gt;');
+    expect(body).toContain('<b>bold</b>');
+    expect(body).toContain('<a href="https://js.tensorflow.org" rel="noopener noreferrer" target="_blank">docs</a>');
+    expect(renderMarkdown('**strong** `code`')).toBe('<p><strong>strong</strong> <code>code</code></p>\n');
+  });
+
+  it('shows highlighted code, findings (dismissed marked), environment and memory', () => {
+    expect(html).toContain('<span class="hljs-keyword">const</span>');
+    expect(html).toMatch(/class="finding severity-warning" data-finding="loss.plateau"/);
+    expect(html).toMatch(/class="finding severity-error dismissed" data-finding="opt.lr-out-of-range"[\s\S]*?dismissed<\/span>/);
+    expect(html).toContain('evidence for loss.plateau &lt;b&gt;bold&lt;/b&gt;');
+    expect(html).toContain('@tensorflow/tfjs-node-gpu is not installed');
+    expect(html).toContain('wasm SIMD, 1 thread');
+    expect(html).toContain('2026-02-03T04:05:06.000Z');
+    expect(html).toContain('<title>Report &lt;test&gt;</title>');
+    expect(html).toMatch(/<tr class="no-leak"><td>Leaked<\/td><td>0<\/td>/);
+    expect(html).toContain('1 earlier run');
+  });
+
+  it('puts train and val of a metric on one chart, with finding markers', () => {
+    const block = /<script type="application\/json" id="lossbook-charts">([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const charts = JSON.parse(block) as Array<{ id: string; title: string; traces: Array<{ name: string; x: number[] }>; markers: Array<{ label: string }> }>;
+    expect(charts.map((chart) => chart.title)).toEqual(['loss', 'acc']);
+    expect(charts[0]!.traces.map((trace) => trace.name)).toEqual(['loss', 'val_loss']);
+    // The dismissed finding is not marked on the chart; the active one is.
+    expect(charts[0]!.markers.map((marker) => marker.label)).toEqual(['loss.plateau']);
+    for (const chart of charts) expect(html).toContain(`<div class="chart" id="${chart.id}"`);
+  });
+
+  it('decimates long series so the report stays small', () => {
+    const big = notebook();
+    const run = big.cells[1]!.runs[1]!;
+    const length = 200_000;
+    run.series = [{ name: 'loss', steps: Array.from({ length }, (_, i) => i), values: Array.from({ length }, (_, i) => Math.sin(i)), epochs: [] }];
+    const report = renderReport(big);
+    const block = /<script type="application\/json" id="lossbook-charts">([\s\S]*?)<\/script>/.exec(report)![1]!;
+    expect(block.length).toBeLessThan(400_000);
+  });
+});

@@ -1,0 +1,458 @@
+// The HTML report (issue 7): ONE self-contained file a user can mail to a colleague. No network
+// request at all — Plotly is inlined from node_modules, styles are inline, images only data: —
+// and safe to open: markdown and HTML outputs are sanitized (sanitize-html), everything else is
+// escaped text, and a Content-Security-Policy meta tag allows only the two inline scripts the
+// report itself ships (by their sha256), so even a sanitizer miss cannot run script.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import hljs from 'highlight.js/lib/core';
+import javascript from 'highlight.js/lib/languages/javascript';
+import typescript from 'highlight.js/lib/languages/typescript';
+import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/notebook/model';
+import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
+import { decimateMinMax } from '../shared/series/decimate';
+import { LOSSBOOK_VERSION } from '../shared/version';
+
+hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('javascript', javascript);
+
+export interface ReportOptions {
+  title?: string;
+  /** When the report was made (defaults to now); fixed in tests. */
+  generatedAt?: Date;
+}
+
+/** Points per series drawn in the report: min/max decimation keeps spikes (NaN, 87.33) visible. */
+const CHART_BUCKETS = 1500;
+const MAX_OUTPUT_CHARS = 20_000;
+const MAX_TABLE_ROWS = 200;
+
+let plotlySource: string | undefined;
+/** plotly.js-dist-min's bundle, read once from node_modules at run time (not bundled by esbuild). */
+function plotly(): string {
+  if (plotlySource === undefined) {
+    const require = createRequire(import.meta.url);
+    const source = readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+    // A literal "</script" would end the inline script early; "<\/" means the same inside JS strings.
+    plotlySource = source.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+  }
+  return plotlySource;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function truncate(text: string, limit = MAX_OUTPUT_CHARS): string {
+  return text.length > limit ? `${text.slice(0, limit)}\n… (${(text.length - limit).toLocaleString('en-US')} more characters not shown)` : text;
+}
+
+// Markdown and html outputs keep formatting but lose anything active: no script, style, iframe,
+// form, event handler or javascript: URL, and images only as data: (a remote image would be a
+// network request when the report opens).
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'h1', 'h2', 'del', 'ins', 'sup', 'sub', 'input'],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel', 'target'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    code: ['class'],
+    th: ['align', 'colspan', 'rowspan'],
+    td: ['align', 'colspan', 'rowspan'],
+    ol: ['start'],
+    input: ['type', 'checked', 'disabled'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['data'] },
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer', target: '_blank' } }),
+    // A relative src would load a file beside the report: only inline data: images survive.
+    img: (tagName, attribs) => {
+      const { src, ...rest } = attribs;
+      return { tagName, attribs: src && /^data:image\/(png|jpeg|gif|webp);base64,/i.test(src) ? { ...rest, src } : rest };
+    },
+    input: (tagName, attribs) => (attribs.type === 'checkbox' ? { tagName, attribs: { ...attribs, disabled: 'disabled' } } : { tagName: 'span', attribs: {} }),
+  },
+  allowedClasses: { code: [/^language-[\w-]+$/] },
+};
+
+export function sanitize(html: string): string {
+  return sanitizeHtml(html, SANITIZE_OPTIONS);
+}
+
+const markdownParser = new Marked({ gfm: true, async: false });
+
+export function renderMarkdown(source: string): string {
+  return sanitize(markdownParser.parse(source, { async: false }));
+}
+
+function highlight(code: string, language: 'typescript' | 'javascript' = 'typescript'): string {
+  return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+}
+
+// ───────────────────────────── charts ─────────────────────────────
+
+interface ChartTrace {
+  name: string;
+  x: number[];
+  y: Array<number | null>;
+  dash?: 'dot';
+}
+interface ChartSpec {
+  id: string;
+  title: string;
+  yLog: boolean;
+  traces: ChartTrace[];
+  markers: Array<{ step: number; label: string; severity: Finding['severity'] }>;
+}
+
+/** train/val of a metric share a chart (loss + val_loss); per-layer series share one (grad_norm/*). */
+function chartGroup(name: string): string {
+  const base = name.startsWith('val_') ? name.slice(4) : name;
+  const slash = base.indexOf('/');
+  return slash > 0 ? base.slice(0, slash) : base;
+}
+
+const GROUP_ORDER = ['loss', 'acc', 'accuracy'];
+
+function chartsForRun(run: RunRecord, dismissed: Set<string>, idPrefix: string): ChartSpec[] {
+  const groups = new Map<string, Series[]>();
+  for (const series of run.series) {
+    if (series.steps.length === 0) continue;
+    const group = chartGroup(series.name);
+    const members = groups.get(group) ?? [];
+    members.push(series);
+    groups.set(group, members);
+  }
+  const names = [...groups.keys()].sort((a, b) => rank(a) - rank(b));
+  const markers = run.findings
+    .filter((finding) => finding.step !== undefined && !dismissed.has(finding.key))
+    .map((finding) => ({ step: finding.step!, label: finding.id, severity: finding.severity }));
+  return names.map((group, index) => {
+    const members = groups.get(group)!;
+    const traces = members.map((series) => {
+      const decimated = decimateMinMax(series.steps, series.values, { buckets: CHART_BUCKETS });
+      return { name: series.name, x: decimated.x, y: decimated.y, ...(series.name.startsWith('val_') ? { dash: 'dot' as const } : {}) };
+    });
+    const finite = members.flatMap((series) => series.values.filter((value): value is number => value !== null && Number.isFinite(value)));
+    const min = finite.length ? finite.reduce((a, b) => Math.min(a, b)) : 0;
+    const max = finite.length ? finite.reduce((a, b) => Math.max(a, b)) : 0;
+    // A loss spanning orders of magnitude (divergence, 87.33 plateaus) reads better on a log axis.
+    const yLog = group === 'loss' && min > 0 && max / min > 1000;
+    return { id: `${idPrefix}-chart-${index}`, title: group, yLog, traces, markers: group === 'loss' || index === 0 ? markers : [] };
+  });
+}
+
+function rank(group: string): number {
+  const index = GROUP_ORDER.indexOf(group);
+  return index >= 0 ? index : GROUP_ORDER.length;
+}
+
+// The only code that runs in the report: draws the charts from the JSON block. Plain ES5-ish
+// text, hashed into the CSP below.
+const CHART_SCRIPT = `(function () {
+  var block = document.getElementById('lossbook-charts');
+  var charts = block ? JSON.parse(block.textContent || '[]') : [];
+  var colors = { error: '#c62828', warning: '#ef6c00', info: '#1565c0' };
+  var rendered = 0;
+  charts.forEach(function (chart) {
+    var element = document.getElementById(chart.id);
+    if (!element || typeof Plotly === 'undefined') return;
+    var traces = chart.traces.map(function (trace) {
+      return { type: 'scatter', mode: trace.x.length > 1 ? 'lines' : 'markers', name: trace.name, x: trace.x, y: trace.y,
+        line: { width: 1.6, dash: trace.dash || 'solid' }, connectgaps: false, hovertemplate: trace.name + ' %{y:.5g}<br>step %{x}<extra></extra>' };
+    });
+    var shapes = chart.markers.map(function (marker) {
+      return { type: 'line', xref: 'x', yref: 'paper', x0: marker.step, x1: marker.step, y0: 0, y1: 1, line: { color: colors[marker.severity] || '#555', width: 1, dash: 'dot' } };
+    });
+    var annotations = chart.markers.map(function (marker, index) {
+      return { xref: 'x', yref: 'paper', x: marker.step, y: 1 - (index % 3) * 0.09, text: marker.label, showarrow: false, xanchor: 'left',
+        font: { size: 10, color: colors[marker.severity] || '#555' }, bgcolor: 'rgba(255,255,255,0.8)' };
+    });
+    var layout = { title: { text: chart.title, font: { size: 13 }, x: 0.01 }, height: 260, margin: { l: 55, r: 15, t: 32, b: 38 },
+      xaxis: { title: { text: 'step', font: { size: 11 } }, zeroline: false }, yaxis: { type: chart.yLog ? 'log' : 'linear', zeroline: false },
+      legend: { orientation: 'h', y: -0.22, font: { size: 11 } }, shapes: shapes, annotations: annotations, hovermode: 'x unified',
+      paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: '#fafafa', font: { family: 'system-ui, sans-serif' } };
+    Plotly.newPlot(element, traces, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d'] });
+    rendered++;
+  });
+  document.documentElement.setAttribute('data-charts-rendered', String(rendered));
+})();`;
+
+function scriptHash(source: string): string {
+  return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
+}
+
+/** JSON inside <script type="application/json">: no "<" at all, so nothing can close the block. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+// ───────────────────────────── sections ─────────────────────────────
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6 ? Number(value.toPrecision(5)).toString() : value.toExponential(3);
+}
+
+function formatBytesShort(bytes: number): string {
+  const sign = bytes < 0 ? '−' : '';
+  const size = Math.abs(bytes);
+  if (size >= 1024 ** 3) return `${sign}${(size / 1024 ** 3).toFixed(2)} GB`;
+  if (size >= 1024 ** 2) return `${sign}${(size / 1024 ** 2).toFixed(1)} MB`;
+  if (size >= 1024) return `${sign}${(size / 1024).toFixed(1)} kB`;
+  return `${sign}${size} B`;
+}
+
+function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function renderBackend(backend: BackendInfo): string {
+  const gpu = backend.gpu ? Object.entries(backend.gpu).filter(([, value]) => value) : [];
+  const attempts = backend.attempts
+    .map(
+      (attempt) =>
+        `<tr class="${attempt.ok ? 'ok' : 'skipped'}"><td>${escapeHtml(attempt.backend)}</td><td>${attempt.ok ? 'loaded' : 'skipped'}</td><td>${escapeHtml(attempt.reason ?? '')}</td><td>${attempt.ms === undefined ? '' : `${Math.round(attempt.ms)} ms`}</td></tr>`,
+    )
+    .join('');
+  return `<dl class="facts">
+    <dt>Backend</dt><dd><strong>${escapeHtml(backend.name)}</strong>${backend.isGpu ? ' (GPU)' : ''}${backend.device ? ` — ${escapeHtml(backend.device)}` : ''}</dd>
+    <dt>Requested</dt><dd>${escapeHtml(backend.requested)} (by ${escapeHtml(backend.requestedBy)})</dd>
+    <dt>TensorFlow.js</dt><dd>${escapeHtml(backend.tfjsVersion)}</dd>
+    ${gpu.map(([key, value]) => `<dt>GPU ${escapeHtml(key)}</dt><dd>${escapeHtml(String(value))}</dd>`).join('')}
+  </dl>
+  ${attempts ? `<table class="attempts"><thead><tr><th>Backend tried</th><th>Result</th><th>Reason</th><th>Time</th></tr></thead><tbody>${attempts}</tbody></table>` : ''}`;
+}
+
+function renderEnvironment(notebook: Notebook, generatedAt: Date): string {
+  const runs = notebook.cells.flatMap((cell) => cell.runs);
+  const latest = runs.filter((run) => run.backend).sort((a, b) => b.startedAt - a.startedAt)[0];
+  const backend = latest?.backend ?? notebook.metadata.lastBackend;
+  const tfjs = backend?.tfjsVersion ?? notebook.metadata.tfjsVersion;
+  return `<section class="environment" aria-label="Environment">
+  <h2>Environment</h2>
+  <dl class="facts">
+    <dt>Report made</dt><dd>${escapeHtml(generatedAt.toISOString())} by Lossbook ${escapeHtml(LOSSBOOK_VERSION)}</dd>
+    <dt>Notebook</dt><dd>created ${escapeHtml(notebook.metadata.created)}, modified ${escapeHtml(notebook.metadata.modified)}, Lossbook ${escapeHtml(notebook.metadata.lossbookVersion)}</dd>
+    ${tfjs ? `<dt>TensorFlow.js</dt><dd>${escapeHtml(tfjs)}</dd>` : ''}
+    <dt>Runs</dt><dd>${runs.length}</dd>
+  </dl>
+  ${backend ? renderBackend(backend) : '<p class="muted">No run recorded a backend.</p>'}
+</section>`;
+}
+
+function renderEvidenceValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'number' ? formatNumber(item) : String(item))).join(', ');
+  if (typeof value === 'number') return formatNumber(value);
+  return String(value);
+}
+
+function renderFinding(finding: Finding, dismissed: boolean): string {
+  const where = [finding.step !== undefined ? `step ${finding.step}` : '', finding.epoch !== undefined ? `epoch ${finding.epoch}` : '', finding.layer ? `layer ${finding.layer}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const values = Object.entries(finding.evidence.values);
+  return `<article class="finding severity-${finding.severity}${dismissed ? ' dismissed' : ''}" data-finding="${escapeHtml(finding.id)}">
+  <header><span class="badge ${finding.severity}">${finding.severity}</span>${dismissed ? '<span class="badge dismissed-badge">dismissed</span>' : ''}
+    <strong>${escapeHtml(finding.title)}</strong> <code>${escapeHtml(finding.id)}</code>${finding.count > 1 ? ` <span class="muted">confirmed ${finding.count}×</span>` : ''}</header>
+  <p class="evidence"><span class="label">Evidence</span> ${escapeHtml(finding.evidence.summary)}${where ? ` <span class="muted">(${escapeHtml(where)})</span>` : ''}</p>
+  ${values.length ? `<dl class="evidence-values">${values.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(renderEvidenceValue(value))}</dd>`).join('')}</dl>` : ''}
+  <p><span class="label">Why</span> ${escapeHtml(finding.explanation)}</p>
+  <p><span class="label">Fix</span> ${escapeHtml(finding.fix.text)}</p>
+  ${finding.fix.code ? `<pre class="code"><code class="hljs">${highlight(finding.fix.code)}</code></pre>` : ''}
+  <p class="source"><span class="label">Source</span> ${escapeHtml(finding.source)}</p>
+</article>`;
+}
+
+function renderMemory(memory: RunMemory): string {
+  const leaked = memory.leaked.tensors !== 0 || memory.leaked.bytes !== 0;
+  const gpu = memory.after.gpu;
+  return `<table class="memory"><thead><tr><th></th><th>Tensors</th><th>Bytes</th></tr></thead><tbody>
+    <tr><td>Before the run</td><td>${formatNumber(memory.before.numTensors)}</td><td>${formatBytesShort(memory.before.numBytes)}</td></tr>
+    <tr><td>After the run</td><td>${formatNumber(memory.after.numTensors)}</td><td>${formatBytesShort(memory.after.numBytes)}</td></tr>
+    <tr><td>Kept by the namespace</td><td>${formatNumber(memory.kept.tensors)}</td><td>${formatBytesShort(memory.kept.bytes)}</td></tr>
+    <tr><td>Disposed at run end</td><td>${formatNumber(memory.disposed.tensors)}</td><td>${formatBytesShort(memory.disposed.bytes)}</td></tr>
+    <tr class="${leaked ? 'leak' : 'no-leak'}"><td>Leaked</td><td>${formatNumber(memory.leaked.tensors)}</td><td>${formatBytesShort(memory.leaked.bytes)}</td></tr>
+  </tbody></table>
+  ${gpu && (gpu.tensorBytes !== undefined || gpu.pooledBytes !== undefined) ? `<p class="muted">GPU after the run: ${gpu.tensorBytes !== undefined ? `${formatBytesShort(gpu.tensorBytes)} held by tensors` : ''}${gpu.pooledBytes !== undefined ? `, ${formatBytesShort(gpu.pooledBytes)} allocated by the backend (pool included)` : ''}</p>` : ''}`;
+}
+
+function renderDisplay(value: DisplayValue): string {
+  switch (value.kind) {
+    case 'text':
+      return `<pre class="output">${escapeHtml(truncate(value.text))}</pre>`;
+    case 'json':
+      return `<pre class="output">${escapeHtml(truncate(JSON.stringify(value.json, null, 2) ?? 'undefined'))}</pre>`;
+    case 'tensor':
+      return `<div class="output tensor"><div class="muted">Tensor ${escapeHtml(value.dtype)} [${value.shape.join(', ')}]${value.stats ? ` — min ${formatNumber(value.stats.min)}, max ${formatNumber(value.stats.max)}, mean ${formatNumber(value.stats.mean)}` : ''}</div><pre>${escapeHtml(truncate(value.text))}</pre></div>`;
+    case 'model':
+      return `<div class="output model"><div class="muted">Model ${escapeHtml(value.name)} — ${formatNumber(value.params)} parameters</div><pre>${escapeHtml(truncate(value.text))}</pre></div>`;
+    case 'table': {
+      const rows = value.rows.slice(0, MAX_TABLE_ROWS);
+      const more = value.rows.length - rows.length;
+      return `<table class="output data"><thead><tr>${value.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('')}</tr></thead><tbody>${rows
+        .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell === null ? '' : typeof cell === 'number' ? formatNumber(cell) : cell)}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table>${more > 0 ? `<p class="muted">… ${more} more rows</p>` : ''}`;
+    }
+    case 'html':
+      return `<div class="output html">${sanitize(value.html)}</div>`;
+  }
+}
+
+function renderOutput(output: CellOutput): string {
+  switch (output.type) {
+    case 'stream':
+      return `<pre class="output stream ${output.name}">${escapeHtml(truncate(output.text))}</pre>`;
+    case 'display':
+      return renderDisplay(output.value);
+    case 'error': {
+      const error = output.error;
+      const where = error.line !== undefined ? ` (line ${error.line}${error.column !== undefined ? `:${error.column}` : ''})` : '';
+      return `<div class="output error"><strong>${escapeHtml(error.name)}: ${escapeHtml(error.message)}</strong><span class="muted"> — ${escapeHtml(error.phase)}${escapeHtml(where)}</span>${error.stack ? `<pre>${escapeHtml(truncate(error.stack, 4000))}</pre>` : ''}</div>`;
+    }
+  }
+}
+
+function runSummaryLine(run: RunRecord, dismissed: Set<string>): string {
+  const active = run.findings.filter((finding) => !dismissed.has(finding.key));
+  const counts = (['error', 'warning', 'info'] as const).map((severity) => [severity, active.filter((finding) => finding.severity === severity).length] as const).filter(([, count]) => count > 0);
+  return `<span class="status ${run.status}">${run.status}</span> run ${run.executionCount} · ${formatDuration(run.durationMs)}${run.backend ? ` · ${escapeHtml(run.backend.name)}` : ''}${
+    counts.length ? ` · ${counts.map(([severity, count]) => `<span class="count ${severity}">${count} ${severity}${count > 1 ? 's' : ''}</span>`).join(' ')}` : ' · no findings'
+  }${run.memory ? ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors` : ''}`;
+}
+
+function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], idPrefix: string): string {
+  const dismissed = new Set(cell.dismissed);
+  const runCharts = chartsForRun(run, dismissed, idPrefix);
+  charts.push(...runCharts);
+  const findings = [...run.findings].sort((a, b) => Number(dismissed.has(a.key)) - Number(dismissed.has(b.key)) || severityRank(a.severity) - severityRank(b.severity));
+  const progress = run.progress ? ` · epoch ${run.progress.epoch + 1}${run.progress.epochs ? ` of ${run.progress.epochs}` : ''}, step ${run.progress.step}` : '';
+  return `<section class="run" aria-label="Run ${run.executionCount}">
+  <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed)}${progress}</span></h3>
+  <p class="muted">Started ${escapeHtml(new Date(run.startedAt).toISOString())}</p>
+  ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
+  ${findings.length ? `<h4>Findings</h4>${findings.map((finding) => renderFinding(finding, dismissed.has(finding.key))).join('')}` : '<p class="muted">No findings.</p>'}
+  ${run.memory ? `<h4>Memory</h4>${renderMemory(run.memory)}` : ''}
+</section>`;
+}
+
+function severityRank(severity: Finding['severity']): number {
+  return severity === 'error' ? 0 : severity === 'warning' ? 1 : 2;
+}
+
+function renderCell(cell: Cell, index: number, charts: ChartSpec[]): string {
+  if (cell.kind === 'markdown') return `<section class="cell markdown" id="cell-${index}">${renderMarkdown(cell.source)}</section>`;
+  const latest = cell.runs[cell.runs.length - 1];
+  const earlier = cell.runs.slice(0, -1).reverse();
+  const dismissed = new Set(cell.dismissed);
+  return `<section class="cell code" id="cell-${index}">
+  <div class="prompt">cell ${index + 1}${cell.executionCount ? ` · run [${cell.executionCount}]` : ''}</div>
+  <pre class="code source"><code class="hljs language-${cell.language ?? 'typescript'}">${highlight(cell.source, cell.language)}</code></pre>
+  ${cell.outputs.length ? `<div class="outputs">${cell.outputs.map(renderOutput).join('')}</div>` : ''}
+  ${latest ? renderRun(latest, cell, charts, `cell-${index}`) : ''}
+  ${earlier.length ? `<details class="earlier"><summary>${earlier.length} earlier run${earlier.length > 1 ? 's' : ''}</summary><ul>${earlier.map((run) => `<li>${runSummaryLine(run, dismissed)}</li>`).join('')}</ul></details>` : ''}
+</section>`;
+}
+
+function renderOverview(notebook: Notebook): string {
+  const rows = notebook.cells
+    .map((cell, index) => ({ cell, index, run: cell.runs[cell.runs.length - 1] }))
+    .filter((entry) => entry.run)
+    .map(({ cell, index, run }) => `<tr><td><a href="#cell-${index}">cell ${index + 1}</a></td><td>${runSummaryLine(run!, new Set(cell.dismissed))}</td></tr>`)
+    .join('');
+  return rows ? `<section class="overview" aria-label="Runs"><h2>Runs</h2><table><tbody>${rows}</tbody></table></section>` : '';
+}
+
+const STYLE = `
+:root { color-scheme: light; --fg: #1d1f23; --muted: #667; --line: #dde1e6; --error: #c62828; --warning: #ef6c00; --info: #1565c0; --ok: #2e7d32; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1080px; padding: 24px 28px 60px; font: 14px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--fg); background: #fff; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 14px 0 4px; } h4 { font-size: 13px; margin: 14px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.muted { color: var(--muted); } code { font: 12.5px/1.45 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; }
+pre { margin: 6px 0; padding: 8px 10px; background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0; } .facts dt { color: var(--muted); } .facts dd { margin: 0; }
+table { border-collapse: collapse; margin: 6px 0; font-size: 13px; } th, td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
+.attempts tr.skipped td:nth-child(2) { color: var(--warning); } .attempts tr.ok td:nth-child(2) { color: var(--ok); font-weight: 600; }
+.cell { margin: 18px 0; position: relative; } .cell.code { border-left: 3px solid var(--line); padding-left: 14px; }
+.prompt { color: var(--muted); font: 12px ui-monospace, monospace; }
+.markdown img { max-width: 100%; }
+.output.stream.stderr { background: #fff5f5; } .output.error { border: 1px solid #f3c2c2; background: #fff5f5; border-radius: 6px; padding: 8px 10px; margin: 6px 0; }
+.run { margin-top: 10px; } .run-line { font-weight: 400; color: var(--muted); font-size: 13px; margin-left: 8px; }
+.status { font-weight: 600; } .status.ok { color: var(--ok); } .status.error, .status.killed { color: var(--error); } .status.interrupted { color: var(--warning); }
+.count.error { color: var(--error); } .count.warning { color: var(--warning); } .count.info { color: var(--info); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 8px; } .chart { min-height: 260px; border: 1px solid var(--line); border-radius: 6px; }
+.finding { border: 1px solid var(--line); border-left: 4px solid var(--info); border-radius: 6px; padding: 8px 12px; margin: 8px 0; page-break-inside: avoid; break-inside: avoid; }
+.finding.severity-error { border-left-color: var(--error); } .finding.severity-warning { border-left-color: var(--warning); }
+.finding p { margin: 4px 0; } .finding header code { color: var(--muted); margin-left: 4px; }
+.finding.dismissed { opacity: .55; border-left-style: dashed; } .finding.dismissed strong { text-decoration: line-through; }
+.badge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 6px; border-radius: 4px; margin-right: 6px; color: #fff; background: var(--info); }
+.badge.error { background: var(--error); } .badge.warning { background: var(--warning); } .badge.dismissed-badge { background: #888; }
+.label { font-weight: 600; margin-right: 4px; } .label::after { content: ':'; }
+.evidence-values { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 2px 0 4px 12px; font-size: 12.5px; } .evidence-values dt { color: var(--muted); } .evidence-values dd { margin: 0; font-family: ui-monospace, monospace; }
+.memory tr.leak td { color: var(--error); font-weight: 700; } .memory tr.no-leak td { color: var(--ok); }
+details.earlier { margin: 8px 0; color: var(--muted); }
+.hljs-keyword, .hljs-built_in { color: #cf222e; } .hljs-string, .hljs-regexp { color: #0a3069; } .hljs-number, .hljs-literal { color: #0550ae; }
+.hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-attr, .hljs-property { color: #116329; } .hljs-params, .hljs-variable { color: #953800; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; } .prompt { display: none; } .cell.code { padding-left: 8px; }
+  .modebar-container, .modebar { display: none !important; } .charts { grid-template-columns: 1fr 1fr; } .chart { break-inside: avoid; page-break-inside: avoid; }
+  pre { white-space: pre-wrap; break-inside: avoid; } a { color: inherit; text-decoration: none; } details.earlier { display: none; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; } .finding.dismissed { display: none; }
+}`;
+
+/** The whole report: one HTML document with Plotly, styles, data and charts inside. */
+export function renderReport(notebook: Notebook, options: ReportOptions = {}): string {
+  const title = options.title ?? notebook.metadata.title ?? 'Lossbook report';
+  const generatedAt = options.generatedAt ?? new Date();
+  const charts: ChartSpec[] = [];
+  const cells = notebook.cells.map((cell, index) => renderCell(cell, index, charts)).join('\n');
+  const plotlyScript = plotly();
+  const policy = [
+    "default-src 'none'",
+    `script-src ${scriptHash(plotlyScript)} ${scriptHash(CHART_SCRIPT)}`,
+    // Plotly sets inline styles on its SVG; styles cannot run script, so this is safe.
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    'font-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Lossbook ${escapeHtml(LOSSBOOK_VERSION)}">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="report-header">
+  <h1>${escapeHtml(title)}</h1>
+  <div class="muted">Lossbook report · ${escapeHtml(generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC</div>
+</header>
+${renderOverview(notebook)}
+${renderEnvironment(notebook, generatedAt)}
+<h2>Notebook</h2>
+<main class="cells">
+${cells}
+</main>
+<script type="application/json" id="lossbook-charts">${jsonForScript(charts)}</script>
+<script>${plotlyScript}</script>
+<script>${CHART_SCRIPT}</script>
+</body>
+</html>
+`;
+}
