@@ -1,0 +1,71 @@
+// Electron main: the composition root. It wires the real Electron (electron-adapter.ts), the
+// shared host (ApiHost over a KernelSupervisor whose kernel runs in a utilityProcess) and the
+// app logic of lossbook-app.ts. Everything with a decision in it lives in those tested modules.
+import { join } from 'node:path';
+import { ApiHost } from '../host/api-host';
+import { findRecovery, readNotebookFile, saveNotebookFile, writeRecoveryFile } from '../host/files';
+import { KernelSupervisor } from '../host/kernel-supervisor';
+import { renderReport } from '../host/report';
+import { fileStorage, RecentDocuments } from './documents';
+import { electronSurface, registerRendererScheme } from './electron-adapter';
+import { LossbookApp } from './lossbook-app';
+import type { NotebookHost } from './notebook-window';
+import { createRendererProtocolHandler } from './renderer-protocol';
+import { addCspToDevServerResponses, denyAllPermissions, RENDERER_ENTRY_URL, RENDERER_SCHEME } from './security';
+import { createUtilityProcessLauncher } from './utility-launcher';
+
+const log = (message: string): void => console.error(`lossbook: ${message}`);
+
+registerRendererScheme();
+const electron = electronSurface();
+const { app } = electron;
+const root = app.getAppPath();
+// electron-vite dev serves the renderer with hot reload; a packaged app never trusts a dev server.
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
+
+const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { bridgeEntry: join(root, 'out/main/kernel-bridge.js'), baseEnv: process.env });
+const kernelEntry = join(root, 'out/node/kernel.mjs');
+
+const lossbook = new LossbookApp({
+  electron,
+  recent: new RecentDocuments(fileStorage(join(app.getPath('userData'), 'recent-documents.json'))),
+  preloadPath: join(root, 'out/preload/index.cjs'),
+  rendererUrl: devServerUrl ?? RENDERER_ENTRY_URL,
+  ...(devServerOrigin ? { devServerOrigin } : {}),
+  iconPath: join(root, 'resources/icons/512x512.png'),
+  log,
+  createHost: (dialogs): NotebookHost => {
+    // One kernel per notebook window, in a utilityProcess, always this app's own build of it.
+    const supervisor = new KernelSupervisor({ launcher, entry: kernelEntry });
+    const host = new ApiHost({
+      supervisor,
+      files: { readNotebookFile, saveNotebookFile, writeRecoveryFile, findRecovery, renderReport },
+      examplesDir: join(root, 'examples'),
+      dialogs,
+    });
+    void supervisor.start().catch((error: unknown) => log(`kernel did not start: ${(error as Error).message}`));
+    return {
+      handle: (call) => host.handle(call),
+      onEvent: (listener) => host.onEvent(listener),
+      dispose: () => {
+        host.dispose();
+        void supervisor
+          .shutdown()
+          .catch((error: unknown) => log(`kernel shutdown: ${(error as Error).message}`))
+          .finally(() => supervisor.dispose());
+      },
+    };
+  },
+});
+
+if (!lossbook.install()) {
+  // Another Lossbook is running: it received our command line (second-instance) and opens the files.
+  app.quit();
+} else {
+  await app.whenReady();
+  electron.protocol.handle(RENDERER_SCHEME, createRendererProtocolHandler({ rootDir: join(root, 'out/renderer') }));
+  denyAllPermissions(electron.session);
+  if (devServerOrigin) addCspToDevServerResponses(electron.session, devServerOrigin);
+  await lossbook.start(process.argv, process.cwd());
+}

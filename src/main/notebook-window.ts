@@ -1,0 +1,349 @@
+// One window per notebook: the BrowserWindow (created with the security settings of
+// security.ts), its own host (ApiHost + kernel supervisor, so one notebook's kernel crash or
+// hang touches no other window), its title with the unsaved marker, and the close prompt.
+import { basename, isAbsolute } from 'node:path';
+import type { ApiCall, MenuCommand, ShellCall } from '../shared/api';
+import type { BackendRequest, Disposable, HostEvent } from '../shared/protocol';
+import { IPC_EVENT_CHANNEL, IPC_MENU_CHANNEL } from '../preload/channels';
+import type { BrowserWindowSurface, ElectronSurface, WindowOptions } from './electron-surface';
+import { isNotebookPath } from './documents';
+import { secureWebPreferences } from './security';
+
+/** The host side of one notebook (src/host/api-host.ts's ApiHost in the app, a fake in tests). */
+export interface NotebookHost {
+  handle(call: unknown): Promise<unknown>;
+  onEvent(listener: (event: HostEvent) => void): Disposable;
+  dispose(): void;
+}
+
+/** Native file dialogs parented to this window, handed to the host (ApiHostDialogs). */
+export interface HostDialogs {
+  chooseOpenPath(): Promise<string | undefined>;
+  chooseSavePath(suggested?: string): Promise<string | undefined>;
+}
+
+export interface NotebookWindowOptions {
+  electron: Pick<ElectronSurface, 'BrowserWindow' | 'dialog' | 'platform'>;
+  createHost(dialogs: HostDialogs): NotebookHost;
+  preloadPath: string;
+  rendererUrl: string;
+  appName: string;
+  iconPath?: string;
+  backgroundColor?: string;
+  /** A document was opened or saved at `path` (recent documents). */
+  onDocumentPath(window: NotebookWindow, path: string): void;
+  /** Files this window wants opened elsewhere (dropped files; Open from a window that holds a notebook). */
+  onOpenFiles(paths: string[], from: NotebookWindow): void;
+  /** The window gained focus: menu actions now act on it. */
+  onFocus(window: NotebookWindow): void;
+  /** Title or backend changed: the application menu may need rebuilding. */
+  onStateChange(window: NotebookWindow): void;
+  onClosed(window: NotebookWindow): void;
+  log?(message: string): void;
+}
+
+export const NOTEBOOK_FILTERS = [{ name: 'Lossbook Notebook', extensions: ['lossbook'] }];
+const OPEN_FILTERS = [...NOTEBOOK_FILTERS, { name: 'Script in percent format', extensions: ['ts', 'js'] }];
+
+export function windowTitle(state: { path?: string; title?: string; dirty: boolean; appName: string }): string {
+  const name = state.path ? basename(state.path) : state.title?.trim() || 'Untitled';
+  // The marker leads so it stays visible when the title is truncated (taskbars, tabs).
+  return `${state.dirty ? '● ' : ''}${name} — ${state.appName}`;
+}
+
+export function windowOptions(options: { preloadPath: string; title: string; iconPath?: string; backgroundColor?: string }): WindowOptions {
+  return {
+    width: 1280,
+    height: 860,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: options.title,
+    ...(options.iconPath ? { icon: options.iconPath } : {}),
+    backgroundColor: options.backgroundColor ?? '#1e1e1e',
+    webPreferences: secureWebPreferences(options.preloadPath),
+  };
+}
+
+type SaveWaiter = (saved: boolean) => void;
+
+export class NotebookWindow {
+  readonly window: BrowserWindowSurface;
+  readonly webContentsId: number;
+  private readonly host: NotebookHost;
+  private readonly hostSubscription: Disposable;
+  private path: string | undefined;
+  /** A file sent to the renderer to open that it has not opened yet. */
+  private pendingPath: string | undefined;
+  private title: string | undefined;
+  private dirty = false;
+  /** A document was loaded or is being loaded: this window is no longer free for the next file. */
+  private hasDocument = false;
+  private backendRequest: BackendRequest | undefined;
+  private rendererReady = false;
+  private readonly queuedCommands: MenuCommand[] = [];
+  private saveWaiters: SaveWaiter[] = [];
+  private prompting: Promise<boolean> | undefined;
+  private closeAllowed = false;
+  private closed = false;
+
+  constructor(private readonly options: NotebookWindowOptions) {
+    this.window = new options.electron.BrowserWindow(
+      windowOptions({ preloadPath: options.preloadPath, title: windowTitle({ dirty: false, appName: options.appName }), iconPath: options.iconPath, backgroundColor: options.backgroundColor }),
+    );
+    this.webContentsId = this.window.webContents.id;
+    this.host = options.createHost(this.dialogs());
+    this.hostSubscription = this.host.onEvent((event) => this.send(IPC_EVENT_CHANNEL, event));
+
+    this.window.once('ready-to-show', () => this.window.show());
+    this.window.on('focus', () => options.onFocus(this));
+    this.window.on('close', (event) => {
+      if (this.closeAllowed || !this.dirty) return;
+      event.preventDefault();
+      void this.requestClose().then((canClose) => {
+        if (canClose) this.forceClose();
+      });
+    });
+    this.window.on('closed', () => this.dispose());
+    this.window.webContents.on('render-process-gone', (_event, details) => {
+      // The page died (crash, OOM); the kernel and the autosaved recovery copy are unaffected.
+      options.log?.(`notebook page ended (${details.reason}, exit ${details.exitCode}); reloading`);
+      this.rendererReady = false;
+      if (details.reason !== 'clean-exit' && !this.window.isDestroyed()) void this.window.webContents.loadURL(options.rendererUrl);
+    });
+  }
+
+  load(): Promise<void> {
+    return this.window.webContents.loadURL(this.options.rendererUrl);
+  }
+
+  get documentPath(): string | undefined {
+    return this.path;
+  }
+
+  /** The file this window shows or is about to show. */
+  showsPath(path: string): boolean {
+    return this.path === path || this.pendingPath === path;
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  get backend(): BackendRequest | undefined {
+    return this.backendRequest;
+  }
+
+  /** No document loaded or on its way, nothing typed: the next opened file may take this window. */
+  get isPristine(): boolean {
+    return !this.hasDocument && !this.dirty;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Ask the renderer to load `path` here (it calls openNotebook(path), which also offers recovery). */
+  openDocument(path: string): void {
+    this.hasDocument = true;
+    this.pendingPath = path;
+    this.sendCommand({ command: 'open-document', path });
+  }
+
+  /** Menu commands wait until the renderer has subscribed (shellReady), then go in order. */
+  sendCommand(command: MenuCommand): void {
+    if (!this.rendererReady) {
+      this.queuedCommands.push(command);
+      return;
+    }
+    this.send(IPC_MENU_CHANNEL, command);
+  }
+
+  focus(): void {
+    if (this.window.isDestroyed()) return;
+    if (this.window.isMinimized()) this.window.restore();
+    this.window.focus();
+  }
+
+  /** A call from this window's renderer, already validated by the IPC router. */
+  async handleApiCall(call: ApiCall): Promise<unknown> {
+    if (call.method === 'openNotebook' && !call.params.path && !this.isPristine) {
+      // One window per notebook: a file chosen from a window that holds one opens in its own window.
+      const chosen = await this.dialogs().chooseOpenPath();
+      if (chosen) this.options.onOpenFiles([chosen], this);
+      return undefined;
+    }
+    if (call.method === 'openNotebook') this.hasDocument = true;
+    let result: unknown;
+    try {
+      result = await this.host.handle(call);
+    } catch (error) {
+      if (call.method === 'saveNotebook') this.settleSave(false);
+      if (call.method === 'openNotebook' && call.params.path === this.pendingPath) {
+        // The file could not be opened (the renderer shows why): the window is free again.
+        this.pendingPath = undefined;
+        if (!this.path) this.hasDocument = this.dirty;
+      }
+      throw error;
+    }
+    this.observe(call, result);
+    return result;
+  }
+
+  async handleShellCall(call: ShellCall): Promise<unknown> {
+    switch (call.method) {
+      case 'shellReady': {
+        this.rendererReady = true;
+        const queued = this.queuedCommands.splice(0);
+        for (const command of queued) this.send(IPC_MENU_CHANNEL, command);
+        return { queued: queued.length };
+      }
+      case 'setDocumentState':
+        this.dirty = call.params.dirty;
+        if (call.params.title !== undefined) this.title = call.params.title;
+        if (this.dirty) this.hasDocument = true;
+        this.updateTitle();
+        return undefined;
+      case 'openFiles': {
+        const paths = call.params.paths.filter((path) => isAbsolute(path) && isNotebookPath(path));
+        if (paths.length > 0) this.options.onOpenFiles(paths, this);
+        return { opened: paths.length };
+      }
+    }
+  }
+
+  /** Call the host directly (menu actions that need no renderer: interrupt, restart, backend). */
+  async callHost(call: ApiCall): Promise<unknown> {
+    const result = await this.host.handle(call);
+    this.observe(call, result);
+    return result;
+  }
+
+  /**
+   * May this window close? Clean: yes. Dirty: ask Save / Don't Save / Cancel; Save asks the
+   * renderer to save and resolves when that save finishes (false if it was cancelled or failed).
+   */
+  requestClose(): Promise<boolean> {
+    if (!this.dirty || this.closeAllowed) return Promise.resolve(true);
+    // A second close (or quit) while the prompt is open waits for the same answer.
+    this.prompting ??= this.promptToSave().finally(() => {
+      this.prompting = undefined;
+    });
+    return this.prompting;
+  }
+
+  /** Close without asking (after requestClose said yes). */
+  forceClose(): void {
+    this.closeAllowed = true;
+    if (!this.window.isDestroyed()) this.window.close();
+  }
+
+  private async promptToSave(): Promise<boolean> {
+    this.focus();
+    const name = this.path ? basename(this.path) : this.title?.trim() || 'Untitled';
+    const { response } = await this.options.electron.dialog.showMessageBox(this.window, {
+      type: 'warning',
+      buttons: ['Save', "Don't Save", 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      noLink: true,
+      title: 'Unsaved changes',
+      message: `Do you want to save the changes you made to “${name}”?`,
+      detail: "Your changes will be lost if you don't save them.",
+    });
+    if (response === 1) return true;
+    if (response !== 0) return false;
+    const saved = new Promise<boolean>((resolve) => this.saveWaiters.push(resolve));
+    this.sendCommand({ command: 'save' });
+    return saved;
+  }
+
+  private observe(call: ApiCall, result: unknown): void {
+    const path = typeof result === 'object' && result !== null && 'path' in result && typeof result.path === 'string' ? result.path : undefined;
+    switch (call.method) {
+      case 'openNotebook':
+        if (result === undefined) {
+          // Cancelled: the window holds what it held before.
+          if (!this.path && !this.pendingPath) this.hasDocument = this.dirty;
+          return;
+        }
+        if (path === this.pendingPath) this.pendingPath = undefined;
+        this.path = path;
+        this.title = titleOf(result) ?? this.title;
+        this.dirty = false;
+        if (path) this.options.onDocumentPath(this, path);
+        this.updateTitle();
+        return;
+      case 'saveNotebook':
+        if (path) {
+          this.path = path;
+          this.dirty = false;
+          this.options.onDocumentPath(this, path);
+          this.updateTitle();
+        }
+        this.settleSave(path !== undefined);
+        return;
+      case 'setBackend':
+        this.backendRequest = call.params;
+        this.options.onStateChange(this);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private settleSave(saved: boolean): void {
+    const waiters = this.saveWaiters.splice(0);
+    for (const resolve of waiters) resolve(saved);
+  }
+
+  private updateTitle(): void {
+    if (this.window.isDestroyed()) return;
+    this.window.setTitle(windowTitle({ path: this.path, title: this.title, dirty: this.dirty, appName: this.options.appName }));
+    if (this.options.electron.platform === 'darwin') {
+      this.window.setDocumentEdited(this.dirty);
+      this.window.setRepresentedFilename(this.path ?? '');
+    }
+    this.options.onStateChange(this);
+  }
+
+  private dialogs(): HostDialogs {
+    const { dialog } = this.options.electron;
+    return {
+      chooseOpenPath: async () => {
+        const result = await dialog.showOpenDialog(this.window, { title: 'Open Notebook', properties: ['openFile'], filters: OPEN_FILTERS });
+        return result.canceled ? undefined : result.filePaths[0];
+      },
+      chooseSavePath: async (suggested) => {
+        const html = suggested?.toLowerCase().endsWith('.html') ?? false;
+        const result = await dialog.showSaveDialog(this.window, {
+          title: html ? 'Export HTML Report' : 'Save Notebook',
+          ...(suggested ? { defaultPath: suggested } : {}),
+          filters: html ? [{ name: 'HTML Report', extensions: ['html'] }] : NOTEBOOK_FILTERS,
+        });
+        return result.canceled || !result.filePath ? undefined : result.filePath;
+      },
+    };
+  }
+
+  private send(channel: string, payload: unknown): void {
+    if (this.closed || this.window.isDestroyed() || this.window.webContents.isDestroyed()) return;
+    this.window.webContents.send(channel, payload);
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.settleSave(false);
+    this.hostSubscription.dispose();
+    // Disposing the host shuts this notebook's kernel down.
+    this.host.dispose();
+    this.options.onClosed(this);
+  }
+}
+
+function titleOf(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || !('notebook' in result)) return undefined;
+  const notebook = (result as { notebook?: { metadata?: { title?: unknown } } }).notebook;
+  return typeof notebook?.metadata?.title === 'string' ? notebook.metadata.title : undefined;
+}

@@ -1,0 +1,152 @@
+// Electron's security checklist, as code that tests can read
+// (https://www.electronjs.org/docs/latest/tutorial/security): the renderer is sandboxed and
+// isolated, has no Node, loads only our own files from a custom scheme (no file://, no remote
+// content), cannot open windows or navigate, and links leave for the OS browser only when
+// they are https. Every IPC handler also checks its sender (see ipc-router.ts).
+import { fileURLToPath } from 'node:url';
+import type { PreventableEvent, SessionSurface, WebContentsSurface, WindowOptions } from './electron-surface';
+
+/** Our renderer is served from lossbook://app/ (renderer-protocol.ts), never from file://. */
+export const RENDERER_SCHEME = 'lossbook';
+export const RENDERER_HOST = 'app';
+export const RENDERER_ORIGIN = `${RENDERER_SCHEME}://${RENDERER_HOST}`;
+export const RENDERER_ENTRY_URL = `${RENDERER_ORIGIN}/index.html`;
+
+/** Privileges of the renderer scheme: a standard, secure origin so workers (Monaco) and fetch work. */
+export const RENDERER_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true, codeCache: true } as const;
+
+/**
+ * The page's Content-Security-Policy. Scripts only from our own origin (no inline script, no
+ * eval); styles allow 'unsafe-inline' because Monaco and Plotly set element styles at run time;
+ * workers from our origin or blob: (Monaco's language workers); nothing may be framed, posted
+ * or fetched from elsewhere.
+ */
+export function contentSecurityPolicy(options: { devServerOrigin?: string } = {}): string {
+  const self = options.devServerOrigin ? `'self' ${options.devServerOrigin}` : "'self'";
+  const devSocket = options.devServerOrigin ? ` ${options.devServerOrigin.replace(/^http/, 'ws')}` : '';
+  return [
+    "default-src 'none'",
+    `script-src ${self}`,
+    `style-src ${self} 'unsafe-inline'`,
+    `img-src ${self} data: blob:`,
+    `font-src ${self} data:`,
+    `connect-src ${self}${devSocket}`,
+    `worker-src ${self} blob:`,
+    "frame-src 'none'",
+    "child-src 'none'",
+    "object-src 'none'",
+    "media-src 'none'",
+    "manifest-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function secureWebPreferences(preloadPath: string): WindowOptions['webPreferences'] {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    // A dropped file must not replace the notebook page; the preload opens dropped .lossbook files.
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: true,
+    // Middle-click would open links in a new window, which we never allow.
+    disableBlinkFeatures: 'Auxclick',
+  };
+}
+
+/**
+ * Is `url` our renderer? In a packaged or built app only lossbook://app/…; with `electron-vite dev`
+ * the dev server's exact origin is trusted too (never in a packaged app, see main/index.ts).
+ */
+export function isTrustedRendererUrl(url: string, devServerOrigin?: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === `${RENDERER_SCHEME}:` && parsed.host === RENDERER_HOST && !parsed.username && !parsed.password) return true;
+  return devServerOrigin !== undefined && parsed.origin === devServerOrigin;
+}
+
+/** Links may leave the app for the OS browser only as plain https URLs (no credentials, a real host). */
+export function isSafeExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.protocol === 'https:' && parsed.hostname.length > 0 && !parsed.username && !parsed.password && url.length <= 2048;
+}
+
+/** A file:// URL of a .lossbook document (a drop that reached navigation) → its path. */
+export function notebookPathFromFileUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'file:') return undefined;
+    const path = fileURLToPath(parsed);
+    return /\.lossbook$/i.test(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface HardeningHooks {
+  openExternal(url: string): void;
+  /** A .lossbook file reached navigation (dropped where the preload did not catch it). */
+  openNotebookFile(path: string): void;
+  log?(message: string): void;
+}
+
+/**
+ * Guards on every web contents: no new windows (https links go to the OS browser), no
+ * navigation away from the notebook page, no <webview>. Installed for every web contents the
+ * app creates (app 'web-contents-created'), not only for notebook windows.
+ */
+export function hardenWebContents(contents: WebContentsSurface, hooks: HardeningHooks): void {
+  const leave = (url: string): void => {
+    if (isSafeExternalUrl(url)) hooks.openExternal(url);
+    else hooks.log?.(`blocked a link to ${url.slice(0, 200)} (only https links open, in the OS browser)`);
+  };
+  contents.setWindowOpenHandler(({ url }) => {
+    leave(url);
+    return { action: 'deny' };
+  });
+  const blockNavigation = (event: PreventableEvent, url: string): void => {
+    // The notebook is a single page: any navigation would replace it (and its unsaved work).
+    event.preventDefault();
+    const notebook = notebookPathFromFileUrl(url);
+    if (notebook) hooks.openNotebookFile(notebook);
+    else leave(url);
+  };
+  contents.on('will-navigate', blockNavigation);
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** The notebook needs no camera, microphone, notifications, geolocation…: deny every permission. */
+export function denyAllPermissions(session: SessionSurface): void {
+  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+/** With the dev server, responses come from Vite: add our CSP to them (the protocol handler adds it otherwise). */
+export function addCspToDevServerResponses(session: SessionSurface, devServerOrigin: string): void {
+  const policy = contentSecurityPolicy({ devServerOrigin });
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...(details.responseHeaders ?? {}) };
+    if (details.url.startsWith(devServerOrigin)) headers['Content-Security-Policy'] = [policy];
+    callback({ responseHeaders: headers });
+  });
+}
