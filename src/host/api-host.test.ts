@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RecordingSupervisor } from '../../e2e/helpers';
+import { createNotebook } from '../shared/notebook/model';
+import type { HostEvent } from '../shared/protocol';
+import { ApiCallError, ApiHost } from './api-host';
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'lossbook-api-'));
+  process.env.LOSSBOOK_RECOVERY_DIR = join(dir, 'recovery');
+  writeFileSync(join(dir, 'nan-loss.ts'), '// @title: Loss becomes NaN\n// @expect: D1, D2\n// %% [markdown]\n// # NaN\n// %%\nconst x = tf.scalar(1);\n');
+  writeFileSync(join(dir, 'healthy.ts'), '// @title: Healthy MLP\n// @healthy\n// %%\nconsole.log(1);\n');
+  writeFileSync(join(dir, 'healthy.test.ts'), 'test file, not an example');
+  const supervisor = new RecordingSupervisor();
+  const host = new ApiHost({ supervisor, examplesDir: dir });
+  return { dir, supervisor, host };
+}
+
+describe('ApiHost', () => {
+  it('lists the examples with their titles and expected findings, skipping tests', async () => {
+    const { host } = setup();
+    const examples = (await host.handle({ method: 'listExamples' })) as Array<{ name: string; title: string; expected: string[] }>;
+    expect(examples.map((example) => example.name)).toEqual(['healthy', 'nan-loss']);
+    expect(examples[1]).toMatchObject({ title: 'Loss becomes NaN', expected: ['D1', 'D2'] });
+  });
+
+  it('opens an example as a new, unsaved notebook (no path, so saving cannot overwrite the script)', async () => {
+    const { host, dir } = setup();
+    const opened = (await host.handle({ method: 'openNotebook', params: { path: join(dir, 'nan-loss.ts') } })) as { path?: string; notebook: ReturnType<typeof createNotebook> };
+    expect(opened.path).toBeUndefined();
+    expect(opened.notebook.metadata.title).toBe('Loss becomes NaN');
+    expect(opened.notebook.cells.map((cell) => cell.kind)).toEqual(['markdown', 'code']);
+  });
+
+  it('saves and reopens a notebook, and refuses to save over a script', async () => {
+    const { host, dir } = setup();
+    const notebook = createNotebook('Round trip', '0.1.0');
+    notebook.cells[0]!.source = 'const a = 1;';
+    const path = join(dir, 'trip.lossbook');
+    expect(await host.handle({ method: 'saveNotebook', params: { notebook, path } })).toEqual({ path });
+    const reopened = (await host.handle({ method: 'openNotebook', params: { path } })) as { path: string; notebook: typeof notebook };
+    expect(reopened.path).toBe(path);
+    expect(reopened.notebook.cells[0]!.source).toBe('const a = 1;');
+    await expect(host.handle({ method: 'saveNotebook', params: { notebook, path: join(dir, 'nan-loss.ts') } })).rejects.toThrow(/\.lossbook/);
+    expect(readFileSync(join(dir, 'nan-loss.ts'), 'utf8')).toContain('@title');
+  });
+
+  it('rejects malformed calls and notebooks before anything runs', async () => {
+    const { host, supervisor } = setup();
+    await expect(host.handle({ method: 'format-disk' })).rejects.toBeInstanceOf(ApiCallError);
+    await expect(host.handle({ method: 'execute', params: { cellId: 'c', code: 42 } })).rejects.toThrow(/invalid request/i);
+    await expect(host.handle({ method: 'saveNotebook', params: { notebook: { cells: 'no' }, path: '/tmp/x.lossbook' } })).rejects.toThrow(/not valid/);
+    expect(supervisor.calls.filter((call) => call.method === 'execute')).toEqual([]);
+  });
+
+  it('passes execute, interrupt, restart and free memory to the kernel supervisor', async () => {
+    const { host, supervisor } = setup();
+    const result = await host.handle({ method: 'execute', params: { cellId: 'cell-1', code: '1 + 1' } });
+    expect(result).toEqual({ runId: 'run-1' });
+    await host.handle({ method: 'interrupt' });
+    await host.handle({ method: 'restart' });
+    await host.handle({ method: 'freeMemory' });
+    await host.handle({ method: 'setBackend', params: 'wasm' });
+    expect(supervisor.calls.map((call) => call.method)).toEqual(['execute', 'interrupt', 'restart', 'freeMemory', 'setBackend']);
+    expect(supervisor.calls[0]!.args[0]).toMatchObject({ cellId: 'cell-1', code: '1 + 1', language: 'typescript' });
+  });
+
+  it('exports the report as HTML when no path or dialog is given, or to the chosen path', async () => {
+    const { host, dir } = setup();
+    const notebook = createNotebook('Report me', '0.1.0');
+    const inline = (await host.handle({ method: 'exportReport', params: { notebook } })) as { html: string };
+    expect(inline.html).toContain('Report me');
+    const path = join(dir, 'report.html');
+    expect(await host.handle({ method: 'exportReport', params: { notebook, path } })).toEqual({ path });
+    expect(readFileSync(path, 'utf8')).toContain('Report me');
+  });
+
+  it('uses native dialogs where they exist and returns undefined when the user cancels', async () => {
+    const supervisor = new RecordingSupervisor();
+    const host = new ApiHost({ supervisor, dialogs: { chooseOpenPath: async () => undefined, chooseSavePath: async () => undefined } });
+    expect(await host.handle({ method: 'openNotebook', params: {} })).toBeUndefined();
+    expect(await host.handle({ method: 'saveNotebook', params: { notebook: createNotebook('x', '0.1.0') } })).toBeUndefined();
+  });
+
+  it('forwards kernel events until disposed', () => {
+    const { host, supervisor } = setup();
+    const seen: HostEvent[] = [];
+    host.onEvent((event) => seen.push(event));
+    supervisor.emit({ type: 'kernel-state', state: 'busy' });
+    host.dispose();
+    supervisor.emit({ type: 'kernel-state', state: 'idle' });
+    expect(seen).toEqual([{ type: 'kernel-state', state: 'busy' }]);
+  });
+});

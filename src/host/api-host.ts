@@ -1,0 +1,199 @@
+// The host side of LossbookApi: one object that Electron main (over IPC) and the browser-mode
+// server (over a WebSocket) both call with untrusted, serialized ApiCalls. Every call is
+// validated with ApiCallSchema before anything runs (design.md: never trust the renderer).
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { ApiCallSchema, type ApiCall, type KernelInfo, type OpenedNotebook } from '../shared/api';
+import { NotebookSchema, type Notebook } from '../shared/notebook/model';
+import { parsePercentScript } from '../shared/notebook/percent';
+import type { Disposable, HostEvent } from '../shared/protocol';
+import { LOSSBOOK_VERSION } from '../shared/version';
+import { findRecovery, readNotebookFile, saveNotebookFile, writeRecoveryFile } from './files';
+import type { KernelSupervisorApi } from './kernel-api';
+import { renderReport } from './report';
+
+/** Native dialogs where they exist (Electron); browser mode has none and asks in the page. */
+export interface ApiHostDialogs {
+  chooseOpenPath?(): Promise<string | undefined>;
+  chooseSavePath?(suggested?: string): Promise<string | undefined>;
+}
+
+/** The file operations ApiHost needs; src/host/files.ts and report.ts provide the real ones. */
+export interface NotebookFileStore {
+  readNotebookFile(path: string): Promise<Notebook>;
+  saveNotebookFile(path: string, notebook: Notebook): Promise<unknown>;
+  writeRecoveryFile(notebook: Notebook, path?: string): Promise<unknown>;
+  findRecovery(path: string): Promise<{ path: string; modified: string; notebook: Notebook } | undefined>;
+  renderReport(notebook: Notebook): string | Promise<string>;
+}
+
+/** The real file operations: atomic saves, recovery copies, the self-contained HTML report. */
+export const diskFiles: NotebookFileStore = { readNotebookFile, saveNotebookFile, writeRecoveryFile, findRecovery, renderReport };
+
+export interface ApiHostOptions {
+  supervisor: KernelSupervisorApi;
+  /** Defaults to the real files on disk (src/host/files.ts, report.ts). */
+  files?: NotebookFileStore;
+  /** Folder of the examples gallery (examples/*.ts in the percent format). */
+  examplesDir?: string;
+  dialogs?: ApiHostDialogs;
+  /** What `openNotebook()` without a path returns where no open dialog exists (browser mode's startup file). */
+  defaultNotebookPath?: string;
+}
+
+/** A call the user can act on failed; the message is written for the user and shown in the UI. */
+export class ApiCallError extends Error {
+  override readonly name = 'ApiCallError';
+  constructor(
+    message: string,
+    readonly code: 'invalid-call' | 'invalid-notebook' | 'not-found' | 'io',
+  ) {
+    super(message);
+  }
+}
+
+export interface ExampleEntry {
+  name: string;
+  title: string;
+  path: string;
+  expected: string[];
+}
+
+export class ApiHost implements Disposable {
+  private readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly supervisorSubscription: Disposable;
+  private disposed = false;
+  private readonly files: NotebookFileStore;
+
+  constructor(private readonly options: ApiHostOptions) {
+    this.files = options.files ?? diskFiles;
+    this.supervisorSubscription = options.supervisor.onEvent((event) => {
+      for (const listener of [...this.listeners]) listener(event);
+    });
+  }
+
+  onEvent(listener: (event: HostEvent) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Validate and run one call. Rejects with ApiCallError for bad input or user-facing failures. */
+  async handle(call: unknown): Promise<unknown> {
+    if (this.disposed) throw new ApiCallError('Lossbook is shutting down.', 'io');
+    const parsed = ApiCallSchema.safeParse(call);
+    if (!parsed.success) throw new ApiCallError(`Rejected an invalid request: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'call'}: ${issue.message}`).join('; ')}`, 'invalid-call');
+    return this.dispatch(parsed.data);
+  }
+
+  private async dispatch(call: ApiCall): Promise<unknown> {
+    const { supervisor } = this.options;
+    switch (call.method) {
+      case 'kernelInfo':
+        return { state: supervisor.state, backend: supervisor.backend, memory: supervisor.lastMemory, lossbookVersion: LOSSBOOK_VERSION } satisfies KernelInfo;
+      case 'execute': {
+        const { runId } = await supervisor.execute({ cellId: call.params.cellId, code: call.params.code, language: call.params.language });
+        return { runId };
+      }
+      case 'interrupt':
+        await supervisor.interrupt();
+        return undefined;
+      case 'restart':
+        await supervisor.restart('restarted by the user');
+        return undefined;
+      case 'freeMemory':
+        await supervisor.freeMemory();
+        return undefined;
+      case 'setBackend':
+        await supervisor.setBackend(call.params);
+        return undefined;
+      case 'openNotebook':
+        return this.openNotebook(call.params.path);
+      case 'saveNotebook':
+        return this.saveNotebook(validNotebook(call.params.notebook), call.params.path);
+      case 'autosave':
+        await this.files.writeRecoveryFile(validNotebook(call.params.notebook), call.params.path);
+        return undefined;
+      case 'exportReport':
+        return this.exportReport(validNotebook(call.params.notebook), call.params.path);
+      case 'listExamples':
+        return this.listExamples();
+    }
+  }
+
+  private async openNotebook(requestedPath: string | undefined): Promise<OpenedNotebook | undefined> {
+    let path = requestedPath;
+    if (!path) path = this.options.dialogs?.chooseOpenPath ? await this.options.dialogs.chooseOpenPath() : this.options.defaultNotebookPath;
+    if (!path) return undefined;
+    const absolute = resolve(path);
+    if (isScript(absolute)) {
+      // A percent script (an example, a plain tfjs script) opens as a new, unsaved notebook:
+      // saving it must ask for a .lossbook path rather than overwrite the script with JSON.
+      return { notebook: await this.files.readNotebookFile(absolute) };
+    }
+    const notebook = await this.files.readNotebookFile(absolute);
+    const recovery = await this.files.findRecovery(absolute);
+    return recovery ? { path: absolute, notebook, recovery } : { path: absolute, notebook };
+  }
+
+  private async saveNotebook(notebook: Notebook, requestedPath: string | undefined): Promise<{ path: string } | undefined> {
+    let path = requestedPath;
+    if (!path && this.options.dialogs?.chooseSavePath) path = await this.options.dialogs.chooseSavePath(`${notebook.metadata.title || 'Untitled'}.lossbook`);
+    if (!path) return undefined;
+    const absolute = resolve(path);
+    if (isScript(absolute)) throw new ApiCallError('Notebooks are saved as .lossbook files; choose a name ending in .lossbook.', 'invalid-call');
+    await this.files.saveNotebookFile(absolute, notebook);
+    return { path: absolute };
+  }
+
+  private async exportReport(notebook: Notebook, requestedPath: string | undefined): Promise<{ path?: string; html?: string } | undefined> {
+    const html = await this.files.renderReport(notebook);
+    let path = requestedPath;
+    if (!path && this.options.dialogs?.chooseSavePath) {
+      path = await this.options.dialogs.chooseSavePath(`${notebook.metadata.title || 'report'}.html`);
+      if (!path) return undefined;
+    }
+    if (!path) return { html };
+    const absolute = resolve(path);
+    await writeFile(absolute, html, 'utf8');
+    return { path: absolute };
+  }
+
+  async listExamples(): Promise<ExampleEntry[]> {
+    const dir = this.options.examplesDir;
+    if (!dir) return [];
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return [];
+    }
+    const entries: ExampleEntry[] = [];
+    for (const name of names.sort()) {
+      if (!/\.(ts|js)$/.test(name) || /\.(test|spec|d)\.(ts|js)$/.test(name)) continue;
+      const path = join(dir, name);
+      const script = parsePercentScript(await readFile(path, 'utf8'));
+      entries.push({ name: name.replace(/\.(ts|js)$/, ''), title: script.title ?? titleFromPath(path), path, expected: script.expected });
+    }
+    return entries;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.supervisorSubscription.dispose();
+    this.listeners.clear();
+  }
+}
+
+function validNotebook(value: unknown): Notebook {
+  const parsed = NotebookSchema.safeParse(value);
+  if (!parsed.success) throw new ApiCallError(`The notebook sent by the page is not valid: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, 'invalid-notebook');
+  return parsed.data;
+}
+
+function isScript(path: string): boolean {
+  return /\.(ts|js|mts|mjs)$/.test(path);
+}
+
+function titleFromPath(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ');
+}

@@ -1,0 +1,117 @@
+// Turns raw RunRecord series into Plotly traces: decimated (min/max, one bucket per pixel)
+// so a million-point series draws as a few thousand points, smoothed with the debiased EMA,
+// raw curve faint behind, the previous run dashed for comparison. Shared by MetricChart and
+// the chart benchmark (bench/chart.bench.ts), so the benchmark measures this exact path.
+import { decimateMinMax } from '../../../shared/series/decimate';
+import { IncrementalEma } from '../../../shared/series/ema';
+import type { Series } from '../../../shared/notebook/model';
+
+export type XMode = 'step' | 'epoch';
+
+export interface ChartSeriesInput {
+  name: string;
+  label: string;
+  color: string;
+  series: Series | undefined;
+  previous: Series | undefined;
+}
+
+export interface BuildTracesOptions {
+  xMode: XMode;
+  smoothing: number;
+  /** Steps per epoch, where known (for the epoch axis). */
+  batchesPerEpoch?: number;
+  previousBatchesPerEpoch?: number;
+  /** Visible step range (zoom); undefined draws everything. */
+  stepRange?: [number, number];
+  /** Pixels across: one decimation bucket per pixel. */
+  width: number;
+}
+
+const emaCaches = new WeakMap<object, IncrementalEma>();
+function smoothedValues(series: Series, smoothing: number): Array<number | null> {
+  let cache = emaCaches.get(series.values);
+  if (!cache) {
+    cache = new IncrementalEma();
+    emaCaches.set(series.values, cache);
+  }
+  return cache.compute(series.values, smoothing);
+}
+
+/** Step → x on the chosen axis. Epoch x is fractional: step / batches per epoch, or the recorded epoch. */
+export function xTransform(series: Series, xMode: XMode, batchesPerEpoch: number | undefined): (step: number) => number {
+  if (xMode === 'step') return (step) => step;
+  if (batchesPerEpoch && batchesPerEpoch > 0) return (step) => step / batchesPerEpoch;
+  if (series.epochs.length === series.steps.length && series.epochs.length > 0) {
+    return (step) => {
+      let low = 0;
+      let high = series.steps.length - 1;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (series.steps[mid]! < step) low = mid + 1;
+        else high = mid;
+      }
+      return series.epochs[low]!;
+    };
+  }
+  return (step) => step;
+}
+
+function line(series: Series, values: ArrayLike<number | null>, options: BuildTracesOptions, batchesPerEpoch: number | undefined) {
+  const decimated = decimateMinMax(series.steps, values, {
+    buckets: Math.max(50, Math.round(options.width)),
+    xMin: options.stepRange?.[0],
+    xMax: options.stepRange?.[1],
+  });
+  const transform = xTransform(series, options.xMode, batchesPerEpoch);
+  return { x: options.xMode === 'step' ? decimated.x : decimated.x.map(transform), y: decimated.y };
+}
+
+export function buildTraces(inputs: ChartSeriesInput[], options: BuildTracesOptions): unknown[] {
+  const traces: unknown[] = [];
+  const smoothing = options.smoothing;
+  for (const input of inputs) {
+    if (input.previous && input.previous.steps.length) {
+      const values = smoothing > 0 ? smoothedValues(input.previous, smoothing) : input.previous.values;
+      traces.push({
+        type: 'scatter',
+        mode: input.previous.steps.length === 1 ? 'markers' : 'lines',
+        name: `${input.label} · previous run`,
+        legendgroup: `${input.name}-previous`,
+        ...line(input.previous, values, options, options.previousBatchesPerEpoch),
+        line: { color: input.color, width: 1.5, dash: 'dash' },
+        opacity: 0.45,
+        hovertemplate: `%{y:.4g}<extra>${input.label} (previous)</extra>`,
+      });
+    }
+    const series = input.series;
+    if (!series || !series.steps.length) continue;
+    const single = series.steps.length === 1;
+    const sparse = series.steps.length < 60;
+    if (smoothing > 0 && !sparse) {
+      traces.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: `${input.label} (raw)`,
+        legendgroup: input.name,
+        showlegend: false,
+        ...line(series, series.values, options, options.batchesPerEpoch),
+        line: { color: input.color, width: 1 },
+        opacity: 0.22,
+        hoverinfo: 'skip',
+      });
+    }
+    const values = smoothing > 0 && !sparse ? smoothedValues(series, smoothing) : series.values;
+    traces.push({
+      type: 'scatter',
+      mode: single || sparse ? 'lines+markers' : 'lines',
+      name: input.label,
+      legendgroup: input.name,
+      ...line(series, values, options, options.batchesPerEpoch),
+      line: { color: input.color, width: 2 },
+      marker: { color: input.color, size: 5 },
+      hovertemplate: `%{y:.4g}<extra>${input.label}</extra>`,
+    });
+  }
+  return traces;
+}

@@ -1,0 +1,541 @@
+// The notebook store: the open document, the kernel's state and the runs of each cell. Kernel
+// events are folded into RunRecords with the shared applyRunEvent (one reducer for the UI, the
+// CLI and files). RunRecords are kept raw (markRaw): a million-point series must not become a
+// million reactive proxies; components re-read them when the cell's revision counter moves.
+import { defineStore } from 'pinia';
+import { markRaw, reactive, ref, shallowRef, computed } from 'vue';
+import type { KernelInfo, LossbookApi, OpenedNotebook } from '../../../shared/api';
+import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, type RunRecord } from '../../../shared/notebook/model';
+import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
+import type { BackendInfo, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
+import { LOSSBOOK_VERSION } from '../../../shared/version';
+
+/** Runs kept per cell in the open notebook: the latest and the previous one it is compared with. */
+const RUNS_KEPT = 2;
+
+export type CellRunState = 'idle' | 'queued' | 'running';
+export type Mode = 'command' | 'edit';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'success' | 'warning' | 'error';
+  text: string;
+  detail?: string;
+}
+
+export interface KernelExit {
+  reason: string;
+  lostState: string;
+  expected: boolean;
+}
+
+export interface PathRequest {
+  title: string;
+  label: string;
+  value: string;
+  resolve(value: string | undefined): void;
+}
+
+let noticeCounter = 0;
+
+export const useNotebookStore = defineStore('notebook', () => {
+  let api: LossbookApi | undefined;
+  const notebook = ref<Notebook>(createNotebook('Untitled', LOSSBOOK_VERSION));
+  const path = ref<string | undefined>();
+  const dirty = ref(false);
+  const activeCellId = ref<string | undefined>();
+  const mode = ref<Mode>('command');
+  const editingMarkdown = reactive(new Set<string>());
+  const cellRunState = reactive(new Map<string, CellRunState>());
+  /** Bumped on every run event of a cell: charts and panels re-read the raw RunRecords then. */
+  const revisions = reactive(new Map<string, number>());
+  const kernel = reactive<{ state: KernelState; backend?: BackendInfo; memory?: MemorySnapshot; baseline?: MemorySnapshot; exit?: KernelExit; connected: boolean }>({
+    state: 'starting',
+    connected: true,
+  });
+  const lastRunMemory = shallowRef<RunMemory | undefined>();
+  const examples = ref<Array<{ name: string; title: string; path: string; expected: string[] }>>([]);
+  const notices = ref<Notice[]>([]);
+  const deleted: Array<{ cell: Cell; index: number }> = [];
+  const queue: string[] = [];
+  const runToCell = new Map<string, string>();
+  const runWaiters = new Map<string, (status: string) => void>();
+  const pathRequest = shallowRef<PathRequest | undefined>();
+  const recoveryOffer = shallowRef<OpenedNotebook['recovery'] | undefined>();
+
+  const cells = computed(() => notebook.value.cells);
+  const activeIndex = computed(() => cells.value.findIndex((cell) => cell.id === activeCellId.value));
+  const busy = computed(() => kernel.state === 'busy' || kernel.state === 'interrupting' || queue.length > 0 || [...cellRunState.values()].some((s) => s !== 'idle'));
+  const outline = computed(() => {
+    const headings: Array<{ cellId: string; level: number; text: string }> = [];
+    for (const cell of cells.value) {
+      if (cell.kind !== 'markdown') continue;
+      for (const line of cell.source.split('\n')) {
+        const match = /^(#{1,4})\s+(.+?)\s*#*$/.exec(line);
+        if (match) headings.push({ cellId: cell.id, level: match[1]!.length, text: match[2]! });
+      }
+    }
+    return headings;
+  });
+
+  function notify(kind: Notice['kind'], text: string, detail?: string): void {
+    const notice = { id: ++noticeCounter, kind, text, detail };
+    notices.value = [...notices.value.slice(-3), notice];
+    setTimeout(() => dismissNotice(notice.id), kind === 'error' ? 12_000 : 5_000);
+  }
+  function dismissNotice(id: number): void {
+    notices.value = notices.value.filter((notice) => notice.id !== id);
+  }
+
+  function touch(): void {
+    dirty.value = true;
+    notebook.value.metadata.modified = new Date().toISOString();
+  }
+
+  function bump(cellId: string): void {
+    revisions.set(cellId, (revisions.get(cellId) ?? 0) + 1);
+  }
+
+  function cellById(id: string): Cell | undefined {
+    return notebook.value.cells.find((cell) => cell.id === id);
+  }
+
+  function latestRun(cell: Cell): RunRecord | undefined {
+    return cell.runs[cell.runs.length - 1];
+  }
+
+  // ───────────── connection and events ─────────────
+
+  async function connect(transport: LossbookApi): Promise<void> {
+    api = transport;
+    api.onEvent((event) => handleEvent(event));
+    const maybeConnection = transport as LossbookApi & { onConnection?(listener: (connected: boolean) => void): unknown };
+    maybeConnection.onConnection?.((connected) => {
+      kernel.connected = connected;
+      if (!connected) notify('error', 'Disconnected from Lossbook.', 'The server stopped or the connection dropped. Restart `lossbook serve` and reload the page.');
+    });
+    try {
+      applyKernelInfo(await api.kernelInfo());
+    } catch (error) {
+      notify('error', 'Could not reach the Lossbook host.', (error as Error).message);
+    }
+    void api.listExamples().then((list) => (examples.value = list), () => undefined);
+  }
+
+  function applyKernelInfo(info: KernelInfo): void {
+    kernel.state = info.state;
+    if (info.backend) kernel.backend = info.backend;
+    if (info.memory) {
+      kernel.memory = info.memory;
+      kernel.baseline ??= info.memory;
+    }
+  }
+
+  function handleEvent(event: HostEvent): void {
+    switch (event.type) {
+      case 'kernel-state':
+        kernel.state = event.state;
+        if (event.state === 'idle' || event.state === 'busy') kernel.exit = undefined;
+        return;
+      case 'kernel-exit':
+        kernel.exit = { reason: event.reason, lostState: event.lostState, expected: event.expected };
+        if (!event.expected) notify('error', `The kernel stopped: ${event.reason}`, event.lostState ? `Lost: ${event.lostState}` : undefined);
+        queue.length = 0;
+        for (const [cellId, state] of cellRunState) if (state === 'queued') cellRunState.set(cellId, 'idle');
+        return;
+      case 'ready':
+        kernel.backend = event.backend;
+        kernel.memory = event.memory;
+        kernel.baseline = event.memory;
+        notebook.value.metadata.lastBackend = event.backend;
+        return;
+      case 'memory':
+        kernel.memory = event.memory;
+        if (event.runId) bumpRun(event.runId);
+        return;
+      case 'memory-freed': {
+        kernel.memory = event.after;
+        const freed = event.before.gpu?.pooledBytes !== undefined && event.after.gpu?.pooledBytes !== undefined ? event.before.gpu.pooledBytes - event.after.gpu.pooledBytes : event.before.numBytes - event.after.numBytes;
+        notify('success', `Freed memory: ${formatBytes(Math.max(0, freed))} returned.`);
+        return;
+      }
+      case 'log':
+        if (event.level === 'error' || event.level === 'warn') notify(event.level === 'error' ? 'error' : 'warning', event.message);
+        return;
+      case 'run-started': {
+        const cell = cellById(event.cellId);
+        runToCell.set(event.runId, event.cellId);
+        if (!cell) return;
+        const run = markRaw(createRunRecord(event.runId, event.cellId, event.executionCount, event.time));
+        if (kernel.backend) run.backend = kernel.backend;
+        cell.runs = [...cell.runs.slice(-(RUNS_KEPT - 1)), run].map((record) => markRaw(record));
+        cell.outputs = [];
+        cell.executionCount = event.executionCount;
+        cellRunState.set(cell.id, 'running');
+        bump(cell.id);
+        return;
+      }
+      default:
+        if ('runId' in event && event.runId) applyToRun(event.runId, event);
+    }
+  }
+
+  function bumpRun(runId: string): void {
+    const cellId = runToCell.get(runId);
+    if (cellId) bump(cellId);
+  }
+
+  function applyToRun(runId: string, event: HostEvent): void {
+    const cellId = runToCell.get(runId);
+    const cell = cellId ? cellById(cellId) : undefined;
+    if (!cell) return;
+    const run = cell.runs.find((record) => record.runId === runId);
+    if (!run) return;
+    applyRunEvent(run, cell.outputs, event);
+    if (event.type === 'run-finished') {
+      lastRunMemory.value = event.memory;
+      kernel.memory = event.memory.after;
+      cellRunState.set(cell.id, 'idle');
+      dirty.value = true;
+      runWaiters.get(runId)?.(event.status);
+      runWaiters.delete(runId);
+    }
+    bump(cell.id);
+  }
+
+  // ───────────── running cells ─────────────
+
+  /** Queue cells to run one after another; a failing cell stops the rest (as Jupyter does). */
+  function runCells(ids: string[]): void {
+    for (const id of ids) {
+      const cell = cellById(id);
+      if (!cell) continue;
+      if (cell.kind === 'markdown') {
+        editingMarkdown.delete(id);
+        continue;
+      }
+      if (queue.includes(id) || cellRunState.get(id) === 'running') continue;
+      queue.push(id);
+      cellRunState.set(id, 'queued');
+    }
+    void drain();
+  }
+
+  let draining = false;
+  async function drain(): Promise<void> {
+    if (draining || !api) return;
+    draining = true;
+    try {
+      while (queue.length) {
+        const id = queue.shift()!;
+        const cell = cellById(id);
+        if (!cell) continue;
+        cellRunState.set(id, 'running');
+        let status: string;
+        try {
+          const { runId } = await api.execute({ cellId: id, code: cell.source, language: cell.language ?? 'typescript' });
+          runToCell.set(runId, id);
+          const run = cell.runs.find((record) => record.runId === runId);
+          status = run && run.status !== 'running' ? run.status : await new Promise<string>((resolve) => runWaiters.set(runId, resolve));
+        } catch (error) {
+          notify('error', 'Could not run the cell.', (error as Error).message);
+          status = 'error';
+        }
+        cellRunState.set(id, 'idle');
+        if (status !== 'ok') {
+          for (const queued of queue) cellRunState.set(queued, 'idle');
+          queue.length = 0;
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  function runActive(advance: 'stay' | 'next' | 'insert'): void {
+    const index = activeIndex.value;
+    const cell = cells.value[index];
+    if (!cell) return;
+    runCells([cell.id]);
+    if (advance === 'insert') insertCell(index + 1, 'code');
+    else if (advance === 'next') {
+      if (index + 1 >= cells.value.length) insertCell(index + 1, 'code');
+      else select(cells.value[index + 1]!.id, 'command');
+    }
+  }
+
+  const runAll = () => runCells(cells.value.map((cell) => cell.id));
+  const runAbove = () => runCells(cells.value.slice(0, Math.max(0, activeIndex.value)).map((cell) => cell.id));
+  const runBelow = () => runCells(cells.value.slice(Math.max(0, activeIndex.value)).map((cell) => cell.id));
+
+  async function interrupt(): Promise<void> {
+    for (const queued of queue) cellRunState.set(queued, 'idle');
+    queue.length = 0;
+    try {
+      await api?.interrupt();
+    } catch (error) {
+      notify('error', 'Interrupt failed.', (error as Error).message);
+    }
+  }
+
+  async function restart(): Promise<void> {
+    for (const queued of queue) cellRunState.set(queued, 'idle');
+    queue.length = 0;
+    try {
+      await api?.restart();
+      notify('info', 'Kernel restarted: the namespace is empty, re-run the cells you need.');
+      if (api) applyKernelInfo(await api.kernelInfo());
+    } catch (error) {
+      notify('error', 'Restart failed.', (error as Error).message);
+    }
+  }
+
+  async function freeMemory(): Promise<void> {
+    try {
+      await api?.freeMemory();
+      if (api) applyKernelInfo(await api.kernelInfo());
+    } catch (error) {
+      notify('error', 'Could not free memory.', (error as Error).message);
+    }
+  }
+
+  // ───────────── editing ─────────────
+
+  function select(id: string | undefined, nextMode: Mode = mode.value): void {
+    activeCellId.value = id;
+    mode.value = nextMode;
+  }
+
+  function insertCell(index: number, kind: Cell['kind'], source = ''): Cell {
+    const cell = createCell(kind, source);
+    notebook.value.cells.splice(Math.max(0, Math.min(index, notebook.value.cells.length)), 0, cell);
+    if (kind === 'markdown' && !source) editingMarkdown.add(cell.id);
+    select(cell.id, source ? 'command' : 'edit');
+    touch();
+    return cell;
+  }
+
+  function deleteCell(id: string): void {
+    const index = cells.value.findIndex((cell) => cell.id === id);
+    if (index < 0) return;
+    const [cell] = notebook.value.cells.splice(index, 1);
+    if (cell) deleted.push({ cell, index });
+    if (!notebook.value.cells.length) notebook.value.cells.push(createCell('code'));
+    select(cells.value[Math.min(index, cells.value.length - 1)]?.id, 'command');
+    touch();
+  }
+
+  function undoDelete(): void {
+    const last = deleted.pop();
+    if (!last) return;
+    notebook.value.cells.splice(Math.min(last.index, notebook.value.cells.length), 0, last.cell);
+    select(last.cell.id, 'command');
+    touch();
+  }
+
+  function setKind(id: string, kind: Cell['kind']): void {
+    const cell = cellById(id);
+    if (!cell || cell.kind === kind) return;
+    cell.kind = kind;
+    cell.language = kind === 'code' ? 'typescript' : undefined;
+    if (kind === 'markdown') {
+      cell.outputs = [];
+      cell.executionCount = null;
+    }
+    touch();
+  }
+
+  function updateSource(id: string, source: string): void {
+    const cell = cellById(id);
+    if (!cell || cell.source === source) return;
+    cell.source = source;
+    touch();
+  }
+
+  function moveCell(id: string, toIndex: number): void {
+    const from = cells.value.findIndex((cell) => cell.id === id);
+    if (from < 0) return;
+    const [cell] = notebook.value.cells.splice(from, 1);
+    notebook.value.cells.splice(Math.max(0, Math.min(toIndex, notebook.value.cells.length)), 0, cell!);
+    touch();
+  }
+
+  function selectRelative(offset: number): void {
+    const index = activeIndex.value < 0 ? 0 : activeIndex.value + offset;
+    const cell = cells.value[Math.max(0, Math.min(index, cells.value.length - 1))];
+    if (cell) select(cell.id, 'command');
+  }
+
+  function toggleCollapsed(id: string): void {
+    const cell = cellById(id);
+    if (cell) cell.collapsed = !cell.collapsed;
+  }
+
+  function clearOutputs(ids?: string[]): void {
+    for (const cell of cells.value) {
+      if (ids && !ids.includes(cell.id)) continue;
+      cell.outputs = [];
+      cell.runs = [];
+      cell.executionCount = null;
+      bump(cell.id);
+    }
+    touch();
+  }
+
+  function dismissFinding(cellId: string, key: string): void {
+    const cell = cellById(cellId);
+    if (!cell || cell.dismissed.includes(key)) return;
+    cell.dismissed.push(key);
+    touch();
+  }
+
+  function restoreFindings(cellId: string): void {
+    const cell = cellById(cellId);
+    if (!cell) return;
+    cell.dismissed = [];
+    touch();
+  }
+
+  function insertFix(cellId: string, code: string, title: string): void {
+    const index = cells.value.findIndex((cell) => cell.id === cellId);
+    const cell = insertCell(index + 1, 'code', `// Fix: ${title}\n${code.trimEnd()}`);
+    select(cell.id, 'command');
+  }
+
+  // ───────────── files ─────────────
+
+  /** A JSON copy: reactive proxies cannot cross IPC, and the host validates plain data. */
+  function plainNotebook(): Notebook {
+    return JSON.parse(JSON.stringify(notebook.value)) as Notebook;
+  }
+
+  function load(opened: OpenedNotebook): void {
+    const parsed = NotebookSchema.parse(opened.notebook);
+    for (const cell of parsed.cells) cell.runs = cell.runs.slice(-RUNS_KEPT).map((run) => markRaw(run));
+    notebook.value = parsed;
+    path.value = opened.path;
+    dirty.value = false;
+    editingMarkdown.clear();
+    cellRunState.clear();
+    revisions.clear();
+    select(parsed.cells[0]?.id, 'command');
+    recoveryOffer.value = opened.recovery;
+  }
+
+  function askPath(title: string, label: string, value: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      pathRequest.value = {
+        title,
+        label,
+        value,
+        resolve: (answer) => {
+          pathRequest.value = undefined;
+          resolve(answer?.trim() || undefined);
+        },
+      };
+    });
+  }
+
+  async function openNotebook(requested?: string): Promise<void> {
+    if (!api) return;
+    let target = requested;
+    if (!target && api.transport === 'browser') {
+      target = await askPath('Open notebook', 'Path of a .lossbook file (or a // %% script) on this machine', path.value ?? '');
+      if (!target) return;
+    }
+    try {
+      const opened = await api.openNotebook(target);
+      if (opened) load(opened);
+    } catch (error) {
+      notify('error', 'Could not open the notebook.', (error as Error).message);
+    }
+  }
+
+  async function openExample(examplePath: string): Promise<void> {
+    await openNotebook(examplePath);
+  }
+
+  function newNotebook(): void {
+    load({ notebook: createNotebook('Untitled', LOSSBOOK_VERSION) });
+    select(notebook.value.cells[0]?.id, 'edit');
+  }
+
+  async function save(saveAs = false): Promise<boolean> {
+    if (!api) return false;
+    let target = saveAs ? undefined : path.value;
+    if (!target && api.transport === 'browser') {
+      target = await askPath('Save notebook', 'Save as (a path ending in .lossbook)', `${notebook.value.metadata.title.replace(/[^\w.-]+/g, '-') || 'untitled'}.lossbook`);
+      if (!target) return false;
+    }
+    try {
+      const saved = await api.saveNotebook(plainNotebook(), target);
+      if (!saved) return false;
+      path.value = saved.path;
+      dirty.value = false;
+      notify('success', `Saved ${saved.path}`);
+      return true;
+    } catch (error) {
+      notify('error', 'Could not save the notebook.', (error as Error).message);
+      return false;
+    }
+  }
+
+  async function autosave(): Promise<void> {
+    if (!api || !dirty.value || busy.value) return;
+    try {
+      await api.autosave(plainNotebook(), path.value);
+    } catch {
+      // A failed autosave must not interrupt work; the next save reports real errors.
+    }
+  }
+
+  async function exportReport(): Promise<void> {
+    if (!api) return;
+    try {
+      const exported = await api.exportReport(plainNotebook());
+      if (exported?.path) notify('success', `Report written to ${exported.path}`);
+      else if (exported?.html) {
+        const url = URL.createObjectURL(new Blob([exported.html], { type: 'text/html' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `${notebook.value.metadata.title.replace(/[^\w.-]+/g, '-') || 'lossbook'}-report.html`;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        notify('success', 'Report downloaded.');
+      }
+    } catch (error) {
+      notify('error', 'Could not export the report.', (error as Error).message);
+    }
+  }
+
+  function acceptRecovery(): void {
+    const offer = recoveryOffer.value;
+    if (!offer) return;
+    const keepPath = path.value;
+    load({ notebook: offer.notebook, path: keepPath });
+    dirty.value = true;
+  }
+
+  return {
+    notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer,
+    cells, activeIndex, busy, outline,
+    connect, handleEvent, notify, dismissNotice, latestRun, cellById,
+    runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory,
+    select, insertCell, deleteCell, undoDelete, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
+    dismissFinding, restoreFindings, insertFix,
+    openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load,
+  };
+});
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
+  const sign = bytes < 0 ? '−' : '';
+  let value = Math.abs(bytes);
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${sign}${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}

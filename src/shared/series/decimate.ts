@@ -1,0 +1,102 @@
+// Min/max decimation: what a chart draws from a long series. Each of `buckets` equal slices of
+// the x range keeps its first point, its minimum and its maximum (in their original order) and
+// its last point, so spikes — a loss jumping to NaN or 87.33 — survive any zoom level, while a
+// million-point series is drawn as a few thousand points. The full series is never modified.
+
+export interface DecimatedSeries {
+  x: number[];
+  /** null marks a gap: the bucket held a non-finite value (NaN/Infinity loss) or no point. */
+  y: Array<number | null>;
+}
+
+export interface DecimateOptions {
+  /** Number of x slices; each contributes at most 4 points plus one gap marker. */
+  buckets: number;
+  /** Draw only this x range (defaults to the whole series). */
+  xMin?: number;
+  xMax?: number;
+}
+
+/**
+ * Decimate a series whose x values ascend. Series shorter than 4 × buckets are returned
+ * unchanged (as copies with non-finite values turned into gaps).
+ */
+export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number | null>, options: DecimateOptions): DecimatedSeries {
+  const length = Math.min(xs.length, ys.length);
+  const out: DecimatedSeries = { x: [], y: [] };
+  if (length === 0) return out;
+  let start = 0;
+  let end = length;
+  if (options.xMin !== undefined) start = lowerBound(xs, options.xMin, length);
+  if (options.xMax !== undefined) end = upperBound(xs, options.xMax, length);
+  // Keep one point either side of the visible range so lines run to the chart's edges.
+  start = Math.max(0, start - 1);
+  end = Math.min(length, end + 1);
+  const count = end - start;
+  const buckets = Math.max(1, Math.floor(options.buckets));
+  if (count <= buckets * 4) {
+    for (let index = start; index < end; index++) pushPoint(out, xs[index]!, ys[index]);
+    return out;
+  }
+  const xFirst = xs[start]!;
+  const xLast = xs[end - 1]!;
+  const width = (xLast - xFirst) / buckets || 1;
+  let index = start;
+  for (let bucket = 0; bucket < buckets && index < end; bucket++) {
+    const bucketEnd = bucket === buckets - 1 ? Infinity : xFirst + width * (bucket + 1);
+    const first = index;
+    let minIndex = -1;
+    let maxIndex = -1;
+    let gapIndex = -1;
+    while (index < end && xs[index]! < bucketEnd) {
+      const value = ys[index];
+      if (value === null || value === undefined || !Number.isFinite(value)) {
+        if (gapIndex < 0) gapIndex = index;
+      } else {
+        if (minIndex < 0 || value < ys[minIndex]!) minIndex = index;
+        if (maxIndex < 0 || value > ys[maxIndex]!) maxIndex = index;
+      }
+      index++;
+    }
+    if (index === first) continue;
+    const last = index - 1;
+    const picks = [first, minIndex, maxIndex, gapIndex, last].filter((pick) => pick >= 0);
+    picks.sort((a, b) => a - b);
+    let previous = -1;
+    for (const pick of picks) {
+      if (pick === previous) continue;
+      previous = pick;
+      pushPoint(out, xs[pick]!, ys[pick]);
+    }
+  }
+  return out;
+}
+
+function pushPoint(out: DecimatedSeries, x: number, y: number | null | undefined): void {
+  out.x.push(x);
+  out.y.push(y === null || y === undefined || !Number.isFinite(y) ? null : y);
+}
+
+/** First index whose x ≥ value. */
+function lowerBound(xs: ArrayLike<number>, value: number, length: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (xs[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** First index whose x > value. */
+function upperBound(xs: ArrayLike<number>, value: number, length: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (xs[mid]! <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
