@@ -1,0 +1,404 @@
+// Turning tfjs objects into the plain data the diagnosis rules read: a model summary (layers,
+// loss, optimizer, measured kernel scales) and statistics of the x/y passed to fit (bounded
+// sample, one download per tensor, everything allocated here is disposed before returning).
+import type * as tfType from '@tensorflow/tfjs';
+import type { DataStats, FitSummary, LabelStats, LayerSummary, ModelSummary, ValueStats } from '../shared/diagnosis';
+import type { FitObservation, Tf } from './monitor-api';
+
+const KNOWN_LOSSES = [
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'binaryCrossentropy',
+  'meanSquaredError',
+  'meanAbsoluteError',
+  'meanAbsolutePercentageError',
+  'meanSquaredLogarithmicError',
+  'kullbackLeiblerDivergence',
+  'softmaxCrossEntropy',
+  'sigmoidCrossEntropy',
+  'logLoss',
+  'hingeLoss',
+  'huberLoss',
+  'absoluteDifference',
+  'cosineDistance',
+  'hinge',
+  'squaredHinge',
+  'categoricalHinge',
+  'logcosh',
+  'poisson',
+  'cosineProximity',
+];
+
+function lossNames(model: tfType.LayersModel): { names: string[]; source?: string } {
+  const raw = (model as unknown as { loss: unknown }).loss;
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' && typeof raw !== 'function' ? Object.values(raw as Record<string, unknown>) : [raw];
+  const names: string[] = [];
+  let source: string | undefined;
+  for (const entry of list) {
+    if (typeof entry === 'string') names.push(entry);
+    else if (typeof entry === 'function') {
+      const name = entry.name.replace(/__op$/, '');
+      const known = KNOWN_LOSSES.find((k) => k.toLowerCase() === name.toLowerCase());
+      if (known) names.push(known);
+      else {
+        names.push('custom');
+        source = String(entry).slice(0, 4000);
+      }
+    }
+  }
+  return { names, ...(source ? { source } : {}) };
+}
+
+function optimizerSummary(model: tfType.LayersModel): ModelSummary['optimizer'] {
+  const optimizer = (model as unknown as { optimizer?: tfType.Optimizer }).optimizer;
+  if (!optimizer) return undefined;
+  const fields = optimizer as unknown as { learningRate?: unknown; momentum?: unknown };
+  const summary: NonNullable<ModelSummary['optimizer']> = { className: optimizer.getClassName() };
+  if (typeof fields.learningRate === 'number') summary.learningRate = fields.learningRate;
+  if (typeof fields.momentum === 'number') summary.momentum = fields.momentum;
+  return summary;
+}
+
+interface LayerConfig {
+  units?: number;
+  filters?: number;
+  activation?: string;
+  useBias?: boolean;
+  kernelInitializer?: { className?: string } | null;
+  kernelRegularizer?: unknown;
+  biasRegularizer?: unknown;
+  rate?: number;
+}
+
+/** Describe the model; measures kernel scales only before the model was ever trained. */
+export function summarizeModel(tf: Tf, model: tfType.LayersModel, previouslyTrained: boolean): ModelSummary {
+  const layers: LayerSummary[] = [];
+  const kernels: Array<{ index: number; kernel: tfType.LayerVariable }> = [];
+  for (const layer of model.layers) {
+    let config: LayerConfig = {};
+    try {
+      config = layer.getConfig() as LayerConfig;
+    } catch {
+      // Some custom layers cannot serialize their config; they are summarized by class only.
+    }
+    const summary: LayerSummary = {
+      name: layer.name,
+      className: layer.getClassName(),
+      trainable: layer.trainable,
+      params: safeCount(layer),
+      trainableParams: layer.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0),
+    };
+    const units = config.units ?? config.filters;
+    if (typeof units === 'number') summary.units = units;
+    if (typeof config.activation === 'string') summary.activation = config.activation;
+    if (typeof config.useBias === 'boolean') summary.useBias = config.useBias;
+    if (config.kernelInitializer?.className) summary.kernelInitializer = config.kernelInitializer.className;
+    if (config.kernelRegularizer) summary.hasKernelRegularizer = true;
+    if (config.biasRegularizer) summary.hasBiasRegularizer = true;
+    if (typeof config.rate === 'number') summary.rate = config.rate;
+    const kernel = layer.weights.find((w) => /kernel$/.test(w.originalName ?? w.name) && w.shape.length >= 2);
+    if (kernel) {
+      const shape = kernel.shape as number[];
+      const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+      summary.fanIn = receptive * shape[shape.length - 2]!;
+      summary.fanOut = receptive * shape[shape.length - 1]!;
+      if (!previouslyTrained) kernels.push({ index: layers.length, kernel });
+    }
+    layers.push(summary);
+  }
+  if (kernels.length) {
+    const packed = tf.tidy(() => tf.stack(kernels.map(({ kernel }) => tf.moments(kernel.read()).variance.sqrt())));
+    const stds = packed.dataSync();
+    packed.dispose();
+    kernels.forEach(({ index }, i) => (layers[index]!.kernelStd = stds[i]!));
+  }
+  const losses = lossNames(model);
+  const optimizer = optimizerSummary(model);
+  return {
+    name: model.name,
+    layers,
+    losses: losses.names,
+    ...(losses.source ? { customLossSource: losses.source } : {}),
+    ...(optimizer ? { optimizer } : {}),
+    trainableParams: layers.reduce((n, l) => n + l.trainableParams, 0),
+    totalParams: layers.reduce((n, l) => n + l.params, 0),
+    previouslyTrained,
+  };
+}
+
+function safeCount(layer: tfType.layers.Layer): number {
+  try {
+    return layer.countParams();
+  } catch {
+    return 0;
+  }
+}
+
+function firstTensor(value: FitObservation['x']): tfType.Tensor | undefined {
+  if (!value) return undefined;
+  if (Array.isArray(value)) return value[0];
+  if (typeof (value as tfType.Tensor).dataSync === 'function') return value as tfType.Tensor;
+  return Object.values(value as Record<string, tfType.Tensor>)[0];
+}
+
+export function summarizeFit(observation: FitObservation): FitSummary {
+  const args = observation.args;
+  const x = firstTensor(observation.x);
+  const summary: FitSummary = {
+    kind: observation.dataset ? 'fitDataset' : 'fit',
+    shuffle: args.shuffle === undefined ? true : Boolean(args.shuffle),
+    hasValidation: Boolean(args.validationData) || (typeof args.validationSplit === 'number' && args.validationSplit > 0),
+  };
+  if (typeof args.epochs === 'number') summary.epochs = args.epochs;
+  if (observation.dataset) {
+    if (typeof args.batchesPerEpoch === 'number') summary.samples = undefined;
+  } else summary.batchSize = typeof args.batchSize === 'number' ? args.batchSize : 32;
+  if (typeof args.validationSplit === 'number' && args.validationSplit > 0) summary.validationSplit = args.validationSplit;
+  if (x) {
+    const rows = x.shape[0] ?? 0;
+    summary.samples = summary.validationSplit ? Math.floor(rows * (1 - summary.validationSplit)) : rows;
+    if (summary.validationSplit) summary.validationSamples = rows - summary.samples;
+  }
+  const validationData = args.validationData;
+  if (Array.isArray(validationData)) {
+    const validationX = firstTensor(validationData[0] as FitObservation['x']);
+    if (validationX) summary.validationSamples = validationX.shape[0] ?? 0;
+  }
+  return summary;
+}
+
+/** Bounds: values downloaded for statistics, and rows hashed for the overlap check. */
+export const DATA_LIMITS = { sampleElements: 1_000_000, sampleRows: 4096, wholeScanElements: 20_000_000, labelElements: 2_000_000, overlapElements: 4_000_000, validationRows: 1024 };
+
+function stridedIndices(rows: number, wanted: number, start = 0): number[] {
+  if (rows <= wanted) return Array.from({ length: rows }, (_, i) => start + i);
+  const stride = rows / wanted;
+  return Array.from({ length: wanted }, (_, i) => start + Math.floor(i * stride));
+}
+
+function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows: number } {
+  const rows = x.shape[0] ?? 1;
+  const rowSize = Math.max(1, x.size / Math.max(1, rows));
+  const wanted = Math.max(1, Math.min(rows, DATA_LIMITS.sampleRows, Math.floor(DATA_LIMITS.sampleElements / rowSize)));
+  const indices = stridedIndices(rows, wanted);
+  const scannedWhole = x.size <= DATA_LIMITS.wholeScanElements;
+  const [sample, counts] = tf.tidy(() => {
+    const flat = x.reshape([rows, rowSize]).toFloat();
+    const picked = tf.gather(flat, tf.tensor1d(indices, 'int32'));
+    const scanned = scannedWhole ? flat : picked;
+    return [picked, tf.stack([tf.sum(tf.isNaN(scanned).toFloat()), tf.sum(tf.isInf(scanned).toFloat())])] as const;
+  });
+  const values = sample.dataSync();
+  const [nan, infinite] = counts.dataSync();
+  sample.dispose();
+  counts.dispose();
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let sumSquares = 0;
+  let finite = 0;
+  let sampleNan = 0;
+  let sampleInf = 0;
+  for (const v of values) {
+    if (Number.isNaN(v)) sampleNan++;
+    else if (!Number.isFinite(v)) sampleInf++;
+    else {
+      finite++;
+      sum += v;
+      sumSquares += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  let constantColumns = 0;
+  if (indices.length >= 2 && rowSize <= 100_000) {
+    for (let column = 0; column < rowSize; column++) {
+      const first = values[column]!;
+      let constant = true;
+      for (let r = 1; r < indices.length && constant; r++) if (values[r * rowSize + column] !== first) constant = false;
+      if (constant) constantColumns++;
+    }
+  }
+  const mean = finite ? sum / finite : Number.NaN;
+  const variance = finite ? Math.max(0, sumSquares / finite - mean * mean) : Number.NaN;
+  return {
+    stats: {
+      count: scannedWhole ? x.size : values.length,
+      nan: scannedWhole ? nan! : sampleNan,
+      infinite: scannedWhole ? infinite! : sampleInf,
+      min,
+      max,
+      mean,
+      std: Math.sqrt(variance),
+      columns: rowSize,
+      constantColumns,
+      scannedWhole,
+    },
+    sampledRows: indices.length,
+  };
+}
+
+function labelStats(tf: Tf, y: tfType.Tensor, batchSize: number, validationStart: number | undefined): LabelStats {
+  const rows = y.shape[0] ?? 1;
+  const columns = Math.max(1, y.size / Math.max(1, rows));
+  const readRows = Math.min(rows, Math.floor(DATA_LIMITS.labelElements / columns));
+  const head = tf.tidy(() => y.reshape([rows, columns]).slice([0, 0], [readRows, columns]).toFloat());
+  const values = head.dataSync();
+  head.dispose();
+  let allIntegers = true;
+  let allBinary = true;
+  let allUnit = true;
+  let minLabel = Infinity;
+  let maxLabel = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (!Number.isInteger(v)) allIntegers = false;
+    if (v !== 0 && v !== 1) allBinary = false;
+    if (v < 0 || v > 1) allUnit = false;
+  }
+  const classes: number[] = [];
+  let rowSumsOff = 0;
+  let oneHotRows = 0;
+  let outOfRange = 0;
+  for (let r = 0; r < readRows; r++) {
+    if (columns === 1) {
+      const v = values[r]!;
+      if (Number.isFinite(v)) {
+        minLabel = Math.min(minLabel, v);
+        maxLabel = Math.max(maxLabel, v);
+        if (v < 0) outOfRange++;
+        classes.push(Math.round(v));
+      }
+      continue;
+    }
+    let sum = 0;
+    let best = 0;
+    let ones = 0;
+    for (let c = 0; c < columns; c++) {
+      const v = values[r * columns + c]!;
+      sum += v;
+      if (v > values[r * columns + best]!) best = c;
+      if (v === 1) ones++;
+    }
+    if (Math.abs(sum - 1) > 1e-3) rowSumsOff++;
+    if (ones === 1 && Math.abs(sum - 1) < 1e-6) oneHotRows++;
+    minLabel = Math.min(minLabel, best);
+    maxLabel = Math.max(maxLabel, best);
+    classes.push(best);
+  }
+  const encoding: LabelStats['encoding'] =
+    columns === 1
+      ? allBinary
+        ? 'binary'
+        : allIntegers
+          ? 'integer'
+          : allUnit
+            ? 'probabilities'
+            : 'continuous'
+      : oneHotRows === readRows
+        ? 'one-hot'
+        : allUnit && rowSumsOff === 0
+          ? 'probabilities'
+          : allBinary
+            ? 'binary'
+            : 'continuous';
+  const categorical = encoding !== 'continuous' && !(columns === 1 && encoding === 'probabilities');
+  const classCounts: number[] = [];
+  let nonDecreasing = 0;
+  let singleClassBatches = 0;
+  let batchesChecked = 0;
+  let validationClasses: number[] | undefined;
+  if (categorical && classes.length) {
+    for (const c of classes) if (c >= 0 && c < 100_000) classCounts[c] = (classCounts[c] ?? 0) + 1;
+    for (let i = 0; i < classCounts.length; i++) classCounts[i] ??= 0;
+    for (let i = 1; i < classes.length; i++) if (classes[i]! >= classes[i - 1]!) nonDecreasing++;
+    for (let start = 0; start + batchSize <= classes.length && batchesChecked < 20; start += batchSize) {
+      batchesChecked++;
+      const first = classes[start];
+      if (classes.slice(start, start + batchSize).every((c) => c === first)) singleClassBatches++;
+    }
+    if (validationStart !== undefined && validationStart < classes.length) validationClasses = [...new Set(classes.slice(validationStart))].sort((a, b) => a - b);
+  }
+  return {
+    encoding,
+    columns,
+    rows: readRows,
+    classCounts,
+    outOfRange,
+    rowSumsOff: columns > 1 ? rowSumsOff : 0,
+    maxLabel: Number.isFinite(maxLabel) ? maxLabel : 0,
+    minLabel: Number.isFinite(minLabel) ? minLabel : 0,
+    sortedFraction: classes.length > 1 ? nonDecreasing / (classes.length - 1) : 0,
+    singleClassBatches,
+    batchesChecked,
+    ...(validationClasses ? { validationClasses } : {}),
+  };
+}
+
+/** FNV-1a over the float bits of each row: equal rows give equal keys. */
+function rowHashes(values: Float32Array, rowSize: number): Set<string> {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const hashes = new Set<string>();
+  for (let r = 0; r * rowSize < bits.length; r++) hashes.add(hashRow(bits, r, rowSize));
+  return hashes;
+}
+
+function hashRow(bits: Uint32Array, row: number, rowSize: number): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = row * rowSize; i < (row + 1) * rowSize; i++) {
+    a = Math.imul(a ^ bits[i]!, 0x01000193);
+    b = Math.imul(b ^ bits[i]!, 0x5bd1e995) ^ (b >>> 13);
+  }
+  return `${a >>> 0}:${b >>> 0}`;
+}
+
+function downloadRows(tf: Tf, x: tfType.Tensor, start: number, end: number, maxRows: number): Float32Array {
+  const rows = x.shape[0] ?? 1;
+  const rowSize = Math.max(1, x.size / Math.max(1, rows));
+  const indices = stridedIndices(end - start, Math.min(end - start, maxRows), start);
+  const picked = tf.tidy(() => tf.gather(x.reshape([rows, rowSize]).toFloat(), tf.tensor1d(indices, 'int32')));
+  const values = picked.dataSync() as Float32Array;
+  picked.dispose();
+  return values;
+}
+
+function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor } | { splitAt: number }): DataStats['overlap'] {
+  const rows = x.shape[0] ?? 1;
+  const rowSize = Math.max(1, x.size / Math.max(1, rows));
+  const trainEnd = 'splitAt' in validation ? validation.splitAt : rows;
+  const trainRows = Math.max(1, Math.floor(DATA_LIMITS.overlapElements / rowSize));
+  const train = rowHashes(downloadRows(tf, x, 0, trainEnd, trainRows), rowSize);
+  const validationValues =
+    'splitAt' in validation
+      ? downloadRows(tf, x, validation.splitAt, rows, DATA_LIMITS.validationRows)
+      : downloadRows(tf, validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows);
+  const bits = new Uint32Array(validationValues.buffer, validationValues.byteOffset, validationValues.length);
+  const checked = Math.floor(validationValues.length / rowSize);
+  let duplicates = 0;
+  for (let r = 0; r < checked; r++) if (train.has(hashRow(bits, r, rowSize))) duplicates++;
+  return { checkedValidationRows: checked, duplicates };
+}
+
+/** Statistics of x/y as passed to fit; undefined for datasets (their batches are not materialized). */
+export function computeDataStats(tf: Tf, observation: FitObservation, classification: boolean): DataStats | undefined {
+  const x = firstTensor(observation.x);
+  if (!x || x.isDisposed) return undefined;
+  const y = firstTensor(observation.y);
+  const rows = x.shape[0] ?? 1;
+  const args = observation.args;
+  const split = typeof args.validationSplit === 'number' && args.validationSplit > 0 ? args.validationSplit : undefined;
+  const splitAt = split ? Math.floor(rows * (1 - split)) : undefined;
+  const { stats, sampledRows } = valueStats(tf, x);
+  const result: DataStats = { x: stats, rows, sampledRows };
+  if (y && !y.isDisposed) {
+    result.y = valueStats(tf, y).stats;
+    if (classification) result.labels = labelStats(tf, y, typeof args.batchSize === 'number' ? args.batchSize : 32, splitAt);
+  }
+  const validationData = args.validationData as unknown;
+  const validationX = Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined;
+  if (validationX && !validationX.isDisposed && validationX.size / Math.max(1, validationX.shape[0] ?? 1) === x.size / Math.max(1, rows))
+    result.overlap = overlapStats(tf, x, { x: validationX });
+  else if (splitAt !== undefined && splitAt > 0 && splitAt < rows) result.overlap = overlapStats(tf, x, { splitAt });
+  return result;
+}

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { monitoredRun } from './instrument.testing';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function blobs(n: number, seed = 1) {
+  // Two noisy Gaussian blobs in 4 features, balanced and shuffled (deterministic).
+  let s = seed;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = i % 2;
+    xs.push([0, 1, 2, 3].map((j) => gauss() * 1.0 + (label ? 0.8 : -0.8) * (j < 2 ? 1 : 0)));
+    ys.push(label);
+  }
+  return { xs, ys };
+}
+
+describe('TrainingMonitor on real tiny models', () => {
+  it('a healthy binary classifier produces no warning or error findings', async () => {
+    const { xs, ys } = blobs(128);
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys, [ys.length, 1]);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const run = monitoredRun(tf);
+    await run.fit(model, x, y, { epochs: 8, batchSize: 16, validationSplit: 0.25 });
+    run.finish();
+    const bad = run.findings().filter((f) => f.severity !== 'info');
+    expect(bad.map((f) => `${f.id}: ${f.evidence.summary}`)).toEqual([]);
+    expect(run.events.some((e) => e.type === 'metrics' && e.points.some((p) => p.name === 'grad_norm'))).toBe(true);
+    expect(run.events.some((e) => e.type === 'metrics' && e.points.some((p) => p.name === 'val_loss'))).toBe(true);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
+describe('bugs the monitor must catch', () => {
+  it('adds zero net tensors compared with a plain fit', async () => {
+    const { xs, ys } = blobs(64);
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys, [ys.length, 1]);
+    const build = () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      return model;
+    };
+    const plainModel = build();
+    const plainBefore = tf.memory().numTensors;
+    await plainModel.fit(x, y, { epochs: 3, batchSize: 16, validationSplit: 0.25 });
+    const plainDelta = tf.memory().numTensors - plainBefore;
+
+    const model = build();
+    const before = tf.memory().numTensors;
+    const run = monitoredRun(tf);
+    await run.fit(model, x, y, { epochs: 3, batchSize: 16, validationSplit: 0.25 });
+    run.finish();
+    const delta = tf.memory().numTensors - before;
+    expect(delta).toBe(plainDelta);
+    tf.dispose([x, y]);
+    model.dispose();
+    plainModel.dispose();
+  });
+
+  it('single-unit softmax: model.softmax-single-unit before the first step, loss.zero-early after', async () => {
+    const { xs, ys } = blobs(64);
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys, [ys.length, 1]);
+    // seed 001: softmax cross-entropy over a single logit is always 0
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1 })] });
+    model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy, metrics: ['accuracy'] });
+    const run = monitoredRun(tf);
+    await run.fit(model, x, y, { epochs: 2, batchSize: 16 });
+    run.finish();
+    expect(run.finding('model.softmax-single-unit')?.evidence.values.units).toBe(1);
+    const zero = run.finding('loss.zero-early');
+    expect(zero?.evidence.values.losses).toEqual([0, 0, 0]);
+    // static findings are emitted before training starts
+    const firstFindings = run.events.findIndex((e) => e.type === 'findings');
+    const firstLoss = run.events.findIndex((e) => e.type === 'metrics' && e.points.some((p) => p.name === 'loss'));
+    expect(firstFindings).toBeLessThan(firstLoss);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('custom loop with log(0): loss.nan with the first step, through optimizer.minimize', async () => {
+    const w = tf.variable(tf.tensor2d([[0.5], [-0.5]]));
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const optimizer = tf.train.sgd(0.5);
+    const run = monitoredRun(tf);
+    const restore = run.watch(optimizer);
+    for (let i = 0; i < 12; i++) {
+      // the bug: log of a prediction that can be ≤ 0 (no epsilon, no clipping)
+      const cost = optimizer.minimize(() => tf.mean(tf.neg(tf.log(tf.matMul(x, w)))) as tf.Scalar, true);
+      cost?.dispose();
+    }
+    restore();
+    run.finish();
+    const nan = run.finding('loss.nan');
+    expect(nan).toBeDefined();
+    expect(nan!.step).toBeGreaterThanOrEqual(0);
+    expect(nan!.step).toBeLessThan(12);
+    w.dispose();
+    x.dispose();
+  });
+});

@@ -1,0 +1,572 @@
+// The training monitor (design.md "instrument.ts"): what a run does, observed with no change to
+// the user's code. training-hooks.ts calls it around every fit/fitDataset and optimizer update;
+// it records per-step loss/metrics/timings, gradient norms from the gradients the optimizer already
+// received (no extra backward pass), weight update ratios, activation probes on a fixed small batch,
+// data checks, and runs the diagnosis engine. Metrics leave as coalesced `metrics` events (~10/s),
+// findings as `findings` events updated in place. Everything it allocates it disposes.
+import type * as tfType from '@tensorflow/tfjs';
+import type { Finding, KernelEvent, MetricPoint } from '../shared/protocol';
+import {
+  allRules,
+  DiagnosisEngine,
+  emptyContext,
+  type DiagnosisContext,
+  type EpochRecord,
+  type GradientSample,
+  type ProbeSample,
+  type Rule,
+} from '../shared/diagnosis';
+import { isClassificationLoss } from '../shared/diagnosis/stats';
+import { outputHead } from '../shared/diagnosis/model-shape';
+import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
+import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
+import { computeDataStats, summarizeFit, summarizeModel } from './instrument-summary';
+
+/** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
+export const MONITOR_LIMITS = {
+  flushMs: 100,
+  recentSteps: 400,
+  firstLosses: 10,
+  gradientSamples: 60,
+  firstGradientSamples: 5,
+  updateSamples: 20,
+  probeSamples: 10,
+  memorySamples: 60,
+  timingSamples: 60,
+  epochRecords: 1000,
+  probeRows: 32,
+  /** Fraction of training time each sampled measurement may take (adaptive interval). */
+  gradientBudget: 0.015,
+  updateBudget: 0.01,
+  probeBudget: 0.01,
+  /** Minimum time between rule passes during steps. */
+  rulesEveryMs: 150,
+  /** Custom loops have no epochs: every this many steps form one pseudo-epoch for trend rules. */
+  customEpochSteps: 10,
+  /** Per-layer metric series are emitted only for models up to this many layers. */
+  perLayerSeries: 50,
+};
+
+/** Models trained by an earlier fit in this kernel: their kernels are no longer at init scale. */
+const trainedModels = new WeakSet<object>();
+
+const now = (): number => performance.now();
+
+function pushBounded<T>(list: T[], item: T, bound: number): void {
+  list.push(item);
+  if (list.length > bound) list.splice(0, list.length - bound);
+}
+
+function isGpuBackend(name: string): boolean {
+  return /webgpu|webgl|tensorflow-gpu/.test(name);
+}
+
+export class TrainingMonitor implements RunMonitor {
+  private readonly engine: DiagnosisEngine;
+  private readonly context: DiagnosisContext = emptyContext('step');
+  private pending: MetricPoint[] = [];
+  private lastFlush = 0;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastRules = 0;
+  private finished = false;
+
+  private step = 0;
+  private epoch = 0;
+  private inFit = false;
+  private model: tfType.LayersModel | undefined;
+  private layerOfVariable = new Map<string, string>();
+  private probePlan: ProbePlan | undefined;
+  private probeInput: tfType.Tensor | undefined;
+  private batchStart = 0;
+  private lastBatchEnd: number | undefined;
+  private epochStart = 0;
+  private stepMsAverage = 0;
+  private lastLearningRate: number | undefined;
+  private restoreEvaluate: (() => void) | undefined;
+  private customPending = false;
+  private customLastStepEnd: number | undefined;
+  private customWindow: number[] = [];
+  private logStep = 0;
+  private progressDirty = false;
+  private batchesPerEpoch: number | undefined;
+  private readonly failures = new Set<string>();
+
+  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 20);
+  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 10);
+  private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3);
+  private readonly updates: UpdateTracker;
+  /** Measured cost of the monitor's sampled work (for the overhead benchmark). */
+  readonly cost = { gradientMs: 0, gradientSamples: 0, updateMs: 0, updateSamples: 0, probeMs: 0, probeSamples: 0, rulesMs: 0, rulePasses: 0 };
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly run: RunContext,
+    rules: readonly Rule[] = allRules,
+  ) {
+    this.engine = new DiagnosisEngine(rules);
+    this.updates = new UpdateTracker(tf);
+    this.context.backend = { name: run.backend, isGpu: isGpuBackend(run.backend) };
+    if (!this.context.backend.isGpu) this.context.backend.reason = 'no GPU backend (tfjs-node-gpu or WebGPU) is active in this kernel';
+  }
+
+  // ───────────────────────────── fit ─────────────────────────────
+
+  beforeFit(observation: FitObservation): tfType.CustomCallbackArgs {
+    this.completeCustomStep();
+    this.inFit = true;
+    this.model = observation.model;
+    this.guard('fit-start', () => this.startFit(observation));
+    return {
+      onEpochBegin: async (epoch) => this.guard('epoch-begin', () => this.onEpochBegin(epoch)),
+      onBatchBegin: async () => this.guard('batch-begin', () => this.onBatchBegin()),
+      onBatchEnd: async (batch, logs) => this.guard('batch-end', () => this.onBatchEnd(batch, logs ?? {})),
+      onEpochEnd: async (epoch, logs) => this.guard('epoch-end', () => this.onEpochEnd(epoch, logs ?? {})),
+      onTrainEnd: async () => this.guard('train-end', () => this.endFit()),
+    };
+  }
+
+  private startFit(observation: FitObservation): void {
+    const model = observation.model;
+    const previouslyTrained = trainedModels.has(model);
+    trainedModels.add(model);
+    const summary = summarizeModel(this.tf, model, previouslyTrained);
+    const fit = summarizeFit(observation);
+    this.context.model = summary;
+    this.context.fit = fit;
+    this.context.phase = 'fit-start';
+    this.layerOfVariable = new Map(model.layers.flatMap((layer) => layer.trainableWeights.map((w) => [w.name, layer.name] as [string, string])));
+    const head = outputHead(summary);
+    const classification = summary.losses.some(isClassificationLoss) || head.activation === 'softmax' || head.activation === 'sigmoid';
+    this.guard('data-checks', () => {
+      const data = computeDataStats(this.tf, observation, classification);
+      if (data) this.context.data = data;
+    });
+    if (fit.samples && fit.batchSize) this.batchesPerEpoch = Math.ceil(fit.samples / fit.batchSize);
+    this.guard('probe-setup', () => this.setupProbe(observation));
+    this.wrapEvaluate(model);
+    this.epochStart = now();
+    this.runRules('fit-start', true);
+    this.flush(true);
+    this.context.phase = 'step';
+  }
+
+  private setupProbe(observation: FitObservation): void {
+    this.disposeProbeInput();
+    const x = observation.x;
+    if (!x || Array.isArray(x) || typeof (x as tfType.Tensor).slice !== 'function') return;
+    const tensor = x as tfType.Tensor;
+    if (observation.model.inputs.length !== 1 || tensor.isDisposed) return;
+    const plan = planProbe(observation.model);
+    if (!plan) return;
+    const rows = Math.min(MONITOR_LIMITS.probeRows, tensor.shape[0] ?? 0);
+    if (rows < 1) return;
+    this.probePlan = plan;
+    this.probeInput = this.tf.tidy(() => tensor.slice(0, rows));
+  }
+
+  private wrapEvaluate(model: tfType.LayersModel): void {
+    this.restoreEvaluate?.();
+    const target = model as unknown as Record<'evaluate' | 'predict', (...args: unknown[]) => unknown>;
+    const ownEvaluate = Object.prototype.hasOwnProperty.call(target, 'evaluate');
+    const ownPredict = Object.prototype.hasOwnProperty.call(target, 'predict');
+    const evaluate = target.evaluate;
+    const predict = target.predict;
+    const timing = this.context.timing;
+    const counted = (original: (...args: unknown[]) => unknown) =>
+      function (this: unknown, ...args: unknown[]) {
+        const start = now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          timing.evaluateCalls++;
+          timing.evaluateMs += now() - start;
+        }
+      };
+    target.evaluate = counted(evaluate);
+    target.predict = counted(predict);
+    this.restoreEvaluate = () => {
+      if (ownEvaluate) target.evaluate = evaluate;
+      else delete (target as Partial<typeof target>).evaluate;
+      if (ownPredict) target.predict = predict;
+      else delete (target as Partial<typeof target>).predict;
+      this.restoreEvaluate = undefined;
+    };
+  }
+
+  private onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+    this.epochStart = now();
+  }
+
+  private onBatchBegin(): void {
+    const start = now();
+    if (this.lastBatchEnd !== undefined) pushBounded(this.context.timing.betweenBatchMs, start - this.lastBatchEnd, MONITOR_LIMITS.timingSamples);
+    this.batchStart = start;
+  }
+
+  private onBatchEnd(batch: number, logs: tfType.Logs): void {
+    const end = now();
+    const stepMs = end - this.batchStart;
+    const step = this.step;
+    this.recordStepTiming(stepMs);
+    for (const [name, value] of Object.entries(logs)) {
+      if (name === 'batch' || name === 'size' || typeof value !== 'number') continue;
+      if (name === 'loss') this.recordLoss(step, value);
+      else this.recordMetric(name, step, value);
+    }
+    this.point('batch_ms', step, stepMs);
+    this.recordLearningRate(step);
+    this.recordMemory(step);
+    this.maybeProbe(step);
+    this.step++;
+    this.context.step = step;
+    this.context.epoch = this.epoch;
+    this.progressDirty = true;
+    this.progressBatch = batch;
+    this.runRules('step', false);
+    this.lastBatchEnd = now();
+    this.maybeFlush();
+  }
+
+  private progressBatch: number | undefined;
+
+  private onEpochEnd(epoch: number, logs: tfType.Logs): void {
+    const ms = now() - this.epochStart;
+    const step = Math.max(0, this.step - 1);
+    const record: EpochRecord = { epoch, step, logs: {}, ms };
+    for (const [name, value] of Object.entries(logs)) if (typeof value === 'number') record.logs[name] = value;
+    this.pushEpoch(record);
+    for (const [name, value] of Object.entries(record.logs)) if (name.startsWith('val_')) this.point(name, step, value, epoch);
+    this.point('epoch_ms', step, ms, epoch);
+    if (this.lastLearningRate !== undefined) this.point('lr', step, this.lastLearningRate, epoch);
+    this.runRules('epoch', true);
+    this.flush(true);
+  }
+
+  private endFit(): void {
+    this.inFit = false;
+    this.restoreEvaluate?.();
+    this.updates.release();
+    this.runRules('epoch', true);
+    this.disposeProbeInput();
+    this.lastBatchEnd = undefined;
+    this.flush(true);
+  }
+
+  // ───────────────────────────── optimizer ─────────────────────────────
+
+  onGradients(_optimizer: tfType.Optimizer, gradients: tfType.NamedTensorMap | GradientList): void {
+    this.guard('gradients', () => {
+      if (!this.inFit) {
+        // A custom loop: each optimizer update is one step (minimize reports its loss right after).
+        if (this.customPending) this.completeCustomStep();
+        this.customPending = true;
+        this.context.fit ??= { kind: 'custom', shuffle: true, hasValidation: false };
+      }
+      const step = this.step;
+      const list = gradientList(gradients);
+      if (!list.length) return;
+      if (this.gradientBudget.due(step)) this.measureGradients(step, list);
+      if (this.updates.holding) {
+        const start = now();
+        const sample = this.updates.measure(step, this.layerOfVariable);
+        if (sample) {
+          pushBounded(this.context.updates, sample, MONITOR_LIMITS.updateSamples);
+          for (const layer of sample.layers) this.point(`update_ratio/${layer.name}`, step, layer.ratio);
+        }
+        const cost = now() - start;
+        this.cost.updateMs += cost;
+        this.cost.updateSamples++;
+        this.updateBudget.record(step, cost, this.stepMsAverage);
+      } else if (this.updateBudget.due(step)) {
+        const start = now();
+        const registered = this.tf.engine().registeredVariables;
+        const variables = list.map((g) => ({ name: g.name, variable: registered[g.name]! })).filter((v) => v.variable);
+        this.updates.take(variables);
+        this.cost.updateMs += now() - start;
+      }
+    });
+  }
+
+  onMinimize(_optimizer: tfType.Optimizer, loss: tfType.Scalar | null): void {
+    if (this.inFit) return; // fit reports its loss per batch through the callbacks
+    this.guard('minimize', () => {
+      let value: number | undefined;
+      if (loss && !loss.isDisposed) value = loss.dataSync()[0];
+      this.completeCustomStep(value);
+    });
+  }
+
+  private completeCustomStep(loss?: number): void {
+    if (!this.customPending && loss === undefined) return;
+    this.customPending = false;
+    const step = this.step;
+    const end = now();
+    if (this.customLastStepEnd !== undefined) this.recordStepTiming(end - this.customLastStepEnd);
+    this.customLastStepEnd = end;
+    if (loss !== undefined) {
+      this.recordLoss(step, loss);
+      this.addToCustomWindow(step, loss);
+    }
+    this.recordLearningRate(step);
+    this.recordMemory(step);
+    this.step++;
+    this.context.step = step;
+    this.progressDirty = true;
+    this.runRules('step', false);
+    this.maybeFlush();
+  }
+
+  private addToCustomWindow(step: number, loss: number): void {
+    this.customWindow.push(loss);
+    if (this.customWindow.length < MONITOR_LIMITS.customEpochSteps) return;
+    const finite = this.customWindow.filter(Number.isFinite);
+    const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : Number.NaN;
+    this.customWindow = [];
+    this.pushEpoch({ epoch: this.context.epochs.length, step, logs: { loss: mean } });
+    this.runRules('epoch', true);
+  }
+
+  // ───────────────────────────── lossbook.log ─────────────────────────────
+
+  log(values: Record<string, number>, step?: number): void {
+    this.guard('log', () => {
+      const at = step ?? (this.inFit ? this.step : this.logStep++);
+      for (const [name, value] of Object.entries(values)) {
+        if (typeof value !== 'number') continue;
+        if (name === 'loss' && !this.inFit && !this.customPending) {
+          // A hand-written loop reporting its loss: diagnose it like a training loss.
+          this.context.fit ??= { kind: 'custom', shuffle: true, hasValidation: false };
+          this.recordLoss(at, value);
+          this.addToCustomWindow(at, value);
+          this.context.step = at;
+          this.runRules('step', false);
+        } else this.recordMetric(name, at, value);
+      }
+      this.maybeFlush();
+    });
+  }
+
+  findings(): Finding[] {
+    return this.engine.findings();
+  }
+
+  finish(status: 'ok' | 'error' | 'interrupted', error?: { name: string; message: string }): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.guard('finish', () => {
+      this.completeCustomStep();
+      if (this.customWindow.length >= MONITOR_LIMITS.customEpochSteps / 2) {
+        const finite = this.customWindow.filter(Number.isFinite);
+        if (finite.length) this.pushEpoch({ epoch: this.context.epochs.length, step: this.step, logs: { loss: finite.reduce((a, b) => a + b, 0) / finite.length } });
+      }
+      this.context.status = status;
+      if (error) this.context.error = error;
+      this.runRules('finish', true);
+    });
+    this.release();
+    this.flush(true);
+  }
+
+  dispose(): void {
+    this.release();
+    this.pending = [];
+  }
+
+  // ───────────────────────────── recording ─────────────────────────────
+
+  private recordLoss(step: number, value: number): void {
+    const context = this.context;
+    pushBounded(context.loss.steps, step, MONITOR_LIMITS.recentSteps);
+    pushBounded(context.loss.values, value, MONITOR_LIMITS.recentSteps);
+    if (context.firstLosses.length < MONITOR_LIMITS.firstLosses) context.firstLosses.push(value);
+    if (!Number.isFinite(value) && !context.firstNonFiniteLoss) {
+      context.firstNonFiniteLoss = { step, epoch: this.epoch, value };
+      // Locate the first non-finite layer right away while the evidence is fresh (catalog loss.nan).
+      if (this.probeInput) this.probe(step);
+    }
+    this.point('loss', step, value);
+  }
+
+  private recordMetric(name: string, step: number, value: number): void {
+    const series = (this.context.metrics[name] ??= { steps: [], values: [] });
+    pushBounded(series.steps, step, MONITOR_LIMITS.recentSteps);
+    pushBounded(series.values, value, MONITOR_LIMITS.recentSteps);
+    this.point(name, step, value);
+  }
+
+  private recordStepTiming(stepMs: number): void {
+    pushBounded(this.context.timing.stepMs, stepMs, MONITOR_LIMITS.timingSamples);
+    this.context.timing.batches++;
+    this.stepMsAverage = this.stepMsAverage === 0 ? stepMs : 0.9 * this.stepMsAverage + 0.1 * stepMs;
+  }
+
+  private recordLearningRate(step: number): void {
+    const optimizer = (this.model as unknown as { optimizer?: { learningRate?: unknown } } | undefined)?.optimizer;
+    const lr = optimizer?.learningRate;
+    if (typeof lr !== 'number') return;
+    if (lr !== this.lastLearningRate) {
+      this.recordMetric('lr', step, lr);
+      this.lastLearningRate = lr;
+      if (this.context.model?.optimizer) this.context.model.optimizer.learningRate = lr;
+    }
+  }
+
+  private recordMemory(step: number): void {
+    const memory = this.tf.memory();
+    const sample: DiagnosisContext['memory'][number] = { step, numTensors: memory.numTensors, numBytes: memory.numBytes };
+    if (step % 20 === 0) {
+      const usage = process.memoryUsage();
+      sample.heapUsedBytes = usage.heapUsed;
+    }
+    pushBounded(this.context.memory, sample, MONITOR_LIMITS.memorySamples);
+  }
+
+  private measureGradients(step: number, list: GradientList): void {
+    const start = now();
+    const sample: GradientSample = measureGradients(this.tf, step, list, this.layerOfVariable);
+    const cost = now() - start;
+    this.cost.gradientMs += cost;
+    this.cost.gradientSamples++;
+    this.gradientBudget.record(step, cost, this.stepMsAverage);
+    pushBounded(this.context.gradients, sample, MONITOR_LIMITS.gradientSamples);
+    if (this.context.firstGradients.length < MONITOR_LIMITS.firstGradientSamples) this.context.firstGradients.push(sample);
+    if (sample.nonFinite && this.context.firstNonFiniteGradientStep === undefined) this.context.firstNonFiniteGradientStep = step;
+    this.point('grad_norm', step, sample.globalNorm);
+    if (sample.layers.length <= MONITOR_LIMITS.perLayerSeries) for (const layer of sample.layers) this.point(`grad_norm/${layer.name}`, step, layer.norm);
+  }
+
+  private maybeProbe(step: number): void {
+    if (!this.probeInput || !this.probePlan || this.run.signal.aborted) return;
+    if (this.probeBudget.due(step)) this.probe(step);
+  }
+
+  private probe(step: number): void {
+    if (!this.probeInput || !this.probePlan || !this.model) return;
+    const plan = this.probePlan;
+    const model = this.model;
+    const input = this.probeInput;
+    this.guard('probe', () => {
+      const start = now();
+      const sample: ProbeSample = runProbe(this.tf, model, plan, input, step);
+      const cost = now() - start;
+      this.cost.probeMs += cost;
+      this.cost.probeSamples++;
+      this.probeBudget.record(step, cost, this.stepMsAverage);
+      pushBounded(this.context.probes, sample, MONITOR_LIMITS.probeSamples);
+      for (const layer of sample.layers) {
+        if (layer.deadFraction !== undefined) this.point(`dead_fraction/${layer.name}`, step, layer.deadFraction);
+        if (layer.saturatedFraction !== undefined) this.point(`saturated_fraction/${layer.name}`, step, layer.saturatedFraction);
+      }
+    });
+  }
+
+  private pushEpoch(record: EpochRecord): void {
+    const epochs = this.context.epochs;
+    epochs.push(record);
+    // Keep the first epoch (plateau/slow rules compare with it) and a bounded recent window.
+    if (epochs.length > MONITOR_LIMITS.epochRecords) epochs.splice(1, epochs.length - MONITOR_LIMITS.epochRecords);
+  }
+
+  // ───────────────────────────── rules and events ─────────────────────────────
+
+  private runRules(phase: DiagnosisContext['phase'], force: boolean): void {
+    const start = now();
+    if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.step > 20) return;
+    this.lastRules = start;
+    this.context.phase = phase;
+    this.context.epoch = this.epoch;
+    this.engine.run(this.context);
+    this.context.phase = 'step';
+    this.cost.rulesMs += now() - start;
+    this.cost.rulePasses++;
+  }
+
+  private point(name: string, step: number, value: number, epoch = this.epoch): void {
+    this.pending.push({ name, step, epoch, value: Number.isFinite(value) ? value : null });
+  }
+
+  private maybeFlush(): void {
+    const time = now();
+    if (time - this.lastFlush >= MONITOR_LIMITS.flushMs || this.pending.length > 5000) this.flush(false);
+    else if (!this.flushTimer && !this.finished) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush(false);
+      }, MONITOR_LIMITS.flushMs);
+      this.flushTimer.unref?.();
+    }
+  }
+
+  private flush(force: boolean): void {
+    if (this.flushTimer && force) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    this.lastFlush = now();
+    const runId = this.run.runId;
+    const events: KernelEvent[] = [];
+    if (this.pending.length) {
+      events.push({ type: 'metrics', runId, points: this.pending });
+      this.pending = [];
+    }
+    if (this.progressDirty) {
+      this.progressDirty = false;
+      const epochs = this.context.fit?.epochs;
+      const lastLoss = this.context.loss.values[this.context.loss.values.length - 1];
+      events.push({
+        type: 'progress',
+        runId,
+        epoch: this.epoch,
+        step: Math.max(0, this.step - 1),
+        ...(epochs !== undefined ? { epochs } : {}),
+        ...(this.progressBatch !== undefined && this.inFit ? { batch: this.progressBatch } : {}),
+        ...(this.batchesPerEpoch !== undefined && this.inFit ? { batchesPerEpoch: this.batchesPerEpoch } : {}),
+        loss: lastLoss !== undefined && Number.isFinite(lastLoss) ? lastLoss : null,
+      });
+    }
+    const changed = this.engine.takeChanged();
+    if (changed.length) events.push({ type: 'findings', runId, findings: changed });
+    for (const event of events) {
+      try {
+        this.run.emit(event);
+      } catch {
+        // The stream is the kernel's; a failing emit must not break the user's training.
+      }
+    }
+  }
+
+  /** Run monitor work so that a failure never reaches the user's training (reported once). */
+  private guard(where: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      if (this.failures.has(where)) return;
+      this.failures.add(where);
+      const message = error instanceof Error ? error.message : String(error);
+      try {
+        this.run.emit({ type: 'log', level: 'warn', message: `Lossbook monitor (${where}) skipped: ${message}` });
+      } catch {
+        // nothing more to do
+      }
+    }
+  }
+
+  private disposeProbeInput(): void {
+    this.probeInput?.dispose();
+    this.probeInput = undefined;
+    this.probePlan = undefined;
+  }
+
+  private release(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    this.restoreEvaluate?.();
+    this.updates.release();
+    this.disposeProbeInput();
+  }
+}
+
+export const createRunMonitor: RunMonitorFactory = (tf, context) => new TrainingMonitor(tf, context);

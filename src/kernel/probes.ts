@@ -1,0 +1,250 @@
+// Measurements the monitor takes while a model trains, each in one tidy and one download, each
+// disposing what it allocated (issue 5: instrumentation adds zero net tensors):
+// - gradient norms per layer, from the gradients the optimizer already received;
+// - weight update ratios ‖ΔW‖/‖W‖ between two sampled steps (a kept clone shares the old buffer);
+// - activation probes on a fixed small batch (dead ReLU, saturated sigmoid/tanh, NaN/Inf).
+// A Budget keeps each probe's cost to a small fraction of the training step time.
+import type * as tfType from '@tensorflow/tfjs';
+import type { GradientSample, ProbeLayerStats, ProbeSample, UpdateSample } from '../shared/diagnosis';
+import type { Tf } from './monitor-api';
+
+/** Adaptive sampling interval: cost of one probe ≤ `fraction` of the training time between probes. */
+export class Budget {
+  interval = 1;
+  private costMs = 0;
+  private lastStep = -Infinity;
+
+  constructor(
+    private readonly fraction: number,
+    private readonly maxInterval = 10_000,
+    /** Take every step until this one (early steps decide the most: dead units, NaN). */
+    private readonly warmupSteps = 0,
+  ) {}
+
+  due(step: number): boolean {
+    if (step < this.warmupSteps) return true;
+    return step - this.lastStep >= this.interval;
+  }
+
+  record(step: number, costMs: number, stepMs: number): void {
+    this.lastStep = step;
+    this.costMs = this.costMs === 0 ? costMs : 0.7 * this.costMs + 0.3 * costMs;
+    const perStep = Math.max(stepMs, 0.01);
+    this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(this.costMs / (this.fraction * perStep))));
+  }
+
+  get averageCostMs(): number {
+    return this.costMs;
+  }
+}
+
+export type GradientList = Array<{ name: string; tensor: tfType.Tensor }>;
+
+export function gradientList(gradients: tfType.NamedTensorMap | GradientList): GradientList {
+  const list = Array.isArray(gradients) ? gradients : Object.entries(gradients).map(([name, tensor]) => ({ name, tensor }));
+  return list.filter((g) => g.tensor && !g.tensor.isDisposed);
+}
+
+/** Layer of a variable: "dense_Dense1/kernel" → "dense_Dense1" (custom-loop variables keep their own name). */
+export function layerOfVariable(name: string, known?: ReadonlyMap<string, string>): string {
+  const mapped = known?.get(name);
+  if (mapped) return mapped;
+  const slash = name.lastIndexOf('/');
+  return slash > 0 ? name.slice(0, slash) : name;
+}
+
+/** Per-layer gradient norms and mean |g| in one download. */
+export function measureGradients(tf: Tf, step: number, gradients: GradientList, layerNames?: ReadonlyMap<string, string>): GradientSample {
+  const packed = tf.tidy(() =>
+    tf.stack(gradients.flatMap(({ tensor }) => {
+      const g = tensor.dtype === 'float32' ? tensor : tensor.toFloat();
+      return [tf.sum(tf.square(g)), tf.sum(tf.abs(g))];
+    })),
+  );
+  const values = packed.dataSync();
+  packed.dispose();
+  const layers = new Map<string, { squares: number; absolute: number; size: number }>();
+  let total = 0;
+  let nonFinite = false;
+  gradients.forEach(({ name, tensor }, i) => {
+    const squares = values[2 * i]!;
+    const absolute = values[2 * i + 1]!;
+    if (!Number.isFinite(squares) || !Number.isFinite(absolute)) nonFinite = true;
+    const layer = layerOfVariable(name, layerNames);
+    const entry = layers.get(layer) ?? { squares: 0, absolute: 0, size: 0 };
+    entry.squares += squares;
+    entry.absolute += absolute;
+    entry.size += tensor.size;
+    layers.set(layer, entry);
+    total += squares;
+  });
+  return {
+    step,
+    layers: [...layers].map(([name, e]) => ({ name, norm: Math.sqrt(e.squares), meanAbs: e.size ? e.absolute / e.size : 0 })),
+    globalNorm: Math.sqrt(total),
+    nonFinite,
+  };
+}
+
+/**
+ * Weight update ratios between two sampled steps. `snapshot` keeps clones of the kernels (a clone
+ * shares the buffer; the optimizer's assign gives the variable a new one, so no copy is made).
+ */
+export class UpdateTracker {
+  private snapshot: Array<{ name: string; variable: tfType.Variable; before: tfType.Tensor }> = [];
+
+  constructor(
+    private readonly tf: Tf,
+    /** Bound on the kernels followed (elements), so huge models do not double their memory. */
+    private readonly maxElements = 20_000_000,
+  ) {}
+
+  get holding(): boolean {
+    return this.snapshot.length > 0;
+  }
+
+  take(variables: Array<{ name: string; variable: tfType.Variable }>): void {
+    this.release();
+    const kernels = variables.filter((v) => v.variable.rank >= 2 && !v.variable.isDisposed);
+    let budget = this.maxElements;
+    for (const entry of kernels) {
+      if (entry.variable.size > budget) continue;
+      budget -= entry.variable.size;
+      this.snapshot.push({ name: entry.name, variable: entry.variable, before: this.tf.keep(this.tf.clone(entry.variable)) });
+    }
+  }
+
+  /** ‖W_now − W_then‖/‖W_then‖ per kernel; releases the snapshot. */
+  measure(step: number, layerNames?: ReadonlyMap<string, string>): UpdateSample | undefined {
+    const live = this.snapshot.filter((s) => !s.variable.isDisposed && !s.before.isDisposed);
+    if (!live.length) {
+      this.release();
+      return undefined;
+    }
+    const tf = this.tf;
+    const packed = tf.tidy(() => tf.stack(live.flatMap((s) => [tf.norm(tf.sub(s.variable, s.before)), tf.norm(s.before)])));
+    const values = packed.dataSync();
+    packed.dispose();
+    const layers = live.map((s, i) => {
+      const deltaNorm = values[2 * i]!;
+      const weightNorm = values[2 * i + 1]!;
+      return { name: layerOfVariable(s.name, layerNames), weightNorm, deltaNorm, ratio: weightNorm > 0 ? deltaNorm / weightNorm : Number.NaN };
+    });
+    this.release();
+    return { step, layers };
+  }
+
+  release(): void {
+    for (const s of this.snapshot) s.before.dispose();
+    this.snapshot = [];
+  }
+}
+
+const SIGMOID_LIMIT = 1 / (1 + Math.exp(5)); // sigmoid(−5): outputs beyond it mean |pre-activation| > 5
+const TANH_LIMIT = Math.tanh(5);
+
+export interface ProbePlan {
+  names: string[];
+  /** Index in `names` → how to read it. */
+  roles: Array<{ layer: string; activation: string; units: number; kind: 'relu' | 'sigmoid' | 'tanh' | 'other' | 'output' }>;
+}
+
+function activationOf(layer: tfType.layers.Layer): string {
+  const className = layer.getClassName();
+  if (className === 'ReLU') return 'relu';
+  if (className === 'Softmax') return 'softmax';
+  try {
+    const config = layer.getConfig() as { activation?: unknown };
+    return typeof config.activation === 'string' ? config.activation : 'linear';
+  } catch {
+    return 'linear';
+  }
+}
+
+/** Which layer outputs to read on the probe batch, and how. */
+export function planProbe(model: tfType.LayersModel, maxLayers = 64): ProbePlan | undefined {
+  const plan: ProbePlan = { names: [], roles: [] };
+  const outputNames = new Set(model.outputs.map((o) => o.name));
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  const chosen = layers.length <= maxLayers ? layers : layers.filter((l) => /relu|sigmoid|tanh/.test(activationOf(l)) || outputNames.has(safeOutputName(l) ?? ''));
+  for (const layer of chosen) {
+    const name = safeOutputName(layer);
+    if (!name) continue;
+    const activation = activationOf(layer);
+    const shape = safeOutputShape(layer);
+    const units = shape ? (shape[shape.length - 1] ?? 0) : 0;
+    const kind = outputNames.has(name) ? 'output' : activation === 'relu' || activation === 'relu6' ? 'relu' : activation === 'sigmoid' ? 'sigmoid' : activation === 'tanh' ? 'tanh' : 'other';
+    plan.names.push(name);
+    plan.roles.push({ layer: layer.name, activation, units, kind });
+  }
+  if (!plan.roles.some((r) => r.kind === 'output')) return plan.names.length ? plan : undefined;
+  return plan;
+}
+
+function safeOutputName(layer: tfType.layers.Layer): string | undefined {
+  try {
+    const output = layer.output;
+    return Array.isArray(output) ? undefined : output.name;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeOutputShape(layer: tfType.layers.Layer): Array<number | null> | undefined {
+  try {
+    const shape = layer.outputShape;
+    return Array.isArray(shape[0]) ? undefined : (shape as Array<number | null>);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run the probe batch through the model (inference mode) and read activation statistics. */
+export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, input: tfType.Tensor | tfType.Tensor[], step: number): ProbeSample {
+  const stats: number[] = [];
+  const [packed, predicted] = tf.tidy(() => {
+    const executed = model.execute(input, plan.names);
+    const outputs = Array.isArray(executed) ? executed : [executed];
+    const scalars: tfType.Scalar[] = [];
+    let predictedClasses: tfType.Tensor = tf.zeros([0], 'int32');
+    outputs.forEach((raw, i) => {
+      const role = plan.roles[i]!;
+      const y = raw.dtype === 'float32' ? raw : raw.toFloat();
+      const units = Math.max(1, y.shape[y.shape.length - 1] ?? 1);
+      const flat = y.reshape([-1, units]);
+      scalars.push(tf.sum(tf.logicalOr(tf.isNaN(y), tf.isInf(y)).toFloat()));
+      if (role.kind === 'relu') scalars.push(tf.mean(tf.lessEqual(tf.max(flat, 0), 0).toFloat()));
+      else if (role.kind === 'sigmoid') scalars.push(tf.mean(tf.logicalOr(tf.less(y, SIGMOID_LIMIT), tf.greater(y, 1 - SIGMOID_LIMIT)).toFloat()));
+      else if (role.kind === 'tanh') scalars.push(tf.mean(tf.greater(tf.abs(y), TANH_LIMIT).toFloat()));
+      else if (role.kind === 'output') {
+        scalars.push(tf.mean(tf.logicalOr(tf.less(y, 1e-3), tf.greater(y, 1 - 1e-3)).toFloat()), tf.min(y), tf.max(y));
+        predictedClasses = units > 1 ? tf.argMax(flat, 1) : tf.greater(flat.reshape([-1]), 0.5).toInt();
+      }
+    });
+    return [tf.stack(scalars), predictedClasses] as const;
+  });
+  stats.push(...packed.dataSync());
+  const classes = predicted.dataSync();
+  packed.dispose();
+  predicted.dispose();
+  let cursor = 0;
+  const layers: ProbeLayerStats[] = [];
+  let output: ProbeSample['output'];
+  let firstNonFiniteLayer: string | undefined;
+  for (const role of plan.roles) {
+    const nonFinite = stats[cursor++]!;
+    if (nonFinite > 0 && !firstNonFiniteLayer) firstNonFiniteLayer = role.layer;
+    if (role.kind === 'relu') layers.push({ name: role.layer, activation: role.activation, units: role.units, nonFinite, deadFraction: stats[cursor++]! });
+    else if (role.kind === 'sigmoid' || role.kind === 'tanh') layers.push({ name: role.layer, activation: role.activation, units: role.units, nonFinite, saturatedFraction: stats[cursor++]! });
+    else if (role.kind === 'output') {
+      const extremeFraction = stats[cursor++]!;
+      const min = stats[cursor++]!;
+      const max = stats[cursor++]!;
+      const counts = new Map<number, number>();
+      for (const c of classes) counts.set(c, (counts.get(c) ?? 0) + 1);
+      const dominant = Math.max(0, ...counts.values());
+      output = { activation: role.activation, units: role.units, extremeFraction, dominantClassShare: classes.length ? dominant / classes.length : 0, min, max };
+    }
+  }
+  return { step, layers, ...(output ? { output } : {}), ...(firstNonFiniteLayer ? { firstNonFiniteLayer } : {}) };
+}

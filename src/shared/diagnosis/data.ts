@@ -1,0 +1,204 @@
+// Data checks (catalog §2): the x/y passed to fit — first batches and a bounded sample.
+import { defineRule, type Rule, type RuleHit } from './types';
+import { normalizedLoss, outputHead } from './model-shape';
+import { formatNumber, percent } from './stats';
+
+const nanInf = defineRule({
+  id: 'data.nan-inf',
+  family: 'data',
+  severity: 'error',
+  title: 'NaN or Inf in the training data',
+  thresholds: {},
+  explanation: 'One NaN in a batch makes that batch\'s loss and gradients NaN, and the next update spreads NaN through every weight. It usually comes from preprocessing: a division by a zero std, log(0), a missing value parsed as NaN.',
+  fix: {
+    text: 'Find and clean the rows (impute or drop), and check the preprocessing that produced them.',
+    code: 'const bad = tf.tidy(() => tf.logicalOr(tf.isNaN(xs), tf.isInf(xs)).any(1));\n// drop or impute the rows where bad is true before calling fit',
+  },
+  source: 'seed 002 #13 (Nan); UMLAUT',
+  check({ data }) {
+    if (!data) return [];
+    const hits: RuleHit[] = [];
+    for (const [name, stats] of [['inputs', data.x], ['targets', data.y]] as const) {
+      if (!stats) continue;
+      const bad = stats.nan + stats.infinite;
+      if (bad > 0)
+        hits.push({
+          summary: `${bad} non-finite values in the ${name} (${stats.nan} NaN, ${stats.infinite} Inf) of ${stats.count} ${stats.scannedWhole ? '' : 'sampled '}values`,
+          values: { tensor: name, nan: stats.nan, infinite: stats.infinite, checked: stats.count },
+          layer: name,
+        });
+    }
+    return hits;
+  },
+});
+
+const unnormalized = defineRule({
+  id: 'data.unnormalized',
+  family: 'data',
+  severity: 'warning',
+  title: 'Inputs are not normalized',
+  thresholds: { maxAbs: 10, maxAbsMean: 5, maxStd: 10 },
+  explanation:
+    'Inputs with large magnitudes (raw pixels 0–255, prices, timestamps) give huge pre-activations: sigmoid/tanh saturate, softmax overflows and the effective learning rate differs per feature by orders of magnitude.',
+  fix: { text: 'Scale to [0, 1] or standardize each feature (zero mean, unit variance) using training-set statistics.', code: 'const { mean, variance } = tf.moments(xs, 0);\nconst xsNorm = xs.sub(mean).div(variance.sqrt().add(1e-7));' },
+  source: 'seed 002 #5; UMLAUT; DeepDiagnosis',
+  check({ data }) {
+    if (!data) return [];
+    const x = data.x;
+    const maxAbs = Math.max(Math.abs(x.min), Math.abs(x.max));
+    if (!Number.isFinite(maxAbs)) return [];
+    const t = this.thresholds;
+    if (maxAbs > t.maxAbs || Math.abs(x.mean) > t.maxAbsMean || x.std > t.maxStd)
+      return [
+        {
+          summary: `inputs range ${formatNumber(x.min)} … ${formatNumber(x.max)} (mean ${formatNumber(x.mean)}, std ${formatNumber(x.std)})`,
+          values: { min: x.min, max: x.max, mean: x.mean, std: x.std },
+        },
+      ];
+    return [];
+  },
+});
+
+const labelOutOfRange = defineRule({
+  id: 'data.label-out-of-range',
+  family: 'data',
+  severity: 'error',
+  title: 'Labels outside the classes the model can output',
+  thresholds: { rowSumTolerance: 1e-3 },
+  explanation: 'Class ids must lie in [0, numClasses), one-hot rows must sum to 1 and binary targets must lie in [0, 1]. Otherwise the cross-entropy is computed against a class that does not exist and the loss cannot reach 0.',
+  fix: { text: 'Re-encode the labels: map class ids to 0…C−1, or build one-hot rows with tf.oneHot.', code: "const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);" },
+  source: 'seed 000 (labels vs logits)',
+  check({ data, model }) {
+    const labels = data?.labels;
+    if (!labels || !model) return [];
+    const head = outputHead(model);
+    const loss = normalizedLoss(model.losses[0] ?? '');
+    if (loss === 'sparsecategoricalcrossentropy' && head.units !== undefined && (labels.maxLabel >= head.units || labels.minLabel < 0))
+      return [{ summary: `class ids range ${labels.minLabel}…${labels.maxLabel} but the model outputs ${head.units} classes`, values: { minLabel: labels.minLabel, maxLabel: labels.maxLabel, units: head.units } }];
+    if (loss === 'binarycrossentropy' && (labels.maxLabel > 1 || labels.minLabel < 0))
+      return [{ summary: `binary targets range ${labels.minLabel}…${labels.maxLabel}, outside [0, 1]`, values: { minLabel: labels.minLabel, maxLabel: labels.maxLabel } }];
+    if (loss === 'categoricalcrossentropy' && labels.columns > 1 && labels.rowSumsOff > 0)
+      return [{ summary: `${labels.rowSumsOff} of ${labels.rows} target rows do not sum to 1`, values: { rowsOff: labels.rowSumsOff, rows: labels.rows } }];
+    if (labels.outOfRange > 0) return [{ summary: `${labels.outOfRange} of ${labels.rows} labels are negative`, values: { outOfRange: labels.outOfRange } }];
+    return [];
+  },
+});
+
+const labelShapeMismatch = defineRule({
+  id: 'data.label-shape-mismatch',
+  family: 'data',
+  severity: 'error',
+  title: 'Label encoding does not match the loss',
+  thresholds: {},
+  explanation:
+    'categoricalCrossentropy expects one-hot rows [samples, classes]; sparseCategoricalCrossentropy expects integer class ids [samples] or [samples, 1]. Mixing them up either fails with a shape error or silently compares the wrong things — the root cause of the story in seed 000 (softmax_cross_entropy vs sparse_softmax_cross_entropy).',
+  fix: {
+    text: 'Use sparseCategoricalCrossentropy with class ids, or tf.oneHot the labels for categoricalCrossentropy.',
+    code: "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });",
+  },
+  source: 'seed 000 (the story\'s root cause)',
+  check({ data, model }) {
+    const labels = data?.labels;
+    if (!labels || !model) return [];
+    const head = outputHead(model);
+    const loss = normalizedLoss(model.losses[0] ?? '');
+    if (loss === 'categoricalcrossentropy' && labels.columns === 1 && (head.units ?? 1) > 1)
+      return [{ summary: `targets have 1 column of class ids (${labels.minLabel}…${labels.maxLabel}) but categoricalCrossentropy wants one-hot rows of ${head.units}`, values: { targetColumns: 1, units: head.units ?? null, encoding: labels.encoding } }];
+    if (loss === 'sparsecategoricalcrossentropy' && labels.columns > 1)
+      return [{ summary: `targets are ${labels.encoding} rows of ${labels.columns} columns but sparseCategoricalCrossentropy wants class ids`, values: { targetColumns: labels.columns, encoding: labels.encoding } }];
+    if (loss === 'binarycrossentropy' && labels.encoding === 'integer' && labels.maxLabel > 1)
+      return [{ summary: `binaryCrossentropy with ${labels.maxLabel + 1} integer classes`, values: { maxLabel: labels.maxLabel } }];
+    return [];
+  },
+});
+
+const classImbalance = defineRule({
+  id: 'data.class-imbalance',
+  family: 'data',
+  severity: 'warning',
+  title: 'Severe class imbalance',
+  thresholds: { majorityShare: 0.9 },
+  explanation: 'When one class dominates, predicting it always already gives high accuracy; the model can stop there and the accuracy number hides it.',
+  fix: { text: 'Balance batches, oversample the minority class, or pass classWeight to fit; track per-class metrics.', code: 'await model.fit(xs, ys, { epochs, classWeight: { 0: 1, 1: 10 } });' },
+  source: 'seed 001 (调参: 正负样本比例)',
+  check({ data }) {
+    const labels = data?.labels;
+    if (!labels || labels.classCounts.length < 2) return [];
+    const total = labels.classCounts.reduce((a, b) => a + b, 0);
+    const majority = Math.max(...labels.classCounts);
+    const share = majority / total;
+    if (share > this.thresholds.majorityShare)
+      return [{ summary: `class ${labels.classCounts.indexOf(majority)} is ${percent(share)} of ${total} labels`, values: { majorityShare: share, classCounts: labels.classCounts } }];
+    return [];
+  },
+});
+
+const unshuffled = defineRule({
+  id: 'data.unshuffled',
+  family: 'data',
+  severity: 'warning',
+  title: 'Training data is ordered by class',
+  thresholds: { sortedFraction: 0.95, singleClassBatchShare: 0.5 },
+  explanation:
+    'With shuffle: false and data sorted by label, each batch holds one class, and the model chases whichever class it saw last. tfjs also takes validationSplit from the END of the arrays before shuffling, so sorted data puts only the last class(es) in validation.',
+  fix: { text: 'Shuffle the data once before splitting, and keep shuffle: true (the default) in fit.', code: 'tf.util.shuffleCombo(xsArray, ysArray);\nawait model.fit(xs, ys, { epochs, shuffle: true, validationSplit: 0.2 });' },
+  source: 'seed 002 #6, #7',
+  check({ data, fit }) {
+    const labels = data?.labels;
+    if (!labels || labels.classCounts.filter((c) => c > 0).length < 2) return [];
+    const t = this.thresholds;
+    const sorted = labels.sortedFraction >= t.sortedFraction;
+    const batchShare = labels.batchesChecked ? labels.singleClassBatches / labels.batchesChecked : 0;
+    const hits: RuleHit[] = [];
+    if (fit && !fit.shuffle && (sorted || batchShare >= t.singleClassBatchShare))
+      hits.push({
+        summary: `shuffle: false and ${labels.singleClassBatches} of ${labels.batchesChecked} first batches hold a single class (sorted ${percent(labels.sortedFraction)})`,
+        values: { shuffle: false, singleClassBatches: labels.singleClassBatches, batchesChecked: labels.batchesChecked, sortedFraction: labels.sortedFraction },
+      });
+    else if (sorted && fit?.validationSplit && labels.validationClasses && labels.validationClasses.length < labels.classCounts.filter((c) => c > 0).length)
+      hits.push({
+        summary: `labels are sorted and validationSplit ${fit.validationSplit} takes the tail: validation holds only class(es) ${labels.validationClasses.join(', ')}`,
+        values: { validationSplit: fit.validationSplit, validationClasses: labels.validationClasses, sortedFraction: labels.sortedFraction },
+      });
+    return hits;
+  },
+});
+
+const constantFeature = defineRule({
+  id: 'data.constant-feature',
+  family: 'data',
+  severity: 'info',
+  title: 'Features with zero variance',
+  thresholds: {},
+  explanation: 'Columns that never change carry no information; they waste parameters (and break standardization by dividing by a zero std).',
+  fix: { text: 'Drop them, or add a small epsilon when standardizing.', code: 'const xsNorm = xs.sub(mean).div(variance.sqrt().add(1e-7));' },
+  source: 'catalog §2',
+  check({ data }) {
+    const x = data?.x;
+    if (!x || x.constantColumns === 0 || x.columns < 2 || (data?.sampledRows ?? 0) < 2) return [];
+    return [{ summary: `${x.constantColumns} of ${x.columns} input columns are constant in ${data!.sampledRows} sampled rows`, values: { constantColumns: x.constantColumns, columns: x.columns } }];
+  },
+});
+
+const trainValOverlap = defineRule({
+  id: 'data.train-val-overlap',
+  family: 'data',
+  severity: 'warning',
+  title: 'Validation rows also appear in training',
+  thresholds: { minDuplicates: 1 },
+  explanation: 'Identical rows in the training and validation sets make the validation score measure memorization; it looks better than the model is (the "AUC 100%" surprise).',
+  fix: { text: 'De-duplicate before splitting and split by an id so the same sample never lands on both sides.', code: '// split indices first, then gather: const [trainIdx, valIdx] = splitIndices(n, 0.2);' },
+  source: 'seed 001 (第一次train auc就等于100%)',
+  check({ data }) {
+    const overlap = data?.overlap;
+    if (!overlap || overlap.duplicates < this.thresholds.minDuplicates) return [];
+    return [
+      {
+        summary: `${overlap.duplicates} of ${overlap.checkedValidationRows} checked validation rows are identical to training rows`,
+        values: { duplicates: overlap.duplicates, checked: overlap.checkedValidationRows, share: overlap.duplicates / overlap.checkedValidationRows },
+      },
+    ];
+  },
+});
+
+export const dataRules: Rule[] = [nanInf, unnormalized, labelOutOfRange, labelShapeMismatch, classImbalance, unshuffled, constantFeature, trainValOverlap];

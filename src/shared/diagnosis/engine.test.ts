@@ -1,0 +1,81 @@
+// Pure-engine tests: isolation of a throwing rule, in-place merging, catalog coverage.
+// (Each diagnosis itself is tested by training a real model with the bug: src/kernel/*.test.ts, examples/.)
+import { readFileSync, existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allRules, DiagnosisEngine, emptyContext } from './index';
+import type { Rule } from './types';
+
+const throwing: Rule = {
+  id: 'test.throws',
+  family: 'dynamic',
+  severity: 'warning',
+  title: 'throws',
+  thresholds: {},
+  explanation: '',
+  fix: { text: '' },
+  source: 'test',
+  check() {
+    throw new Error('boom');
+  },
+};
+
+const always: Rule = { ...throwing, id: 'test.always', check: (context) => [{ summary: `step ${context.step}`, values: { step: context.step }, step: context.step }] };
+
+describe('DiagnosisEngine', () => {
+  it('isolates a rule that throws as an internal finding and keeps running the others', () => {
+    const engine = new DiagnosisEngine([throwing, always]);
+    const context = emptyContext('step');
+    engine.run(context);
+    const ids = engine.findings().map((f) => f.id);
+    expect(ids).toContain('internal.rule-failed');
+    expect(ids).toContain('test.always');
+    expect(engine.findings().find((f) => f.family === 'internal')?.evidence.summary).toContain('boom');
+  });
+
+  it('merges repeated findings in place by key and bumps the count', () => {
+    const engine = new DiagnosisEngine([always]);
+    const context = emptyContext('step');
+    for (let step = 0; step < 50; step++) {
+      context.step = step;
+      engine.run(context);
+    }
+    const findings = engine.findings();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.count).toBe(50);
+    expect(findings[0]!.firstStep).toBe(0);
+    expect(findings[0]!.step).toBe(49);
+    expect(engine.takeChanged()).toHaveLength(1);
+    expect(engine.takeChanged()).toHaveLength(0);
+  });
+
+  it('runs a family only on the phases that can feed it', () => {
+    const engine = new DiagnosisEngine([{ ...always, family: 'static' }]);
+    engine.run(emptyContext('step'));
+    expect(engine.findings()).toHaveLength(0);
+    engine.run(emptyContext('fit-start'));
+    expect(engine.findings()).toHaveLength(1);
+  });
+});
+
+describe('the catalog', () => {
+  const catalogPath = new URL('../../../../shared/checklists.md', import.meta.url);
+  it.runIf(existsSync(catalogPath))('has a rule for every id in every table of checklists.md, thresholds in one place', () => {
+    const text = readFileSync(catalogPath, 'utf8');
+    const ids = [...text.matchAll(/^\| `([a-z]+\.[a-z-]+)`/gm)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(45);
+    const ruleIds = allRules.map((r) => r.id);
+    expect(ids.filter((id) => !ruleIds.includes(id))).toEqual([]);
+    expect(new Set(ruleIds).size).toBe(ruleIds.length);
+    for (const rule of allRules) {
+      expect(rule.explanation.length, rule.id).toBeGreaterThan(40);
+      expect(rule.source.length, rule.id).toBeGreaterThan(2);
+      expect(rule.fix.text.length, rule.id).toBeGreaterThan(10);
+    }
+  });
+
+  it('every rule returns nothing on an empty context (no false alarms without evidence)', () => {
+    const engine = new DiagnosisEngine(allRules);
+    for (const phase of ['fit-start', 'step', 'epoch', 'finish'] as const) engine.run(emptyContext(phase));
+    expect(engine.findings().map((f) => f.id)).toEqual([]);
+  });
+});

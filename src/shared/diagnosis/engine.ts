@@ -1,0 +1,117 @@
+// The rule engine: runs rules over a DiagnosisContext, isolates a rule that throws (it becomes an
+// `internal` finding and the run goes on), and merges findings in place by key so a condition
+// confirmed on every step bumps a count instead of flooding the list (issue 5: "no flood").
+import type { Finding } from '../protocol';
+import type { DiagnosisContext, Rule, RuleHit } from './types';
+
+const PHASES_BY_FAMILY: Record<Rule['family'], ReadonlyArray<DiagnosisContext['phase']>> = {
+  static: ['fit-start'],
+  data: ['fit-start'],
+  dynamic: ['step', 'epoch', 'finish'],
+  trend: ['epoch', 'finish'],
+  resources: ['fit-start', 'step', 'epoch', 'finish'],
+  internal: [],
+};
+
+export class DiagnosisEngine {
+  private readonly byKey = new Map<string, Finding>();
+  /** Keys changed since the last `takeChanged` (what the monitor emits next). */
+  private readonly changed = new Set<string>();
+  private readonly failedRules = new Set<string>();
+
+  constructor(private readonly rules: readonly Rule[]) {}
+
+  /** Run the rules that can use this phase; returns the findings added or updated. */
+  run(context: DiagnosisContext, families?: ReadonlyArray<Rule['family']>): Finding[] {
+    const touched: Finding[] = [];
+    for (const rule of this.rules) {
+      if (families && !families.includes(rule.family)) continue;
+      if (!PHASES_BY_FAMILY[rule.family].includes(context.phase)) continue;
+      let hits: RuleHit[];
+      try {
+        hits = rule.check(context);
+      } catch (error) {
+        touched.push(this.reportInternal(rule, error, context));
+        continue;
+      }
+      for (const hit of hits) touched.push(this.merge(rule, hit));
+    }
+    return touched;
+  }
+
+  /** Every finding so far, in the order first seen. */
+  findings(): Finding[] {
+    return [...this.byKey.values()];
+  }
+
+  /** Findings added or updated since the last call (each once). */
+  takeChanged(): Finding[] {
+    const out: Finding[] = [];
+    for (const key of this.changed) {
+      const finding = this.byKey.get(key);
+      if (finding) out.push(finding);
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  has(id: string): boolean {
+    for (const finding of this.byKey.values()) if (finding.id === id) return true;
+    return false;
+  }
+
+  private merge(rule: Rule, hit: RuleHit): Finding {
+    const key = hit.layer ? `${rule.id}:${hit.layer}` : rule.id;
+    const existing = this.byKey.get(key);
+    const finding: Finding = {
+      id: rule.id,
+      key,
+      family: rule.family,
+      severity: hit.severity ?? rule.severity,
+      title: rule.title,
+      evidence: { summary: hit.summary, values: hit.values },
+      explanation: hit.detail ? `${rule.explanation} ${hit.detail}` : rule.explanation,
+      fix: { text: rule.fix.text, ...(hit.fixCode ?? rule.fix.code ? { code: hit.fixCode ?? rule.fix.code } : {}) },
+      source: rule.source,
+      count: (existing?.count ?? 0) + 1,
+      ...(hit.step !== undefined ? { step: hit.step } : {}),
+      ...(hit.epoch !== undefined ? { epoch: hit.epoch } : {}),
+      ...(hit.layer !== undefined ? { layer: hit.layer } : {}),
+    };
+    const firstStep = existing?.firstStep ?? existing?.step ?? hit.step;
+    if (firstStep !== undefined) finding.firstStep = firstStep;
+    // A finding never becomes less severe while the run goes on: the worst evidence stays visible.
+    if (existing && severityRank(existing.severity) > severityRank(finding.severity)) finding.severity = existing.severity;
+    this.byKey.set(key, finding);
+    this.changed.add(key);
+    return finding;
+  }
+
+  private reportInternal(rule: Rule, error: unknown, context: DiagnosisContext): Finding {
+    const key = `internal:${rule.id}`;
+    const message = error instanceof Error ? error.message : String(error);
+    const existing = this.byKey.get(key);
+    const finding: Finding = {
+      id: 'internal.rule-failed',
+      key,
+      family: 'internal',
+      severity: 'info',
+      title: `Diagnosis rule ${rule.id} failed`,
+      evidence: { summary: `${rule.id} threw: ${message}`, values: { rule: rule.id, message, phase: context.phase } },
+      explanation:
+        'A diagnosis rule raised an error on this run. Training was not affected; the rule is skipped on this pass. This is a bug in Lossbook, not in your model.',
+      fix: { text: 'Nothing to change in your code. Please report it with the notebook if it repeats.' },
+      source: 'Lossbook',
+      count: (existing?.count ?? 0) + 1,
+      step: context.step,
+    };
+    this.failedRules.add(rule.id);
+    this.byKey.set(key, finding);
+    this.changed.add(key);
+    return finding;
+  }
+}
+
+export function severityRank(severity: Finding['severity']): number {
+  return severity === 'error' ? 2 : severity === 'warning' ? 1 : 0;
+}

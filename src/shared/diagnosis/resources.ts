@@ -1,0 +1,109 @@
+// Resources and runtime (catalog §5): tensor leaks, memory pressure, slow evaluation, backend.
+import { defineRule, type Rule } from './types';
+import { formatNumber, median, percent, tail } from './stats';
+
+const tensorLeak = defineRule({
+  id: 'mem.tensor-leak',
+  family: 'resources',
+  severity: 'warning',
+  title: 'Tensor count grows every step',
+  thresholds: { samples: 10, minGrowthPerStep: 1, minMonotoneShare: 0.9 },
+  explanation:
+    'tf.memory().numTensors rises step after step: something allocates tensors each step and never disposes them (a callback calling predict/evaluate without tf.tidy, a custom loop without tidy). Memory grows until the process runs out. Lossbook frees what the run leaked when it ends, but a long run can exhaust memory first.',
+  fix: { text: 'Wrap per-step work in tf.tidy, dispose what you keep, and await data() instead of holding tensors.', code: 'const loss = tf.tidy(() => lossFn());\nconst value = (await loss.data())[0];\nloss.dispose();' },
+  source: 'tfjs memory management; seed 001 (显存不释放)',
+  check({ memory }) {
+    const t = this.thresholds;
+    const samples = tail(memory, t.samples);
+    if (samples.length < t.samples) return [];
+    let rising = 0;
+    for (let i = 1; i < samples.length; i++) if (samples[i]!.numTensors > samples[i - 1]!.numTensors) rising++;
+    const first = samples[0]!;
+    const last = samples[samples.length - 1]!;
+    const steps = Math.max(1, last.step - first.step);
+    const perStep = (last.numTensors - first.numTensors) / steps;
+    if (rising / (samples.length - 1) >= t.minMonotoneShare && perStep >= t.minGrowthPerStep)
+      return [
+        {
+          summary: `numTensors ${first.numTensors} → ${last.numTensors} from step ${first.step} to ${last.step} (+${formatNumber(perStep)} per step)`,
+          values: { from: first.numTensors, to: last.numTensors, perStep, bytes: last.numBytes - first.numBytes },
+          step: last.step,
+        },
+      ];
+    return [];
+  },
+});
+
+const outOfMemory = defineRule({
+  id: 'mem.oom',
+  family: 'resources',
+  severity: 'error',
+  title: 'Out of memory (or close to it)',
+  thresholds: { nearLimit: 0.9 },
+  explanation: 'The run failed to allocate memory, or uses more than 90% of what the backend/process can hold. Large batches and evaluating the whole test set at once are the usual culprits.',
+  fix: { text: 'Use a smaller batch size, evaluate the test set in chunks, and dispose intermediate tensors.', code: 'const results = model.evaluate(xsTest, ysTest, { batchSize: 64 });' },
+  source: 'seed 001 (OOM)',
+  check({ memory, error }) {
+    if (error && /out of memory|\bOOM\b|failed to allocate|allocation failed|Array buffer allocation failed|Invalid typed array length|Cannot allocate|memory access out of bounds/i.test(`${error.name} ${error.message}`))
+      return [{ summary: `the run failed with "${error.message.slice(0, 160)}"`, values: { error: error.message.slice(0, 300) } }];
+    const last = memory[memory.length - 1];
+    if (!last) return [];
+    if (last.heapUsedBytes && last.heapLimitBytes && last.heapUsedBytes / last.heapLimitBytes > this.thresholds.nearLimit)
+      return [{ summary: `JS heap ${percent(last.heapUsedBytes / last.heapLimitBytes)} of its limit at step ${last.step}`, values: { heapUsed: last.heapUsedBytes, heapLimit: last.heapLimitBytes }, step: last.step, severity: 'warning' }];
+    if (last.gpuBytes && last.gpuLimitBytes && last.gpuBytes / last.gpuLimitBytes > this.thresholds.nearLimit)
+      return [{ summary: `GPU memory ${percent(last.gpuBytes / last.gpuLimitBytes)} of the device at step ${last.step}`, values: { gpuBytes: last.gpuBytes, gpuLimit: last.gpuLimitBytes }, step: last.step, severity: 'warning' }];
+    return [];
+  },
+});
+
+const evalEveryBatch = defineRule({
+  id: 'perf.eval-every-batch',
+  family: 'resources',
+  severity: 'warning',
+  title: 'Evaluation runs on every batch',
+  thresholds: { minBatches: 5, evaluationsPerBatch: 0.8, timeRatio: 3, minBetweenMs: 5 },
+  explanation: 'A full validation pass after every batch costs far more than the training step itself, so training looks slow to converge in wall time (seed 001: "每次train batch都算一次全量的test loss会导致训练速度慢").',
+  fix: { text: 'Validate once per epoch (validationData / validationSplit in fit), or every N batches.', code: 'await model.fit(xs, ys, { epochs, validationData: [xVal, yVal] }); // evaluated once per epoch' },
+  source: 'seed 001 (每100个batch才算一次test loss)',
+  check({ timing, step }) {
+    const t = this.thresholds;
+    if (timing.batches < t.minBatches) return [];
+    const stepMs = median(timing.stepMs);
+    const betweenMs = median(timing.betweenBatchMs);
+    const perBatch = timing.evaluateCalls / timing.batches;
+    if (perBatch >= t.evaluationsPerBatch && timing.evaluateMs / timing.batches > t.timeRatio * stepMs)
+      return [
+        {
+          summary: `${timing.evaluateCalls} evaluate/predict calls in ${timing.batches} batches, ${formatNumber(timing.evaluateMs / timing.batches)} ms per batch vs ${formatNumber(stepMs)} ms per training step`,
+          values: { evaluateCalls: timing.evaluateCalls, batches: timing.batches, evaluateMsPerBatch: timing.evaluateMs / timing.batches, stepMs },
+          step,
+        },
+      ];
+    if (betweenMs > t.minBetweenMs && betweenMs > t.timeRatio * 3 * stepMs && timing.evaluateCalls >= t.minBatches)
+      return [
+        {
+          summary: `callbacks take ${formatNumber(betweenMs)} ms between batches vs ${formatNumber(stepMs)} ms per training step`,
+          values: { betweenBatchMs: betweenMs, stepMs },
+          step,
+        },
+      ];
+    return [];
+  },
+});
+
+const backendFallback = defineRule({
+  id: 'perf.backend-fallback',
+  family: 'resources',
+  severity: 'info',
+  title: 'Running without a GPU backend',
+  thresholds: {},
+  explanation: 'This kernel trains on a CPU backend (wasm or plain JS) because no GPU backend (tfjs-node-gpu or WebGPU) could start. Small models are fine; large ones will be slow.',
+  fix: { text: 'Install CUDA/cuDNN with @tensorflow/tfjs-node-gpu, or run where WebGPU is available, and pick the backend in Settings.' },
+  source: 'Lossbook backend selection',
+  check({ backend, phase }) {
+    if (phase !== 'fit-start' || !backend || backend.isGpu) return [];
+    return [{ summary: `backend ${backend.name}${backend.reason ? `: ${backend.reason}` : ''}`, values: { backend: backend.name, reason: backend.reason ?? null } }];
+  },
+});
+
+export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback];

@@ -1,0 +1,210 @@
+// Train/validation trend (catalog §4, the table of seed 001): read the per-epoch train and
+// validation curves over a recent window and name the pattern.
+import { defineRule, type DiagnosisContext, type EpochRecord, type Rule } from './types';
+import { isDropout } from './model-shape';
+import { direction, formatNumber, percent, tail } from './stats';
+
+const WINDOW = { epochs: 4, flatBand: 0.01 };
+
+interface Curves {
+  window: EpochRecord[];
+  train: number[];
+  val: number[];
+  trainDirection: 'down' | 'up' | 'flat';
+  valDirection: 'down' | 'up' | 'flat';
+}
+
+function curves(context: DiagnosisContext, epochs = WINDOW.epochs): Curves | undefined {
+  const withVal = context.epochs.filter((e) => Number.isFinite(e.logs.loss) && Number.isFinite(e.logs.val_loss));
+  if (withVal.length < epochs) return undefined;
+  const window = tail(withVal, epochs);
+  const train = window.map((e) => e.logs.loss!);
+  const val = window.map((e) => e.logs.val_loss!);
+  return { window, train, val, trainDirection: direction(train, WINDOW.flatBand), valDirection: direction(val, WINDOW.flatBand) };
+}
+
+function accuracyKey(logs: Record<string, number>, prefix = ''): string | undefined {
+  return ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy'].map((n) => prefix + n).find((n) => n in logs);
+}
+
+function describe(c: Curves): string {
+  const first = c.window[0]!;
+  const last = c.window[c.window.length - 1]!;
+  return `epochs ${first.epoch}–${last.epoch}: train loss ${formatNumber(c.train[0]!)} → ${formatNumber(c.train[c.train.length - 1]!)} (${c.trainDirection}), val loss ${formatNumber(c.val[0]!)} → ${formatNumber(c.val[c.val.length - 1]!)} (${c.valDirection})`;
+}
+
+function values(c: Curves) {
+  return { train: c.train, val: c.val, trainDirection: c.trainDirection, valDirection: c.valDirection };
+}
+
+const trendHealthy = defineRule({
+  id: 'trend.healthy',
+  family: 'trend',
+  severity: 'info',
+  title: 'Train and validation loss both decrease',
+  thresholds: { epochs: WINDOW.epochs, flatBand: WINDOW.flatBand },
+  explanation: 'Both curves go down: the network is still learning and generalizing.',
+  fix: { text: 'Keep training; watch for the validation loss turning up (early stopping).', code: 'callbacks: tf.callbacks.earlyStopping({ monitor: "val_loss", patience: 3 })' },
+  source: 'seed 001 (train loss 不断下降,test loss不断下降)',
+  check(context) {
+    const c = curves(context);
+    if (c && c.trainDirection === 'down' && c.valDirection === 'down') return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
+    return [];
+  },
+});
+
+const trendOverfitting = defineRule({
+  id: 'trend.overfitting',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Overfitting: validation loss rises while training loss falls',
+  thresholds: { epochs: WINDOW.epochs, minRiseFromBest: 0.1, flatEpochs: 6, flatGap: 1.5 },
+  explanation: 'The model keeps fitting the training set better while getting worse (or no better) on validation data: it memorizes instead of generalizing.',
+  fix: { text: 'Regularize (dropout, L2 on kernels), augment the data, get more data, or stop early at the best validation loss.', code: "await model.fit(xs, ys, { epochs, validationSplit: 0.2, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3 }) });" },
+  source: 'seed 001 (test loss趋于不变 → 过拟合); seed 003 (regularization)',
+  check(context) {
+    const t = this.thresholds;
+    const c = curves(context, t.epochs);
+    if (!c || c.trainDirection !== 'down') return [];
+    const allVal = context.epochs.map((e) => e.logs.val_loss).filter((v): v is number => Number.isFinite(v));
+    const best = Math.min(...allVal);
+    const lastVal = c.val[c.val.length - 1]!;
+    if (c.valDirection === 'up' && lastVal > best * (1 + t.minRiseFromBest))
+      return [{ summary: `${describe(c)}; val loss is ${percent(lastVal / best - 1)} above its best ${formatNumber(best)}`, values: { ...values(c), bestVal: best }, epoch: c.window.at(-1)!.epoch }];
+    const long = curves(context, t.flatEpochs);
+    const lastTrain = c.train[c.train.length - 1]!;
+    if (long && long.valDirection === 'flat' && long.trainDirection === 'down' && lastVal > t.flatGap * lastTrain)
+      return [{ summary: `${describe(long)}; val loss ${formatNumber(lastVal)} is ${formatNumber(lastVal / lastTrain)}× the train loss`, values: values(long), epoch: long.window.at(-1)!.epoch }];
+    return [];
+  },
+});
+
+const trendDataProblem = defineRule({
+  id: 'trend.data-problem',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Training loss flat while validation loss falls',
+  thresholds: { epochs: WINDOW.epochs },
+  explanation: 'Validation improves while the training loss does not move: something is wrong with the training data itself — noisy or shuffled labels, a broken pipeline, or a split where train and validation differ.',
+  fix: { text: 'Inspect training samples and labels (lossbook.checks.predictionsVsLabels), the shuffling and the split.', code: 'lossbook.checks.predictionsVsLabels(model, xs, ys, 10)' },
+  source: 'seed 001 (train loss 趋于不变,test loss不断下降 → 数据集有问题)',
+  check(context) {
+    const c = curves(context, this.thresholds.epochs);
+    if (c && c.trainDirection === 'flat' && c.valDirection === 'down') return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
+    return [];
+  },
+});
+
+const trendStuck = defineRule({
+  id: 'trend.stuck',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Training and validation loss both flat',
+  thresholds: { epochs: 5, nearZeroFraction: 0.05 },
+  explanation: 'Neither curve moves: learning has hit a bottleneck — learning rate too low or too high, too little capacity, or a data/label problem.',
+  fix: { text: 'Run an LR range test, then try a lower/higher learning rate or batch size, more capacity.', code: 'const sweep = await lossbook.checks.lrRangeTest(model, xs, ys);' },
+  source: 'seed 001 (train loss 趋于不变,test loss趋于不变 → 学习遇到瓶颈)',
+  check(context) {
+    const c = curves(context, this.thresholds.epochs);
+    if (!c || c.trainDirection !== 'flat' || c.valDirection !== 'flat') return [];
+    const first = context.epochs[0]?.logs.loss;
+    if (first !== undefined && c.train[c.train.length - 1]! < this.thresholds.nearZeroFraction * first) return [];
+    return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
+  },
+});
+
+const trendDiverging = defineRule({
+  id: 'trend.diverging',
+  family: 'trend',
+  severity: 'error',
+  title: 'Training and validation loss both rise',
+  thresholds: { epochs: 3 },
+  explanation: 'Both losses increase: optimization is diverging — hyperparameters (learning rate), architecture or data are wrong.',
+  fix: { text: 'Lower the learning rate, check the data pipeline and the architecture.', code: 'model.compile({ optimizer: tf.train.adam(1e-4), loss });' },
+  source: 'seed 001 (train loss 不断上升,test loss不断上升)',
+  check(context) {
+    const c = curves(context, this.thresholds.epochs);
+    if (c && c.trainDirection === 'up' && c.valDirection === 'up') return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
+    return [];
+  },
+});
+
+const valOverconfident = defineRule({
+  id: 'trend.val-overconfident',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Validation loss rises while validation accuracy rises',
+  thresholds: { epochs: WINDOW.epochs },
+  explanation: 'The model still gets more validation samples right, but is increasingly confident on the ones it gets wrong, so the cross-entropy grows: an early sign of overfitting through overconfidence.',
+  fix: { text: 'Regularize, use label smoothing, stop early on val_loss, or calibrate the probabilities.', code: "callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2 })" },
+  source: 'seed 002 #11',
+  check(context) {
+    const c = curves(context, this.thresholds.epochs);
+    if (!c) return [];
+    const key = accuracyKey(c.window[0]!.logs, 'val_');
+    if (!key) return [];
+    const valAcc = c.window.map((e) => e.logs[key]!);
+    if (c.valDirection === 'up' && direction(valAcc, WINDOW.flatBand / 2) === 'up')
+      return [{ summary: `${describe(c)}; ${key} ${formatNumber(valAcc[0]!)} → ${formatNumber(valAcc.at(-1)!)}`, values: { ...values(c), valAccuracy: valAcc }, epoch: c.window.at(-1)!.epoch }];
+    return [];
+  },
+});
+
+const metricTooGood = defineRule({
+  id: 'metric.too-good',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Validation metric is suspiciously perfect',
+  thresholds: { accuracy: 0.999, withinEpochs: 2 },
+  explanation: 'Near-perfect validation accuracy (or AUC = 1) in the first epochs almost always means a label leak, validation rows that are also in training, or a metric bug.',
+  fix: { text: 'Check the split for duplicates, that no input column encodes the label, and how the metric is computed.', code: '// compare rows: which validation samples also occur in training?' },
+  source: 'seed 001 (第一次train auc就等于100%)',
+  check(context) {
+    const early = context.epochs.slice(0, this.thresholds.withinEpochs);
+    for (const e of early) {
+      const key = accuracyKey(e.logs, 'val_');
+      const auc = e.logs.val_auc;
+      if ((key && e.logs[key]! >= this.thresholds.accuracy) || auc === 1)
+        return [{ summary: `${key ?? 'val_auc'} ${formatNumber(key ? e.logs[key]! : auc!)} at epoch ${e.epoch}`, values: { value: key ? e.logs[key]! : auc!, epoch: e.epoch }, epoch: e.epoch }];
+    }
+    return [];
+  },
+});
+
+const valGap = defineRule({
+  id: 'trend.val-gap',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Validation accuracy well above training accuracy',
+  thresholds: { gap: 0.05, epochs: 3, standardErrors: 2 },
+  explanation: 'Validation should not beat training by a wide margin. With dropout the training accuracy is measured with units dropped, which explains a small gap (info); otherwise the split differs in distribution or leaks.',
+  fix: { text: 'Check that train and validation come from the same distribution and that nothing leaks; compare with dropout disabled.', code: 'const trainEval = model.evaluate(xsTrain, ysTrain); // evaluation runs without dropout' },
+  source: 'UMLAUT; seed 002 #19',
+  check(context) {
+    const recent = tail(context.epochs, this.thresholds.epochs);
+    if (recent.length < this.thresholds.epochs) return [];
+    const trainKey = accuracyKey(recent[0]!.logs);
+    const valKey = accuracyKey(recent[0]!.logs, 'val_');
+    if (!trainKey || !valKey) return [];
+    const gaps = recent.map((e) => e.logs[valKey]! - e.logs[trainKey]!);
+    // A small validation set makes its accuracy noisy: the gap must also exceed its sampling error.
+    const p = Math.min(0.99, Math.max(0.01, recent.at(-1)!.logs[valKey]!));
+    const n = context.fit?.validationSamples;
+    const noise = n ? this.thresholds.standardErrors * Math.sqrt((p * (1 - p)) / n) : 0;
+    if (gaps.every((g) => g > Math.max(this.thresholds.gap, noise))) {
+      const hasDropout = context.model?.layers.some(isDropout) ?? false;
+      const last = recent.at(-1)!;
+      return [
+        {
+          summary: `${valKey} ${formatNumber(last.logs[valKey]!)} vs ${trainKey} ${formatNumber(last.logs[trainKey]!)} (gap ${formatNumber(gaps.at(-1)!)}) for ${recent.length} epochs${hasDropout ? '; the model uses dropout' : ''}`,
+          values: { gap: gaps.at(-1)!, dropout: hasDropout },
+          epoch: last.epoch,
+          severity: hasDropout ? 'info' : 'warning',
+        },
+      ];
+    }
+    return [];
+  },
+});
+
+export const trendRules: Rule[] = [trendHealthy, trendOverfitting, trendDataProblem, trendStuck, trendDiverging, valOverconfident, metricTooGood, valGap];

@@ -1,0 +1,244 @@
+// The plain-data view of a run that diagnosis rules read (design.md: src/shared is pure
+// TypeScript, no tf import). The kernel's monitor (src/kernel/instrument.ts) fills it from what
+// training already computes; tests and the engine can build it by hand.
+import type { Finding, RuleFamily, Severity } from '../protocol';
+
+export interface LayerSummary {
+  name: string;
+  /** tfjs class name: Dense, Conv2D, Activation, Softmax, Dropout, BatchNormalization, … */
+  className: string;
+  /** units of Dense, filters of Conv. */
+  units?: number;
+  /** Activation name as tfjs writes it (linear when none). */
+  activation?: string;
+  useBias?: boolean;
+  /** Class name of the kernel initializer (Zeros, Constant, VarianceScaling, …). */
+  kernelInitializer?: string;
+  hasKernelRegularizer?: boolean;
+  hasBiasRegularizer?: boolean;
+  trainable: boolean;
+  /** Dropout rate. */
+  rate?: number;
+  params: number;
+  trainableParams: number;
+  /** Measured standard deviation of the kernel (only before the model was ever trained). */
+  kernelStd?: number;
+  fanIn?: number;
+  fanOut?: number;
+}
+
+export interface OptimizerSummary {
+  /** tfjs optimizer class name: SGD, Momentum, Adam, RMSProp, Adagrad, Adadelta, Adamax. */
+  className: string;
+  learningRate?: number;
+  momentum?: number;
+}
+
+export interface ModelSummary {
+  name: string;
+  layers: LayerSummary[];
+  /** Loss names: a tfjs loss identifier, a tf.losses function name, or `custom`. */
+  losses: string[];
+  /** Source text of a custom loss function, to spot a softmax applied inside it. */
+  customLossSource?: string;
+  optimizer?: OptimizerSummary;
+  trainableParams: number;
+  totalParams: number;
+  /** True if the model was trained before this fit (initialization checks are skipped). */
+  previouslyTrained: boolean;
+}
+
+export interface FitSummary {
+  kind: 'fit' | 'fitDataset' | 'custom';
+  epochs?: number;
+  batchSize?: number;
+  /** Effective shuffle (tfjs default true). */
+  shuffle: boolean;
+  validationSplit?: number;
+  hasValidation: boolean;
+  samples?: number;
+  validationSamples?: number;
+}
+
+export interface ValueStats {
+  /** Elements looked at. */
+  count: number;
+  nan: number;
+  infinite: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Columns (last axis) and those with zero variance in the sample. */
+  columns: number;
+  constantColumns: number;
+  /** True if the whole tensor was scanned for NaN/Inf (not only the sample). */
+  scannedWhole: boolean;
+}
+
+export interface LabelStats {
+  /** How the targets look: one-hot rows, integer class ids, binary 0/1, probabilities, continuous. */
+  encoding: 'one-hot' | 'integer' | 'binary' | 'probabilities' | 'continuous' | 'unknown';
+  columns: number;
+  rows: number;
+  /** Class of each row in order (bounded sample from the start), for balance and order checks. */
+  classCounts: number[];
+  /** Labels outside [0, numClasses) or negative; one-hot rows not summing to 1. */
+  outOfRange: number;
+  rowSumsOff: number;
+  maxLabel: number;
+  minLabel: number;
+  /** Fraction of consecutive pairs with non-decreasing class (1 = fully sorted). */
+  sortedFraction: number;
+  /** Of the first batches, how many hold a single class (with ≥2 classes in the data). */
+  singleClassBatches: number;
+  batchesChecked: number;
+  /** Classes present in the validation split/data (when known). */
+  validationClasses?: number[];
+}
+
+export interface DataStats {
+  x: ValueStats;
+  y?: ValueStats;
+  labels?: LabelStats;
+  rows: number;
+  sampledRows: number;
+  overlap?: { checkedValidationRows: number; duplicates: number };
+}
+
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  logs: Record<string, number>;
+  ms?: number;
+}
+
+export interface SeriesView {
+  steps: number[];
+  values: number[];
+}
+
+export interface GradientSample {
+  step: number;
+  /** Layers in model order (input → output). */
+  layers: Array<{ name: string; norm: number; meanAbs: number }>;
+  globalNorm: number;
+  nonFinite: boolean;
+}
+
+export interface UpdateSample {
+  step: number;
+  /** Kernels only: a bias starts at zero, so its ratio says nothing. */
+  layers: Array<{ name: string; weightNorm: number; deltaNorm: number; ratio: number }>;
+}
+
+export interface ProbeLayerStats {
+  name: string;
+  activation: string;
+  units: number;
+  /** ReLU: fraction of units that output 0 on every probe sample. */
+  deadFraction?: number;
+  /** sigmoid/tanh: fraction of pre-activations beyond ±5 (read from the outputs). */
+  saturatedFraction?: number;
+  nonFinite: number;
+}
+
+export interface ProbeSample {
+  step: number;
+  layers: ProbeLayerStats[];
+  output?: {
+    activation: string;
+    units: number;
+    /** Fraction of output values within 1e-3 of 0 or 1. */
+    extremeFraction: number;
+    /** Share of probe samples whose argmax (or threshold 0.5) is the most common class. */
+    dominantClassShare: number;
+    min: number;
+    max: number;
+  };
+  /** First layer (model order) whose output held NaN/Inf. */
+  firstNonFiniteLayer?: string;
+}
+
+export interface MemorySample {
+  step: number;
+  numTensors: number;
+  numBytes: number;
+  heapUsedBytes?: number;
+  heapLimitBytes?: number;
+  gpuBytes?: number;
+  gpuLimitBytes?: number;
+}
+
+export interface TimingStats {
+  /** Recent training-step durations (ms). */
+  stepMs: number[];
+  /** Recent time spent outside the training step between batches (user callbacks), ms. */
+  betweenBatchMs: number[];
+  /** Evaluate/predict calls made on the model during the fit, and their total time. */
+  evaluateCalls: number;
+  evaluateMs: number;
+  batches: number;
+}
+
+export interface DiagnosisContext {
+  /** What triggered this pass. Rules of a family run only on the phases that can feed them. */
+  phase: 'fit-start' | 'step' | 'epoch' | 'finish';
+  backend?: { name: string; isGpu: boolean; reason?: string };
+  model?: ModelSummary;
+  fit?: FitSummary;
+  data?: DataStats;
+  step: number;
+  epoch: number;
+  /** Per-step training loss (recent raw values) and the first losses of the run. */
+  loss: SeriesView;
+  firstLosses: number[];
+  /** The first step whose loss was NaN/Inf (kept even after the recent window moves on). */
+  firstNonFiniteLoss?: { step: number; epoch: number; value: number };
+  /** The first step whose gradients held NaN/Inf. */
+  firstNonFiniteGradientStep?: number;
+  /** Per-step metrics by name (recent raw values): acc, lr, … */
+  metrics: Record<string, SeriesView>;
+  epochs: EpochRecord[];
+  gradients: GradientSample[];
+  firstGradients: GradientSample[];
+  updates: UpdateSample[];
+  probes: ProbeSample[];
+  memory: MemorySample[];
+  timing: TimingStats;
+  /** Set when the run ended with an error the kernel reported. */
+  error?: { name: string; message: string };
+  status?: 'ok' | 'error' | 'interrupted';
+}
+
+/** What a rule's check returns; the engine adds the rule's id, title, explanation, fix and source. */
+export interface RuleHit {
+  summary: string;
+  values: Finding['evidence']['values'];
+  step?: number;
+  epoch?: number;
+  layer?: string;
+  /** Overrides the rule's severity for this hit (e.g. info when the cause is benign). */
+  severity?: Severity;
+  /** Extra words for the explanation or fix, specific to this hit. */
+  detail?: string;
+  fixCode?: string;
+}
+
+export interface Rule<Thresholds extends Record<string, number> = Record<string, number>> {
+  id: string;
+  family: RuleFamily;
+  severity: Severity;
+  title: string;
+  /** Every threshold of the rule, in one place (checklists.md: tune them on the gallery). */
+  thresholds: Thresholds;
+  explanation: string;
+  fix: { text: string; code?: string };
+  source: string;
+  check(context: DiagnosisContext): RuleHit[];
+}
+
+/** Identity helper that keeps a rule's threshold type while collecting rules in one array. */
+export function defineRule<const T extends Record<string, number>>(rule: { thresholds: T } & NoInfer<Omit<Rule<T>, 'thresholds'>> & ThisType<Rule<T>>): Rule {
+  return rule as unknown as Rule;
+}
