@@ -25,6 +25,13 @@ export interface KernelSupervisorOptions {
   launcher?: KernelLauncher;
   cwd?: string;
   env?: Record<string, string>;
+  /**
+   * The kernel entry to launch. Default: out/node/kernel.mjs when it is built and newer than
+   * src/kernel, otherwise src/kernel/main.ts through tsx. Tests pass the source path.
+   */
+  entry?: string;
+  /** How long to wait for the kernel's `ready` event before declaring it dead (ms). */
+  startTimeoutMs?: number;
 }
 
 export interface ExecuteOptions {

@@ -211,6 +211,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     status: RunStatusSchema,
     durationMs: z.number(),
     memory: RunMemorySchema,
+    /** Top-level names the notebook namespace holds after the run (what a hard restart loses). */
+    namespace: z.array(z.string()).optional(),
   }),
   z.object({ type: z.literal('memory-freed'), before: MemorySnapshotSchema, after: MemorySnapshotSchema }),
   /** Free-form structured output of lossbook.* tools (sweeps, LR range test, checks). */

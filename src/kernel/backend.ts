@@ -1,0 +1,317 @@
+// Picks the tfjs backend: tfjs-node-gpu (CUDA) → webgpu (Dawn) → tfjs-node (native CPU) → wasm →
+// cpu (issue 4, issue 11). Every step that is skipped records a reason written for the user
+// (shown on the memory strip, by `lossbook doctor` and in reports). A request can force one:
+// a setting or CLI flag through the supervisor, or LOSSBOOK_BACKEND; `gpu` means tfjs-node-gpu,
+// then webgpu. Whatever loads, cells see one tf instance: the kernel's.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { BackendAttempt, BackendInfo, BackendName, BackendRequest } from '../shared/protocol';
+import { BackendRequestSchema } from '../shared/protocol';
+import type { Tf } from './monitor-api';
+import { queryNvidiaGpu } from './gpu-memory';
+
+const require = createRequire(import.meta.url);
+
+export const AUTO_CHAIN: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** The backends a request tries, in order: forced ones first, then the CPU fallbacks. */
+export function chainFor(request: BackendRequest): BackendName[] {
+  const forced: Record<BackendRequest, BackendName[]> = {
+    auto: AUTO_CHAIN,
+    gpu: ['tensorflow-gpu', 'webgpu'],
+    'tensorflow-gpu': ['tensorflow-gpu'],
+    webgpu: ['webgpu'],
+    node: ['tensorflow'],
+    tensorflow: ['tensorflow'],
+    wasm: ['wasm'],
+    cpu: ['cpu'],
+  };
+  const first = forced[request];
+  // A forced backend that cannot load still leaves a working kernel; its reason is recorded.
+  return [...first, ...(['wasm', 'cpu'] as BackendName[]).filter((name) => !first.includes(name))];
+}
+
+/** Reads LOSSBOOK_BACKEND / LOSSBOOK_BACKEND_SOURCE (the supervisor sets both for settings and flags). */
+export function requestFromEnvironment(env: NodeJS.ProcessEnv): { request: BackendRequest; requestedBy: BackendInfo['requestedBy']; invalid?: string } {
+  const raw = env.LOSSBOOK_BACKEND?.trim();
+  if (!raw) return { request: 'auto', requestedBy: 'default' };
+  const parsed = BackendRequestSchema.safeParse(raw.toLowerCase());
+  const source = env.LOSSBOOK_BACKEND_SOURCE;
+  const requestedBy = source === 'setting' || source === 'flag' || source === 'default' ? source : 'env';
+  if (!parsed.success) return { request: 'auto', requestedBy: 'default', invalid: raw };
+  return { request: parsed.data, requestedBy };
+}
+
+export interface BackendSelection {
+  tf: Tf;
+  info: BackendInfo;
+  /**
+   * Release memory the backend keeps pooled beyond live tensors. webgpu: destroys the buffer
+   * manager's free buffers (live tensors' buffers stay). Others have nothing releasable from
+   * JavaScript: wasm memory cannot shrink, tfjs-node's allocator is TensorFlow's own.
+   */
+  releasePooledMemory(): string;
+}
+
+interface StepResult {
+  ok: boolean;
+  reason?: string;
+  device?: string;
+  gpu?: BackendInfo['gpu'];
+  tf?: Tf;
+}
+
+export interface SelectOptions {
+  request: BackendRequest;
+  requestedBy: BackendInfo['requestedBy'];
+  /** For tests: resolve modules as if from another place (defaults to the kernel's own). */
+  requireModule?: (name: string) => unknown;
+}
+
+export async function selectBackend(options: SelectOptions): Promise<BackendSelection> {
+  const load = options.requireModule ?? ((name: string) => require(name) as unknown);
+  // Emscripten's Node glue (the wasm backend) installs process handlers that rethrow every
+  // unhandled rejection, which would end the kernel; the kernel reports those to the run instead.
+  const listenersBefore = {
+    uncaughtException: new Set(process.listeners('uncaughtException')),
+    unhandledRejection: new Set(process.listeners('unhandledRejection')),
+  };
+  let tf = load('@tensorflow/tfjs') as Tf;
+  const attempts: BackendAttempt[] = [];
+  let chosen: { name: BackendName; step: StepResult } | undefined;
+  for (const name of chainFor(options.request)) {
+    const started = performance.now();
+    let step: StepResult;
+    try {
+      step = await tryBackend(name, tf, load, attempts);
+    } catch (error) {
+      step = { ok: false, reason: `${name} failed to load: ${firstLine(error)}` };
+    }
+    attempts.push({ backend: name, ok: step.ok, ...(step.reason ? { reason: step.reason } : {}), ms: Math.round(performance.now() - started) });
+    if (step.ok) {
+      if (step.tf) tf = step.tf;
+      chosen = { name, step };
+      break;
+    }
+  }
+  if (!chosen) throw new Error('No tfjs backend could be initialized, not even the JavaScript CPU backend.');
+  await tf.ready();
+  for (const listener of process.listeners('uncaughtException')) {
+    if (!listenersBefore.uncaughtException.has(listener)) process.off('uncaughtException', listener);
+  }
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!listenersBefore.unhandledRejection.has(listener)) process.off('unhandledRejection', listener);
+  }
+  const info: BackendInfo = {
+    name: chosen.name,
+    requested: options.request,
+    requestedBy: options.requestedBy,
+    attempts,
+    ...(chosen.step.device ? { device: chosen.step.device } : {}),
+    ...(chosen.step.gpu ? { gpu: chosen.step.gpu } : {}),
+    tfjsVersion: String((tf.version as Record<string, string>)['tfjs'] ?? tf.version_core),
+    isGpu: chosen.name === 'tensorflow-gpu' || chosen.name === 'webgpu',
+  };
+  return { tf, info, releasePooledMemory: () => releasePooledMemory(tf, chosen.name) };
+}
+
+async function tryBackend(name: BackendName, tf: Tf, load: (name: string) => unknown, attempts: BackendAttempt[]): Promise<StepResult> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      return tryTensorflowNode(tf, load, true, attempts);
+    case 'tensorflow':
+      return tryTensorflowNode(tf, load, false, attempts);
+    case 'webgpu':
+      return tryWebgpu(tf, load);
+    case 'wasm':
+      return tryWasm(tf, load);
+    case 'cpu': {
+      const ok = await tf.setBackend('cpu');
+      return ok ? { ok, device: 'JavaScript CPU (slowest; for small models)' } : { ok, reason: 'the JavaScript CPU backend failed to initialize' };
+    }
+  }
+}
+
+/**
+ * tfjs-node and tfjs-node-gpu both register the backend 'tensorflow' (libtensorflow through
+ * N-API). The GPU package loads even without a usable GPU — TensorFlow then runs on the CPU —
+ * so the GPU step checks `isGPUPackage && isUsingGpuDevice` as tfjs-node-gpu documents.
+ */
+async function tryTensorflowNode(tf: Tf, load: (name: string) => unknown, gpu: boolean, attempts: BackendAttempt[]): Promise<StepResult> {
+  const packageName = gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  const gpuStep = attempts.find((attempt) => attempt.backend === 'tensorflow-gpu');
+  if (!gpu && gpuStep?.reason?.includes('found no CUDA GPU')) {
+    // The GPU build is loaded and registered 'tensorflow' already; it is a fine native CPU backend.
+    const ok = await tf.setBackend('tensorflow');
+    return ok ? { ok, device: 'TensorFlow native CPU (through tfjs-node-gpu, no GPU found)' } : { ok, reason: 'the native TensorFlow backend failed to initialize' };
+  }
+  let nodeTf: Tf;
+  try {
+    nodeTf = load(packageName) as Tf;
+  } catch (error) {
+    if (isModuleNotFound(error, packageName)) {
+      return {
+        ok: false,
+        reason: gpu
+          ? `${packageName} is not installed (it needs Linux x64 with CUDA 11.2 and cuDNN 8.1, and downloads libtensorflow when installed)`
+          : `${packageName} is not installed (its install downloads libtensorflow; npm install ${packageName} where downloads are allowed)`,
+      };
+    }
+    return { ok: false, reason: `${packageName} is installed but failed to load: ${firstLine(error)}` };
+  }
+  const ok = await nodeTf.setBackend('tensorflow');
+  if (!ok) return { ok: false, reason: `${packageName} loaded but its TensorFlow backend failed to initialize` };
+  const backend = nodeTf.backend() as unknown as { isGPUPackage?: boolean; isUsingGpuDevice?: boolean };
+  if (gpu) {
+    if (!(backend.isGPUPackage && backend.isUsingGpuDevice)) {
+      return { ok: false, reason: `${packageName} loaded, but TensorFlow found no CUDA GPU (check the NVIDIA driver, CUDA 11.2 and cuDNN 8.1)` };
+    }
+    const nvidia = queryNvidiaGpu();
+    return {
+      ok: true,
+      tf: nodeTf,
+      device: nvidia ? `${nvidia.name} (CUDA, driver ${nvidia.driver})` : 'NVIDIA GPU (CUDA through libtensorflow)',
+      ...(nvidia ? { gpu: { vendor: 'NVIDIA', device: nvidia.name, description: nvidia.name, driver: nvidia.driver } } : {}),
+    };
+  }
+  return { ok: true, tf: nodeTf, device: 'TensorFlow native CPU (tfjs-node)' };
+}
+
+/**
+ * The loading order the gpu-kit README documents: `create` and `globals` from the `webgpu`
+ * package, globals assigned and navigator.gpu defined before the tfjs webgpu backend is first
+ * imported (it registers itself only if navigator.gpu exists).
+ */
+async function tryWebgpu(tf: Tf, load: (name: string) => unknown): Promise<StepResult> {
+  let webgpu: { create: (options: string[]) => GpuLike; globals: Record<string, unknown> };
+  try {
+    webgpu = load('webgpu') as typeof webgpu;
+  } catch (error) {
+    if (isModuleNotFound(error, 'webgpu')) return { ok: false, reason: 'the optional package `webgpu` (Dawn for Node) is not installed' };
+    return { ok: false, reason: `the \`webgpu\` package failed to load on this platform: ${firstLine(error)}` };
+  }
+  Object.assign(globalThis, webgpu.globals);
+  const gpu = webgpu.create([]);
+  const hadNavigator = Object.prototype.hasOwnProperty.call(globalThis, 'navigator');
+  const previousNavigator = (globalThis as { navigator?: unknown }).navigator;
+  Object.defineProperty(globalThis, 'navigator', { value: { ...(typeof previousNavigator === 'object' ? previousNavigator : {}), gpu }, configurable: true, writable: true });
+  const undo = () => {
+    if (hadNavigator) Object.defineProperty(globalThis, 'navigator', { value: previousNavigator, configurable: true, writable: true });
+    else delete (globalThis as { navigator?: unknown }).navigator;
+  };
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    undo();
+    return { ok: false, reason: noAdapterReason() };
+  }
+  const adapterInfo = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+  try {
+    load('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    undo();
+    if (isModuleNotFound(error, '@tensorflow/tfjs-backend-webgpu')) return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu is not installed' };
+    return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(error)}` };
+  }
+  const ok = await tf.setBackend('webgpu').catch(() => false);
+  if (!ok) {
+    tf.removeBackend('webgpu');
+    undo();
+    return { ok: false, reason: 'a GPU adapter was found but the tfjs WebGPU backend failed to initialize on it (see the kernel log)' };
+  }
+  const gpuInfo = {
+    ...(adapterInfo.vendor ? { vendor: adapterInfo.vendor } : {}),
+    ...(adapterInfo.architecture ? { architecture: adapterInfo.architecture } : {}),
+    ...(adapterInfo.device ? { device: adapterInfo.device } : {}),
+    ...(adapterInfo.description ? { description: adapterInfo.description } : {}),
+  };
+  const nvidia = adapterInfo.vendor?.toLowerCase().includes('nvidia') ? queryNvidiaGpu() : undefined;
+  const label = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture, adapterInfo.device].filter(Boolean).join(' ') || 'GPU';
+  return {
+    ok: true,
+    device: `${nvidia?.name ?? label} (WebGPU through Dawn${nvidia ? `, driver ${nvidia.driver}` : ''})`,
+    gpu: { ...gpuInfo, ...(nvidia ? { driver: nvidia.driver } : {}) },
+  };
+}
+
+interface GpuLike {
+  requestAdapter(options?: Record<string, unknown>): Promise<AdapterLike | null>;
+}
+interface AdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  requestAdapterInfo?: () => Promise<{ vendor?: string; architecture?: string; device?: string; description?: string }>;
+}
+
+function noAdapterReason(): string {
+  if (process.platform === 'linux') {
+    const loaderPaths = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+    if (!loaderPaths.some((path) => existsSync(path))) {
+      return 'webgpu found no GPU adapter: the Vulkan loader (libvulkan.so.1) is not installed — install libvulkan1 and your GPU vendor’s Vulkan driver';
+    }
+    return 'webgpu found no GPU adapter: no Vulkan device Dawn can use (no GPU driver with Vulkan, or a Vulkan that is too old — software Vulkan such as llvmpipe is not supported)';
+  }
+  return `webgpu found no GPU adapter on ${process.platform} (${process.platform === 'darwin' ? 'Metal' : 'D3D12'} device unavailable)`;
+}
+
+async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepResult> {
+  let wasm: { setWasmPaths(prefix: string): void; getThreadsCount?: () => number };
+  try {
+    wasm = load('@tensorflow/tfjs-backend-wasm') as typeof wasm;
+  } catch (error) {
+    if (isModuleNotFound(error, '@tensorflow/tfjs-backend-wasm')) return { ok: false, reason: '@tensorflow/tfjs-backend-wasm is not installed' };
+    return { ok: false, reason: `@tensorflow/tfjs-backend-wasm failed to load: ${firstLine(error)}` };
+  }
+  // The .wasm binaries sit in the package's dist folder; Node reads them from disk.
+  const distFolder = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  if (!existsSync(join(distFolder, 'tfjs-backend-wasm.wasm'))) return { ok: false, reason: `the wasm binaries are missing from ${distFolder}` };
+  try {
+    wasm.setWasmPaths(`${distFolder}/`);
+  } catch {
+    // Already set by an earlier initialization in this process: the paths stay valid.
+  }
+  const ok = await tf.setBackend('wasm').catch(() => false);
+  if (!ok) return { ok: false, reason: 'the wasm backend failed to initialize (see the kernel log)' };
+  const simd = await Promise.resolve(tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')).catch(() => false);
+  const threads = wasm.getThreadsCount?.() ?? 1;
+  return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}` };
+}
+
+function releasePooledMemory(tf: Tf, name: BackendName): string {
+  if (name === 'webgpu') {
+    const backend = tf.backend() as unknown as { bufferManager?: WebgpuBufferManager };
+    const manager = backend.bufferManager;
+    if (!manager?.freeBuffers) return 'webgpu: no buffer manager found; nothing released';
+    let released = 0;
+    let count = 0;
+    // Keep the map's keys: releaseBuffer() returns early when freeBuffers is empty.
+    for (const buffers of manager.freeBuffers.values()) {
+      for (const buffer of buffers) {
+        released += buffer.size;
+        count += 1;
+        buffer.destroy();
+      }
+      buffers.length = 0;
+    }
+    manager.numBytesAllocated -= released;
+    manager.numFreeBuffers -= count;
+    return `webgpu: destroyed ${count} pooled GPU buffers (${released} bytes); buffers of live tensors were kept`;
+  }
+  if (name === 'wasm') return 'wasm: WebAssembly memory cannot shrink; freed tensors are reused by the wasm heap';
+  if (name === 'tensorflow' || name === 'tensorflow-gpu') return 'tensorflow: TensorFlow keeps its own allocator pool; only a kernel restart returns it to the system';
+  return 'cpu: nothing pooled (freed tensors are garbage collected)';
+}
+
+interface WebgpuBufferManager {
+  freeBuffers: Map<string, Array<{ size: number; destroy(): void }>>;
+  numBytesAllocated: number;
+  numFreeBuffers: number;
+}
+
+function isModuleNotFound(error: unknown, name: string): boolean {
+  const code = (error as { code?: string }).code;
+  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && String((error as Error).message).includes(name);
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0] ?? 'unknown error';
+}

@@ -1,0 +1,77 @@
+// The value of a cell's last expression, as the notebook shows it: tensors with dtype, shape,
+// tf's own print and a min/max/mean summary; models with their summary and parameter count;
+// plain data as JSON; anything else as util.inspect text. Bounded, so a huge value cannot
+// flood the protocol.
+import { inspect } from 'node:util';
+import type * as tfType from '@tensorflow/tfjs';
+import type { DisplayValue } from '../shared/protocol';
+import type { Tf } from './monitor-api';
+
+const MAX_TEXT = 100_000;
+const MAX_JSON = 100_000;
+
+export function describeValue(tf: Tf, value: unknown): DisplayValue | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof tf.Tensor) return describeTensor(tf, value);
+  if (value instanceof tf.LayersModel) return describeModel(value);
+  if (typeof value === 'string') return { kind: 'text', text: truncate(value) };
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'symbol' || value === null) {
+    return { kind: 'text', text: inspect(value) };
+  }
+  if (typeof value === 'function') return { kind: 'text', text: truncate(inspect(value)) };
+  if (isPlainData(value, 0)) {
+    const json = JSON.stringify(value);
+    if (json !== undefined && json.length <= MAX_JSON) return { kind: 'json', json: JSON.parse(json) as unknown };
+  }
+  return { kind: 'text', text: truncate(inspect(value, { depth: 2, maxArrayLength: 50, maxStringLength: 2_000, breakLength: 100 })) };
+}
+
+function describeTensor(tf: Tf, tensor: tfType.Tensor): DisplayValue {
+  if (tensor.isDisposed) return { kind: 'text', text: `Tensor (disposed) dtype=${tensor.dtype} shape=[${tensor.shape.join(', ')}]` };
+  const text = truncate(tensor.toString());
+  let stats: { min: number; max: number; mean: number } | undefined;
+  if ((tensor.dtype === 'float32' || tensor.dtype === 'int32' || tensor.dtype === 'bool') && tensor.size > 0) {
+    const values = tf.tidy(() => {
+      const asFloat = tensor.toFloat();
+      return tf.stack([asFloat.min(), asFloat.max(), asFloat.mean()]).dataSync();
+    });
+    stats = { min: values[0] ?? Number.NaN, max: values[1] ?? Number.NaN, mean: values[2] ?? Number.NaN };
+  }
+  return { kind: 'tensor', dtype: tensor.dtype, shape: [...tensor.shape], text, ...(stats ? { stats } : {}) };
+}
+
+function describeModel(model: tfType.LayersModel): DisplayValue {
+  const lines: string[] = [];
+  try {
+    model.summary(undefined, undefined, (line: string) => lines.push(line));
+  } catch (error) {
+    // An unbuilt Sequential has no summary yet; say so instead of failing the cell.
+    lines.push(`(no summary: ${(error as Error).message})`);
+  }
+  let params = 0;
+  try {
+    params = model.countParams();
+  } catch {
+    params = 0;
+  }
+  return { kind: 'model', name: model.name, text: truncate(lines.join('\n')), params };
+}
+
+/** Plain JSON-able data: primitives, arrays and plain objects, not too deep. */
+function isPlainData(value: unknown, depth: number): boolean {
+  if (depth > 20) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.length <= 10_000 && value.every((item) => isPlainData(item, depth + 1));
+  if (typeof value === 'object') {
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    const entries = Object.values(value as Record<string, unknown>);
+    return entries.length <= 10_000 && entries.every((item) => isPlainData(item, depth + 1));
+  }
+  return false;
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}\n… (${text.length - MAX_TEXT} more characters not shown)`;
+}

@@ -1,0 +1,286 @@
+// The kernel: runs one cell at a time inside a lifetime scope, wires the training hooks and the
+// monitor to the run, and answers the host's requests. Transport-free (main.ts owns the
+// process channel), so tests can drive it in-process too.
+import type { BackendInfo, CellError, Disposable, KernelEvent, KernelRequest, MemorySnapshot, RunStatus } from '../shared/protocol';
+import { describeValue } from './display';
+import { CellExitError, Executor, InterruptError } from './executor';
+import { NvidiaProcessMemory } from './gpu-memory';
+import { TensorLifetimes } from './lifetimes';
+import type { RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
+import { OutputCapture } from './output';
+import { TrainingHooks } from './training-hooks';
+import { CellSyntaxError } from './transform';
+
+export type ChecksFactory = (tf: Tf, context: RunContext) => unknown;
+
+export interface KernelOptions {
+  tf: Tf;
+  backend: BackendInfo;
+  emit(event: KernelEvent): void;
+  monitorFactory?: RunMonitorFactory;
+  checksFactory?: ChecksFactory;
+  releasePooledMemory?: () => string;
+  /** Replace process.exit so a cell cannot end the kernel (true in the kernel process). */
+  guardProcessExit?: boolean;
+  outputLimitBytes?: number;
+}
+
+interface ActiveRun {
+  runId: string;
+  executionCount: number;
+  controller: AbortController;
+  monitor: RunMonitor | undefined;
+  context: RunContext;
+  checks: unknown;
+}
+
+type ExecuteRequest = Extract<KernelRequest, { type: 'execute' }>;
+
+export class Kernel implements Disposable {
+  readonly executor: Executor;
+  readonly lifetimes: TensorLifetimes;
+  private readonly hooks: TrainingHooks;
+  private readonly output: OutputCapture;
+  private readonly gpuProcessMemory: NvidiaProcessMemory | undefined;
+  private readonly queue: Array<() => Promise<void>> = [];
+  private draining = false;
+  private active: ActiveRun | undefined;
+  private readonly disposables: Array<() => void> = [];
+
+  constructor(private readonly options: KernelOptions) {
+    const { tf } = options;
+    this.output = new OutputCapture((runId, name, text) => options.emit({ type: 'stream', runId, name, text }), options.outputLimitBytes);
+    this.hooks = new TrainingHooks(tf);
+    this.gpuProcessMemory = options.backend.isGpu ? new NvidiaProcessMemory() : undefined;
+    const activeRun = () => this.active;
+    const lossbookApi = {
+      /** Aborted when the user interrupts the running cell: for custom loops (`if (lossbook.signal.aborted) break`). */
+      get signal(): AbortSignal {
+        return activeRun()?.controller.signal ?? new AbortController().signal;
+      },
+      /** Record custom metrics: lossbook.log({ loss, acc }, step). */
+      log(values: Record<string, number>, step?: number): void {
+        activeRun()?.monitor?.log(values, step);
+      },
+      /** Throws if the run was interrupted; call it in long custom loops that do not use for/while. */
+      checkpoint: () => this.checkpoint(),
+      get checks(): unknown {
+        return activeRun()?.checks;
+      },
+      get backend(): BackendInfo {
+        return options.backend;
+      },
+      memory: () => this.snapshot(),
+    };
+    this.executor = new Executor({ tf, lossbookApi, checkpoint: () => this.checkpoint() });
+    this.lifetimes = new TensorLifetimes(tf, {
+      roots: () => this.executor.namespaceValues(),
+      snapshot: () => this.snapshot(),
+      opaque: () => [tf as object, lossbookApi],
+    });
+
+    const onRejection = (reason: unknown) => this.reportAsync(reason, 'Unhandled promise rejection');
+    const onException = (error: unknown) => this.reportAsync(error, 'Uncaught exception');
+    process.on('unhandledRejection', onRejection);
+    process.on('uncaughtException', onException);
+    this.disposables.push(() => {
+      process.off('unhandledRejection', onRejection);
+      process.off('uncaughtException', onException);
+    });
+    if (options.guardProcessExit) {
+      const originalExit = process.exit;
+      process.exit = ((code?: number | string | null) => {
+        throw new CellExitError(code);
+      }) as typeof process.exit;
+      this.disposables.push(() => {
+        process.exit = originalExit;
+      });
+    }
+  }
+
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  snapshot(): MemorySnapshot {
+    const memory = this.options.tf.memory() as ReturnType<Tf['memory']> & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number; numDataBuffers?: number };
+    const usage = process.memoryUsage();
+    const snapshot: MemorySnapshot = {
+      numTensors: memory.numTensors,
+      numBytes: memory.numBytes,
+      numDataBuffers: memory.numDataBuffers,
+      rssBytes: usage.rss,
+      heapUsedBytes: usage.heapUsed,
+      time: Date.now(),
+    };
+    if (this.options.backend.isGpu || memory.numBytesInGPU !== undefined) {
+      const driver = this.gpuProcessMemory?.read() ?? {};
+      snapshot.gpu = {
+        ...(memory.numBytesInGPU !== undefined ? { tensorBytes: memory.numBytesInGPU } : {}),
+        ...(memory.numBytesAllocatedInGPU !== undefined ? { pooledBytes: memory.numBytesAllocatedInGPU } : {}),
+        ...driver,
+        source: driver.processBytes !== undefined ? `tf.memory() + nvidia-smi` : 'tf.memory()',
+      };
+    }
+    return snapshot;
+  }
+
+  /** Handle one validated request from the host. */
+  handle(request: KernelRequest): void {
+    switch (request.type) {
+      case 'execute':
+        this.enqueue(() => this.execute(request));
+        return;
+      case 'interrupt':
+        if (this.active && (!request.runId || request.runId === this.active.runId)) {
+          this.active.controller.abort(new InterruptError());
+        }
+        return;
+      case 'free-memory':
+        this.enqueue(async () => this.freeMemory(request.resetNamespace));
+        return;
+      case 'memory':
+        this.options.emit({ type: 'memory', ...(this.active ? { runId: this.active.runId } : {}), memory: this.snapshot() });
+        return;
+      case 'shutdown':
+        return;
+    }
+  }
+
+  /** Resolves when every queued request has run. */
+  async idle(): Promise<void> {
+    while (this.draining || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  dispose(): void {
+    for (const undo of this.disposables.splice(0).reverse()) undo();
+    this.hooks.dispose();
+    this.output.dispose();
+    this.lifetimes.dispose();
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue.push(task);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const task = this.queue.shift();
+        if (task) await task();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private checkpoint(): void {
+    const active = this.active;
+    if (active?.controller.signal.aborted) throw new InterruptError();
+  }
+
+  private async execute(request: ExecuteRequest): Promise<void> {
+    const { tf, emit } = this.options;
+    const executionCount = this.executor.nextExecutionCount();
+    const started = Date.now();
+    emit({ type: 'run-started', runId: request.runId, cellId: request.cellId, executionCount, time: started });
+    this.executor.setCwd(request.cwd);
+    const controller = new AbortController();
+    const context: RunContext = { runId: request.runId, emit, signal: controller.signal, backend: this.options.backend.name };
+    const scope = this.lifetimes.beginRun(request.runId);
+    let monitor: RunMonitor | undefined;
+    let checks: unknown;
+    const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
+    try {
+      monitor = this.options.monitorFactory?.(tf, context);
+    } catch (error) {
+      warn(`The training monitor could not start for this run: ${(error as Error).message}`);
+    }
+    try {
+      checks = this.options.checksFactory?.(tf, context);
+    } catch (error) {
+      warn(`lossbook.checks could not start for this run: ${(error as Error).message}`);
+    }
+    this.active = { runId: request.runId, executionCount, controller, monitor, context, checks };
+    this.hooks.activate({ runId: request.runId, signal: controller.signal, emit, monitor, warn });
+    this.output.begin(request.runId);
+
+    let status: RunStatus = 'ok';
+    try {
+      const compiled = this.executor.compile(executionCount, request.code, request.language);
+      const value = await compiled.run();
+      if (controller.signal.aborted) {
+        // The cell finished on its own after the interrupt (e.g. fit returned at a batch boundary and nothing followed).
+        status = 'interrupted';
+      }
+      const display = describeValue(tf, value);
+      this.output.flush();
+      if (display) emit({ type: 'display', runId: request.runId, value: display });
+    } catch (error) {
+      const interrupted = error instanceof InterruptError || (controller.signal.aborted && isAbortError(error));
+      status = interrupted ? 'interrupted' : 'error';
+      const phase: CellError['phase'] = error instanceof CellSyntaxError ? 'syntax' : interrupted ? 'interrupted' : 'runtime';
+      emit({ type: 'error', runId: request.runId, error: this.executor.describeError(error, executionCount, phase) });
+    } finally {
+      this.output.end();
+      this.hooks.activate(undefined);
+      if (monitor) {
+        try {
+          monitor.finish(status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error');
+          monitor.dispose();
+        } catch (error) {
+          warn(`The training monitor failed to finish: ${(error as Error).message}`);
+        }
+      }
+      this.active = undefined;
+    }
+    const memory = scope.end();
+    if (memory.reachabilityIncomplete) {
+      warn('The namespace is too large to walk completely; this run kept every tensor it made (nothing was freed).');
+    }
+    const { reachabilityIncomplete: _ignored, ...runMemory } = memory;
+    emit({
+      type: 'run-finished',
+      runId: request.runId,
+      status,
+      durationMs: Date.now() - started,
+      memory: runMemory,
+      namespace: [...this.executor.namespaceNames],
+    });
+  }
+
+  private async freeMemory(resetNamespace: boolean): Promise<void> {
+    const before = this.snapshot();
+    if (resetNamespace) this.executor.resetNamespace();
+    const disposed = this.lifetimes.disposeUnreachable();
+    const released = this.options.releasePooledMemory?.() ?? 'nothing pooled';
+    const after = this.snapshot();
+    this.options.emit({
+      type: 'log',
+      level: 'info',
+      message: `free memory: ${resetNamespace ? 'namespace cleared; ' : ''}${disposed.tensors} tensors disposed; ${released}`,
+    });
+    this.options.emit({ type: 'memory-freed', before, after });
+  }
+
+  /** Errors that escape a cell's promise chain (a rejected promise nobody awaited, a throwing timer). */
+  private reportAsync(error: unknown, label: string): void {
+    const active = this.active;
+    if (error instanceof CellExitError && active) {
+      this.options.emit({ type: 'error', runId: active.runId, error: this.executor.describeError(error, active.executionCount, 'runtime') });
+      return;
+    }
+    if (active) {
+      const described = this.executor.describeError(error, active.executionCount, 'runtime');
+      this.options.emit({ type: 'error', runId: active.runId, error: { ...described, message: `${label} (the kernel keeps running): ${described.message}` } });
+    } else {
+      this.options.emit({ type: 'log', level: 'error', message: `${label} outside a running cell (the kernel keeps running): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+    }
+  }
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'InterruptError');
+}

@@ -1,0 +1,291 @@
+// Run scopes (design.md "Kernel rules"): a run owns every tensor and tf.Variable it allocated.
+// When it ends — normally, by error or by interrupt — whatever the notebook namespace cannot
+// reach is disposed, and tensors kept by earlier runs that the namespace no longer reaches
+// (a `model` reassigned by a re-run) are disposed too. Lifetimes are a property of the kernel,
+// not of the user's discipline with tf.tidy.
+//
+// How a run's allocations are found: a tfjs engine scope is opened for the run (one cell runs
+// at a time, so the scope is correct across the cell's awaits); every non-variable tensor made
+// while it is open is tracked in it or a nested scope. Variables are never scope-tracked, so
+// the engine's registeredVariables are diffed. Tensors that user code `tf.keep`s inside a nested
+// tidy escape every scope, so keep() is observed too.
+import type * as tfType from '@tensorflow/tfjs';
+import type { MemorySnapshot, RunMemory } from '../shared/protocol';
+import type { Tf } from './monitor-api';
+
+type Tensor = tfType.Tensor;
+
+interface ScopeState {
+  track: Tensor[];
+  name: string;
+  id: number;
+}
+
+interface EngineInternals {
+  state: {
+    scopeStack: ScopeState[];
+    activeScope: ScopeState | null;
+    registeredVariables: Record<string, tfType.Variable>;
+  };
+  startScope(name?: string): void;
+  endScope(result?: unknown): void;
+  keep<T extends Tensor>(tensor: T): T;
+}
+
+export interface Reachability {
+  tensors: Set<Tensor>;
+  /** True when the walk stopped at its size limit: then nothing unreachable-looking is disposed. */
+  incomplete: boolean;
+  visitedObjects: number;
+}
+
+export interface LifetimesOptions {
+  /** The values the namespace holds: every top-level name of every cell. */
+  roots: () => Iterable<unknown>;
+  /** A snapshot of memory (tf.memory() plus process and GPU numbers). */
+  snapshot: () => MemorySnapshot;
+  /** Objects never to walk into (the tf module, the kernel's helpers). */
+  opaque?: () => Iterable<object>;
+  /** Upper bound on objects visited by one reachability walk. */
+  maxVisitedObjects?: number;
+}
+
+export interface RunScope {
+  readonly before: MemorySnapshot;
+  /** Closes the scope: disposes what nothing reaches and returns the run's memory account. */
+  end(): RunMemory & { reachabilityIncomplete: boolean };
+}
+
+const DEFAULT_MAX_VISITED = 5_000_000;
+
+export class TensorLifetimes {
+  /** Tensors and variables earlier runs left to the namespace; freed once nothing reaches them. */
+  private readonly survivors = new Set<Tensor>();
+  private readonly engine: EngineInternals;
+  private readonly originalKeep: EngineInternals['keep'];
+  private activeRun: { keptByUser: Set<Tensor> } | undefined;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly options: LifetimesOptions,
+  ) {
+    this.engine = tf.engine() as unknown as EngineInternals;
+    this.originalKeep = this.engine.keep;
+    const engine = this.engine;
+    const originalKeep = this.originalKeep;
+    engine.keep = <T extends Tensor>(tensor: T): T => {
+      this.activeRun?.keptByUser.add(tensor);
+      return originalKeep.call(engine, tensor) as T;
+    };
+  }
+
+  /** Number of tensors/variables the kernel holds on behalf of the namespace. */
+  get survivorCount(): number {
+    return this.survivors.size;
+  }
+
+  beginRun(runId: string): RunScope {
+    if (this.activeRun) throw new Error('A run scope is already open: one cell runs at a time.');
+    const before = this.options.snapshot();
+    const variablesBefore = new Set(Object.values(this.engine.state.registeredVariables));
+    const run = { keptByUser: new Set<Tensor>() };
+    this.activeRun = run;
+    this.engine.startScope(`lossbook-run-${runId}`);
+    const scope = this.engine.state.activeScope;
+    let ended = false;
+    return {
+      before,
+      end: () => {
+        if (ended) throw new Error('This run scope has already ended.');
+        ended = true;
+        const created = new Set<Tensor>(this.closeScopesDownTo(scope));
+        for (const tensor of run.keptByUser) created.add(tensor);
+        for (const variable of Object.values(this.engine.state.registeredVariables)) {
+          if (!variablesBefore.has(variable)) created.add(variable);
+        }
+        this.activeRun = undefined;
+        return this.settle(before, created);
+      },
+    };
+  }
+
+  /**
+   * Dispose every tensor/variable the kernel holds for the namespace that it no longer reaches
+   * (used by free-memory after the namespace is reset, and at every run end).
+   */
+  disposeUnreachable(): { tensors: number; bytes: number; incomplete: boolean } {
+    const reachability = this.reachable();
+    if (reachability.incomplete) return { tensors: 0, bytes: 0, incomplete: true };
+    const before = this.tf.memory();
+    for (const tensor of [...this.survivors]) {
+      if (tensor.isDisposed) this.survivors.delete(tensor);
+      else if (!reachability.tensors.has(tensor)) {
+        tensor.dispose();
+        this.survivors.delete(tensor);
+      }
+    }
+    const after = this.tf.memory();
+    return { tensors: before.numTensors - after.numTensors, bytes: before.numBytes - after.numBytes, incomplete: false };
+  }
+
+  /** Which tensors the namespace reaches: tensors, models (their weights), optimizers (their slots), containers. */
+  reachable(): Reachability {
+    return collectReachableTensors(this.tf, this.options.roots(), {
+      opaque: new Set(this.options.opaque?.() ?? []),
+      maxVisitedObjects: this.options.maxVisitedObjects ?? DEFAULT_MAX_VISITED,
+    });
+  }
+
+  dispose(): void {
+    this.engine.keep = this.originalKeep;
+  }
+
+  /** Pop the run's scope and any scope user code opened inside it and never closed; return their tensors. */
+  private closeScopesDownTo(scope: ScopeState | null): Tensor[] {
+    const stack = this.engine.state.scopeStack;
+    const collected: Tensor[] = [];
+    if (!scope || !stack.includes(scope)) {
+      // User code ended our scope itself (an unbalanced endScope); what it tracked is gone with it.
+      return collected;
+    }
+    while (stack.length > 0) {
+      const top = this.engine.state.activeScope;
+      if (!top) break;
+      collected.push(...top.track);
+      // Empty the track first: the decision to dispose is ours (reachability), not the scope's.
+      top.track = [];
+      this.engine.endScope();
+      if (top === scope) break;
+    }
+    return collected;
+  }
+
+  private settle(before: MemorySnapshot, created: Set<Tensor>): RunMemory & { reachabilityIncomplete: boolean } {
+    const reachability = this.reachable();
+    const atEnd = this.options.snapshot();
+    const zero = { tensors: 0, bytes: 0 };
+    if (reachability.incomplete) {
+      // Without a complete picture of the namespace, disposing could break the user's objects:
+      // keep everything this time and report it as kept.
+      for (const tensor of created) if (!tensor.isDisposed) this.survivors.add(tensor);
+      const kept = { tensors: atEnd.numTensors - before.numTensors, bytes: atEnd.numBytes - before.numBytes };
+      return { before, after: atEnd, kept, disposed: zero, leaked: zero, reachabilityIncomplete: true };
+    }
+
+    let keptTensors = 0;
+    let keptBytes = 0;
+    const memoryBeforeDisposal = this.tf.memory();
+    for (const tensor of created) {
+      if (tensor.isDisposed) continue;
+      if (reachability.tensors.has(tensor)) {
+        if (!this.survivors.has(tensor)) {
+          this.survivors.add(tensor);
+          keptTensors += 1;
+          keptBytes += tensorBytes(tensor);
+        }
+      } else {
+        tensor.dispose();
+      }
+    }
+    // Tensors earlier runs kept that this run made unreachable (a reassigned `model`), or that
+    // the user disposed during the run: they were part of `before`, so their release is
+    // credited against the leak meter below.
+    const freedOld = { tensors: 0, bytes: 0 };
+    for (const tensor of [...this.survivors]) {
+      if (created.has(tensor)) continue;
+      if (!tensor.isDisposed && !reachability.tensors.has(tensor)) tensor.dispose();
+      if (tensor.isDisposed) {
+        this.survivors.delete(tensor);
+        freedOld.tensors += 1;
+        freedOld.bytes += tensorBytes(tensor);
+      }
+    }
+    const memoryAfter = this.tf.memory();
+    const after = this.options.snapshot();
+    const disposed = {
+      tensors: memoryBeforeDisposal.numTensors - memoryAfter.numTensors,
+      bytes: memoryBeforeDisposal.numBytes - memoryAfter.numBytes,
+    };
+    // Measured independently of the bookkeeping above: anything alive now that was not alive
+    // before and is not held by the namespace leaked (a tensor created outside the scope, e.g.
+    // by a timer that fired after the run). Earlier namespace tensors the user disposed during
+    // the run count as freed.
+    const leaked = {
+      tensors: after.numTensors - before.numTensors - keptTensors + freedOld.tensors,
+      bytes: after.numBytes - before.numBytes - keptBytes + freedOld.bytes,
+    };
+    return {
+      before,
+      after,
+      kept: { tensors: keptTensors, bytes: keptBytes },
+      disposed,
+      leaked: { tensors: Math.max(0, leaked.tensors), bytes: Math.max(0, leaked.bytes) },
+      reachabilityIncomplete: false,
+    };
+  }
+}
+
+/** Bytes tfjs's engine counts for one tensor (numBytes is per tensor, views included). */
+export function tensorBytes(tensor: Tensor): number {
+  if (tensor.dtype === 'string' || tensor.dtype === 'complex64') return 0;
+  const perElement = tensor.dtype === 'bool' ? 1 : 4;
+  return tensor.size * perElement;
+}
+
+/**
+ * Walks plain data reachable from `roots`: own data properties (getters are never run), array
+ * elements, Map keys/values, Set values. Functions (closures cannot be inspected), typed arrays,
+ * module namespaces and the `opaque` objects are not walked into. A LayersModel reaches its
+ * weights through layers → LayerVariable.val; an optimizer its slot variables through its
+ * own fields, so "models and optimizers count as reachable through the globals that hold them".
+ */
+export function collectReachableTensors(
+  tf: Tf,
+  roots: Iterable<unknown>,
+  options: { opaque: Set<object>; maxVisitedObjects: number },
+): Reachability {
+  const tensors = new Set<Tensor>();
+  const visited = new Set<object>();
+  const stack: unknown[] = [...roots];
+  const engine = tf.engine() as unknown as object;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) continue;
+    if (typeof value === 'function') continue;
+    const object = value as object;
+    if (visited.has(object)) continue;
+    visited.add(object);
+    if (visited.size > options.maxVisitedObjects) return { tensors, incomplete: true, visitedObjects: visited.size };
+    if (object instanceof tf.Tensor) {
+      tensors.add(object);
+      continue;
+    }
+    if (object === globalThis || object === engine || options.opaque.has(object)) continue;
+    if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || object instanceof Promise) continue;
+    if (object instanceof WeakMap || object instanceof WeakSet || object instanceof WeakRef) continue;
+    if (Object.prototype.toString.call(object) === '[object Module]') continue;
+    if (Array.isArray(object)) {
+      for (let index = 0; index < object.length; index++) {
+        const element: unknown = object[index];
+        if (element !== null && typeof element === 'object') stack.push(element);
+      }
+      continue;
+    }
+    if (object instanceof Map) {
+      for (const [key, entry] of object) {
+        stack.push(key, entry);
+      }
+    } else if (object instanceof Set) {
+      for (const entry of object) stack.push(entry);
+    }
+    const descriptors = Object.getOwnPropertyDescriptors(object) as Record<string | symbol, PropertyDescriptor>;
+    for (const key of Reflect.ownKeys(descriptors)) {
+      const descriptor = descriptors[key];
+      if (descriptor && 'value' in descriptor) {
+        const property: unknown = descriptor.value;
+        if (property !== null && typeof property === 'object') stack.push(property);
+      }
+    }
+  }
+  return { tensors, incomplete: false, visitedObjects: visited.size };
+}
