@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseKernelRequest, type KernelEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { requestFromEnvironment, selectBackend } from './backend';
+import { createRunMonitor } from './instrument';
 import { Kernel, type ChecksFactory } from './kernel';
-import type { RunMonitorFactory } from './monitor-api';
 
 interface Transport {
   send(event: KernelEvent): void;
@@ -47,8 +47,8 @@ function exitKernel(code: number): never {
 }
 
 /**
- * The monitor helper's modules are optional: the kernel runs without a monitor until they
- * exist. Looked up beside this file (source under tsx, or a build that ships them).
+ * lossbook.checks comes from the monitor helper's checks module when it exists (looked up
+ * beside this file: the source under tsx, or a build that ships it).
  */
 async function loadOptionalModule<T>(name: string): Promise<T | undefined> {
   const folder = new URL('.', import.meta.url);
@@ -92,13 +92,13 @@ async function main(): Promise<void> {
     if (!attempt.ok && attempt.reason) send({ type: 'log', level: 'info', message: `backend ${attempt.backend} skipped: ${attempt.reason}` });
   }
 
-  const instrument = await loadOptionalModule<{ createRunMonitor?: RunMonitorFactory }>('instrument');
   const checks = await loadOptionalModule<{ createChecks?: ChecksFactory }>('checks');
   const kernel = new Kernel({
     tf: selection.tf,
     backend: selection.info,
     emit: send,
-    ...(instrument?.createRunMonitor ? { monitorFactory: instrument.createRunMonitor } : {}),
+    // LOSSBOOK_MONITOR=off runs cells without the training monitor (plain-kernel comparisons in benchmarks).
+    ...(process.env.LOSSBOOK_MONITOR === 'off' ? {} : { monitorFactory: createRunMonitor }),
     ...(checks?.createChecks ? { checksFactory: checks.createChecks } : {}),
     releasePooledMemory: selection.releasePooledMemory,
     guardProcessExit: true,
