@@ -71,13 +71,14 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer', target: '_blank' } }),
     // A relative src would load a file beside the report: only inline data: images survive.
-    img: (tagName, attribs) => {
+    img: (tagName, attribs): sanitizeHtml.Tag => {
       const { src, ...rest } = attribs;
-      return { tagName, attribs: src && /^data:image\/(png|jpeg|gif|webp);base64,/i.test(src) ? { ...rest, src } : rest };
+      if (src && /^data:image\/(png|jpeg|gif|webp);base64,/i.test(src)) return { tagName, attribs: { ...rest, src } };
+      return { tagName: 'span', attribs: { class: 'image-omitted' }, text: `[image${rest.alt ? `: ${rest.alt}` : ''} — not embedded]` };
     },
     input: (tagName, attribs) => (attribs.type === 'checkbox' ? { tagName, attribs: { ...attribs, disabled: 'disabled' } } : { tagName: 'span', attribs: {} }),
   },
-  allowedClasses: { code: [/^language-[\w-]+$/] },
+  allowedClasses: { code: [/^language-[\w-]+$/], span: ['image-omitted'] },
 };
 
 export function sanitize(html: string): string {
@@ -106,6 +107,8 @@ interface ChartSpec {
   id: string;
   title: string;
   yLog: boolean;
+  /** Fixed y range for a constant series (Plotly would centre it on a misleading ±1 range). */
+  yRange?: [number, number];
   traces: ChartTrace[];
   markers: Array<{ step: number; label: string; severity: Finding['severity'] }>;
 }
@@ -143,7 +146,8 @@ function chartsForRun(run: RunRecord, dismissed: Set<string>, idPrefix: string):
     const max = finite.length ? finite.reduce((a, b) => Math.max(a, b)) : 0;
     // A loss spanning orders of magnitude (divergence, 87.33 plateaus) reads better on a log axis.
     const yLog = group === 'loss' && min > 0 && max / min > 1000;
-    return { id: `${idPrefix}-chart-${index}`, title: group, yLog, traces, markers: group === 'loss' || index === 0 ? markers : [] };
+    const yRange: [number, number] | undefined = finite.length && min === max ? (min === 0 ? [-1, 1] : [Math.min(0, min * 2), Math.max(0, max * 2)]) : undefined;
+    return { id: `${idPrefix}-chart-${index}`, title: group, yLog, ...(yRange ? { yRange } : {}), traces, markers: group === 'loss' || index === 0 ? markers : [] };
   });
 }
 
@@ -164,7 +168,7 @@ const CHART_SCRIPT = `(function () {
     if (!element || typeof Plotly === 'undefined') return;
     var traces = chart.traces.map(function (trace) {
       return { type: 'scatter', mode: trace.x.length > 1 ? 'lines' : 'markers', name: trace.name, x: trace.x, y: trace.y,
-        line: { width: 1.6, dash: trace.dash || 'solid' }, connectgaps: false, hovertemplate: trace.name + ' %{y:.5g}<br>step %{x}<extra></extra>' };
+        line: { width: 1.6, dash: trace.dash || 'solid' }, connectgaps: false, hovertemplate: '%{y:.5g}' };
     });
     var shapes = chart.markers.map(function (marker) {
       return { type: 'line', xref: 'x', yref: 'paper', x0: marker.step, x1: marker.step, y0: 0, y1: 1, line: { color: colors[marker.severity] || '#555', width: 1, dash: 'dot' } };
@@ -173,9 +177,9 @@ const CHART_SCRIPT = `(function () {
       return { xref: 'x', yref: 'paper', x: marker.step, y: 1 - (index % 3) * 0.09, text: marker.label, showarrow: false, xanchor: 'left',
         font: { size: 10, color: colors[marker.severity] || '#555' }, bgcolor: 'rgba(255,255,255,0.8)' };
     });
-    var layout = { title: { text: chart.title, font: { size: 13 }, x: 0.01 }, height: 260, margin: { l: 55, r: 15, t: 32, b: 38 },
-      xaxis: { title: { text: 'step', font: { size: 11 } }, zeroline: false }, yaxis: { type: chart.yLog ? 'log' : 'linear', zeroline: false },
-      legend: { orientation: 'h', y: -0.22, font: { size: 11 } }, shapes: shapes, annotations: annotations, hovermode: 'x unified',
+    var layout = { title: { text: chart.title + ' <span style="font-size:10px;color:#889">by step</span>', font: { size: 13 }, x: 0.01 }, height: 260, margin: { l: 55, r: 15, t: 32, b: 38 },
+      xaxis: { zeroline: false, hoverformat: 'd' }, yaxis: chart.yRange ? { range: chart.yRange, zeroline: false } : { type: chart.yLog ? 'log' : 'linear', zeroline: false },
+      legend: { orientation: 'h', y: -0.12, yanchor: 'top', font: { size: 11 } }, shapes: shapes, annotations: annotations, hovermode: 'x unified',
       paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: '#fafafa', font: { family: 'system-ui, sans-serif' } };
     Plotly.newPlot(element, traces, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d'] });
     rendered++;
@@ -196,8 +200,9 @@ function jsonForScript(value: unknown): string {
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6 ? Number(value.toPrecision(5)).toString() : value.toExponential(3);
+  const size = Math.abs(value);
+  if (Number.isInteger(value) && size < 1e9) return value.toLocaleString('en-US');
+  return value === 0 || (size >= 1e-3 && size < 1e6) ? Number(value.toPrecision(5)).toString() : value.toExponential(3);
 }
 
 function formatBytesShort(bytes: number): string {
@@ -243,7 +248,7 @@ function renderEnvironment(notebook: Notebook, generatedAt: Date): string {
   <dl class="facts">
     <dt>Report made</dt><dd>${escapeHtml(generatedAt.toISOString())} by Lossbook ${escapeHtml(LOSSBOOK_VERSION)}</dd>
     <dt>Notebook</dt><dd>created ${escapeHtml(notebook.metadata.created)}, modified ${escapeHtml(notebook.metadata.modified)}, Lossbook ${escapeHtml(notebook.metadata.lossbookVersion)}</dd>
-    ${tfjs ? `<dt>TensorFlow.js</dt><dd>${escapeHtml(tfjs)}</dd>` : ''}
+    ${tfjs && !backend ? `<dt>TensorFlow.js</dt><dd>${escapeHtml(tfjs)}</dd>` : ''}
     <dt>Runs</dt><dd>${runs.length}</dd>
   </dl>
   ${backend ? renderBackend(backend) : '<p class="muted">No run recorded a backend.</p>'}
@@ -322,10 +327,10 @@ function renderOutput(output: CellOutput): string {
   }
 }
 
-function runSummaryLine(run: RunRecord, dismissed: Set<string>): string {
+function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = true): string {
   const active = run.findings.filter((finding) => !dismissed.has(finding.key));
   const counts = (['error', 'warning', 'info'] as const).map((severity) => [severity, active.filter((finding) => finding.severity === severity).length] as const).filter(([, count]) => count > 0);
-  return `<span class="status ${run.status}">${run.status}</span> run ${run.executionCount} · ${formatDuration(run.durationMs)}${run.backend ? ` · ${escapeHtml(run.backend.name)}` : ''}${
+  return `<span class="status ${run.status}">${run.status}</span>${withNumber ? ` run ${run.executionCount}` : ''} · ${formatDuration(run.durationMs)}${run.backend ? ` · ${escapeHtml(run.backend.name)}` : ''}${
     counts.length ? ` · ${counts.map(([severity, count]) => `<span class="count ${severity}">${count} ${severity}${count > 1 ? 's' : ''}</span>`).join(' ')}` : ' · no findings'
   }${run.memory ? ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors` : ''}`;
 }
@@ -337,7 +342,7 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], idPrefix: st
   const findings = [...run.findings].sort((a, b) => Number(dismissed.has(a.key)) - Number(dismissed.has(b.key)) || severityRank(a.severity) - severityRank(b.severity));
   const progress = run.progress ? ` · epoch ${run.progress.epoch + 1}${run.progress.epochs ? ` of ${run.progress.epochs}` : ''}, step ${run.progress.step}` : '';
   return `<section class="run" aria-label="Run ${run.executionCount}">
-  <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed)}${progress}</span></h3>
+  <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed, false)}${progress}</span></h3>
   <p class="muted">Started ${escapeHtml(new Date(run.startedAt).toISOString())}</p>
   ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
   ${findings.length ? `<h4>Findings</h4>${findings.map((finding) => renderFinding(finding, dismissed.has(finding.key))).join('')}` : '<p class="muted">No findings.</p>'}
@@ -375,7 +380,7 @@ function renderOverview(notebook: Notebook): string {
 const STYLE = `
 :root { color-scheme: light; --fg: #1d1f23; --muted: #667; --line: #dde1e6; --error: #c62828; --warning: #ef6c00; --info: #1565c0; --ok: #2e7d32; }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1080px; padding: 24px 28px 60px; font: 14px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: var(--fg); background: #fff; }
+body { margin: 0 auto; max-width: 1080px; padding: 24px 28px 60px; font: 14px/1.5 system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif; color: var(--fg); background: #fff; }
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 14px 0 4px; } h4 { font-size: 13px; margin: 14px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .muted { color: var(--muted); } code { font: 12.5px/1.45 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; }
@@ -385,7 +390,7 @@ table { border-collapse: collapse; margin: 6px 0; font-size: 13px; } th, td { bo
 .attempts tr.skipped td:nth-child(2) { color: var(--warning); } .attempts tr.ok td:nth-child(2) { color: var(--ok); font-weight: 600; }
 .cell { margin: 18px 0; position: relative; } .cell.code { border-left: 3px solid var(--line); padding-left: 14px; }
 .prompt { color: var(--muted); font: 12px ui-monospace, monospace; }
-.markdown img { max-width: 100%; }
+.markdown img { max-width: 100%; } .image-omitted { color: var(--muted); font-style: italic; }
 .output.stream.stderr { background: #fff5f5; } .output.error { border: 1px solid #f3c2c2; background: #fff5f5; border-radius: 6px; padding: 8px 10px; margin: 6px 0; }
 .run { margin-top: 10px; } .run-line { font-weight: 400; color: var(--muted); font-size: 13px; margin-left: 8px; }
 .status { font-weight: 600; } .status.ok { color: var(--ok); } .status.error, .status.killed { color: var(--error); } .status.interrupted { color: var(--warning); }

@@ -1,0 +1,295 @@
+// The `lossbook` commands: run, export, serve, doctor. Each returns its exit code (exit-codes.ts)
+// instead of exiting, so tests can call them and main.ts owns process.exit.
+import { spawnSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { arch, cpus, platform, release } from 'node:os';
+import { basename, dirname, extname, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { NotebookFileError, readNotebookFile, saveNotebookFile, scriptLanguage } from '../host/files';
+import type { KernelSupervisorApi, KernelSupervisorOptions } from '../host/kernel-api';
+import { renderReport } from '../host/report';
+import type { Notebook } from '../shared/notebook/model';
+import { toPercentScript } from '../shared/notebook/percent';
+import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
+import { LOSSBOOK_VERSION } from '../shared/version';
+import { EXIT, type ExitCode } from './exit-codes';
+import { HeadlessRun, type HeadlessRunResult } from './headless-run';
+import { ProgressReporter } from './progress';
+import { buildRunJson, failingFindings } from './run-json';
+
+/** How commands get a kernel: the real KernelSupervisor in main.ts, a stand-in in tests. */
+export type SupervisorFactory = (options: KernelSupervisorOptions) => KernelSupervisorApi;
+
+export interface CommandIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: Record<string, string | undefined>;
+  /** Subscribe to Ctrl+C / SIGTERM; returns an unsubscribe function. */
+  onSignal?: (listener: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** --backend values: the short names of the issue (gpu, node, wasm, cpu) and every full request name. */
+export function parseBackend(value: string | undefined, env: Record<string, string | undefined>): { backend: BackendRequest; requestedBy: 'flag' | 'env' | 'default' } {
+  if (value !== undefined) {
+    const parsed = BackendRequestSchema.safeParse(value.toLowerCase());
+    if (!parsed.success) throw new UsageError(`Unknown backend "${value}". Use one of: ${BackendRequestSchema.options.join(', ')}.`);
+    return { backend: parsed.data, requestedBy: 'flag' };
+  }
+  const fromEnv = env.LOSSBOOK_BACKEND;
+  if (fromEnv) {
+    const parsed = BackendRequestSchema.safeParse(fromEnv.toLowerCase());
+    if (!parsed.success) throw new UsageError(`LOSSBOOK_BACKEND="${fromEnv}" is not a backend. Use one of: ${BackendRequestSchema.options.join(', ')}.`);
+    return { backend: parsed.data, requestedBy: 'env' };
+  }
+  return { backend: 'auto', requestedBy: 'default' };
+}
+
+export function parseSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout takes a number of seconds greater than 0 (got "${value}").`);
+  return seconds;
+}
+
+async function openInput(path: string): Promise<Notebook> {
+  if (!scriptLanguage(path) && extname(path).toLowerCase() !== '.lossbook' && extname(path).toLowerCase() !== '.json') {
+    throw new UsageError(`"${basename(path)}" is not a notebook or script: lossbook runs .lossbook, .ts, .js and .mjs files.`);
+  }
+  return readNotebookFile(path);
+}
+
+async function writeOutput(path: string, text: string, io: CommandIo): Promise<void> {
+  if (path === '-') {
+    io.stdout.write(text);
+    return;
+  }
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFileAtomic(resolve(path), text, { encoding: 'utf8' });
+}
+
+export interface RunCommandOptions {
+  json?: string;
+  report?: string;
+  save?: string;
+  backend?: string;
+  timeout?: string;
+  failOn?: string;
+  keepGoing?: boolean;
+  progress?: boolean;
+}
+
+export async function runCommand(input: string, options: RunCommandOptions, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+  const { backend, requestedBy } = parseBackend(options.backend, io.env);
+  const timeoutSeconds = parseSeconds(options.timeout);
+  if (options.failOn !== undefined && options.failOn !== 'error' && options.failOn !== 'warning') throw new UsageError(`--fail-on takes "error" or "warning" (got "${options.failOn}").`);
+  const failOn = options.failOn as 'error' | 'warning' | undefined;
+  if (options.json === '-' && options.report === '-') throw new UsageError('Only one of --json and --report can write to stdout (-).');
+
+  let notebook: Notebook;
+  try {
+    notebook = await openInput(input);
+  } catch (error) {
+    if (error instanceof NotebookFileError) {
+      io.stderr.write(`lossbook: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+
+  // With --json - (or --report -) stdout carries the document, so cell output goes to stderr.
+  const stdoutTaken = options.json === '-' || options.report === '-';
+  const reporter = new ProgressReporter({ status: io.stderr, cellOutput: stdoutTaken ? io.stderr : io.stdout, plain: options.progress === false || Boolean(io.env.CI) });
+  const supervisor = createSupervisor({ backend, backendRequestedBy: requestedBy, cwd: dirname(resolve(input)) });
+  const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter });
+
+  let signals = 0;
+  const unsubscribe = io.onSignal?.((signal) => {
+    signals++;
+    if (signals === 1) {
+      reporter.line(`lossbook: ${signal === 'SIGINT' ? 'Ctrl+C' : signal} — interrupting at the next batch (press Ctrl+C again to stop at once)…`);
+      void headless.interrupt('interrupt');
+      if (signal === 'SIGTERM') setTimeout(() => headless.force(), 3000).unref();
+    } else {
+      reporter.line('lossbook: stopping now.');
+      headless.force();
+    }
+  });
+  const timer =
+    timeoutSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          reporter.line(`lossbook: --timeout ${timeoutSeconds} s reached — interrupting.`);
+          void headless.interrupt('timeout');
+        }, timeoutSeconds * 1000);
+
+  let result: HeadlessRunResult;
+  try {
+    result = await headless.run();
+  } finally {
+    if (timer) clearTimeout(timer);
+    headless.dispose();
+    reporter.dispose();
+    await Promise.race([supervisor.shutdown().catch(() => undefined), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
+    supervisor.dispose();
+    unsubscribe?.();
+  }
+
+  if (result.kernelError) io.stderr.write(`lossbook: the kernel failed: ${result.kernelError}\n`);
+  if (result.backend) io.stderr.write(`lossbook: backend ${describeBackend(result.backend)}\n`);
+
+  // Whatever happened, write what was gathered.
+  let writeFailed = false;
+  const write = async (what: string, path: string | undefined, produce: () => string | Promise<void>) => {
+    if (!path) return;
+    try {
+      const text = await produce();
+      if (typeof text === 'string') await writeOutput(path, text, io);
+      if (path !== '-') io.stderr.write(`lossbook: wrote ${what} to ${path}\n`);
+    } catch (error) {
+      writeFailed = true;
+      io.stderr.write(`lossbook: could not write the ${what} to ${path}: ${(error as Error).message}\n`);
+    }
+  };
+  await write('notebook', options.save, () => saveNotebookFile(options.save!, notebook));
+  await write('report', options.report, () => renderReport(notebook));
+  await write('JSON results', options.json, () => `${JSON.stringify(buildRunJson(notebook, result.runs, result.backend), null, 2)}\n`);
+  if (!options.save && !options.report && !options.json && extname(input) === '.lossbook') {
+    io.stderr.write('lossbook: results were not saved (add --save out.lossbook, --report out.html or --json out.json)\n');
+  }
+
+  const findings = result.runs.flatMap((run) => run.findings);
+  const counts = (['error', 'warning', 'info'] as const).map((severity) => `${findings.filter((finding) => finding.severity === severity).length} ${severity}`).join(', ');
+  io.stderr.write(`lossbook: ${result.runs.length} cell run(s), findings: ${counts}${result.stoppedBy ? ` — stopped: ${stopText(result.stoppedBy)}` : ''}\n`);
+
+  if (result.stoppedBy === 'interrupt') return EXIT.interrupted;
+  if (result.stoppedBy === 'timeout') return EXIT.timeout;
+  if (result.stoppedBy === 'kernel-failed' || result.runs.some((run) => run.status === 'error' || run.status === 'killed')) return EXIT.cellFailed;
+  if (writeFailed) return EXIT.usage;
+  if (failOn) {
+    const failing = failingFindings(notebook, result.runs, failOn);
+    if (failing.length) {
+      io.stderr.write(`lossbook: --fail-on ${failOn}: ${failing.length} finding(s) — ${[...new Set(failing.map((finding) => finding.id))].join(', ')}\n`);
+      return EXIT.findings;
+    }
+  }
+  return EXIT.ok;
+}
+
+function stopText(reason: NonNullable<HeadlessRunResult['stoppedBy']>): string {
+  return { timeout: 'timeout reached', interrupt: 'interrupted', 'cell-failed': 'a cell failed', 'kernel-failed': 'the kernel failed' }[reason];
+}
+
+export function describeBackend(backend: BackendInfo): string {
+  return `${backend.name}${backend.device ? ` (${backend.device})` : ''}, tfjs ${backend.tfjsVersion}, requested ${backend.requested} by ${backend.requestedBy}`;
+}
+
+export async function exportCommand(input: string, options: { html?: string; script?: string; title?: string }, io: CommandIo): Promise<ExitCode> {
+  let notebook: Notebook;
+  try {
+    notebook = await readNotebookFile(input);
+  } catch (error) {
+    if (error instanceof NotebookFileError) {
+      io.stderr.write(`lossbook: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  const html = options.html ?? (options.script ? undefined : resolve(dirname(input), `${basename(input, extname(input))}.html`));
+  if (html) {
+    await writeOutput(html, renderReport(notebook, options.title ? { title: options.title } : {}), io);
+    if (html !== '-') io.stderr.write(`lossbook: wrote the report to ${html}\n`);
+  }
+  if (options.script) {
+    await writeOutput(options.script, toPercentScript(notebook.cells, notebook.metadata.title), io);
+    if (options.script !== '-') io.stderr.write(`lossbook: wrote the script to ${options.script}\n`);
+  }
+  return EXIT.ok;
+}
+
+// ───────────────────────────── doctor ─────────────────────────────
+
+export interface DoctorReport {
+  lossbookVersion: string;
+  node: string;
+  platform: string;
+  cpus: number;
+  /** The automatic choice, with every backend tried before it and why it was skipped. */
+  auto?: BackendInfo;
+  autoError?: string;
+  /** Each backend by name: whether it loads here and, if not, why. */
+  backends: Array<{ backend: BackendName; loads: boolean; reason?: string; device?: string }>;
+  nvidiaSmi?: string;
+}
+
+const CHAIN: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** Ask the driver directly where nvidia-smi exists: names the GPU even when no tfjs GPU backend loads. */
+function nvidiaSmi(): string | undefined {
+  const result = spawnSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total,memory.used', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000 });
+  return result.status === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+
+/** Start a kernel with `request` and return what its `ready` event said. */
+async function probe(createSupervisor: SupervisorFactory, request: BackendRequest): Promise<{ backend?: BackendInfo; error?: string }> {
+  const supervisor = createSupervisor({ backend: request, backendRequestedBy: request === 'auto' ? 'default' : 'flag' });
+  try {
+    await supervisor.start();
+    return { backend: supervisor.backend };
+  } catch (error) {
+    return { error: (error as Error).message };
+  } finally {
+    await Promise.race([supervisor.shutdown().catch(() => undefined), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
+    supervisor.dispose();
+  }
+}
+
+export async function collectDoctorReport(createSupervisor: SupervisorFactory): Promise<DoctorReport> {
+  const report: DoctorReport = { lossbookVersion: LOSSBOOK_VERSION, node: process.version, platform: `${platform()} ${release()} ${arch()}`, cpus: cpus().length, backends: [] };
+  const auto = await probe(createSupervisor, 'auto');
+  if (auto.backend) report.auto = auto.backend;
+  if (auto.error) report.autoError = auto.error;
+  const attempts = new Map<BackendName, BackendAttempt>((auto.backend?.attempts ?? []).map((attempt) => [attempt.backend, attempt]));
+  for (const backend of CHAIN) {
+    const attempt = attempts.get(backend);
+    if (attempt) {
+      report.backends.push({ backend, loads: attempt.ok, ...(attempt.reason ? { reason: attempt.reason } : {}), ...(attempt.ok && auto.backend?.device ? { device: auto.backend.device } : {}) });
+      continue;
+    }
+    // Not tried by the automatic chain (an earlier one loaded): start a kernel forced to it.
+    const forced = await probe(createSupervisor, backend);
+    if (forced.backend?.name === backend) report.backends.push({ backend, loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}) });
+    else {
+      const failed = forced.backend?.attempts.find((candidate) => candidate.backend === backend);
+      report.backends.push({ backend, loads: false, reason: failed?.reason ?? forced.error ?? `the kernel fell back to ${forced.backend?.name ?? 'nothing'}` });
+    }
+  }
+  const smi = nvidiaSmi();
+  if (smi) report.nvidiaSmi = smi;
+  return report;
+}
+
+export function formatDoctorReport(report: DoctorReport): string {
+  const lines = [`Lossbook ${report.lossbookVersion} · Node ${report.node} · ${report.platform} · ${report.cpus} CPU cores`, ''];
+  if (report.auto) {
+    lines.push(`Automatic choice: ${describeBackend(report.auto)}`);
+    const gpu = report.auto.gpu;
+    if (gpu) lines.push(`GPU adapter: ${[gpu.vendor, gpu.architecture, gpu.device, gpu.description].filter(Boolean).join(' · ') || 'unnamed'}${gpu.driver ? ` · driver ${gpu.driver}` : ''}`);
+  } else lines.push(`Automatic choice: the kernel did not start — ${report.autoError ?? 'no reason given'}`);
+  lines.push('', 'Backends (in the order Lossbook tries them):');
+  for (const entry of report.backends) {
+    const mark = entry.loads ? '✔ loads  ' : '✘ skipped';
+    lines.push(`  ${mark} ${entry.backend.padEnd(15)} ${entry.loads ? (entry.device ?? '') : (entry.reason ?? '')}`.trimEnd());
+  }
+  lines.push('', report.nvidiaSmi ? `nvidia-smi: ${report.nvidiaSmi}` : 'nvidia-smi: not available (no NVIDIA driver found on PATH)');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function doctorCommand(options: { json?: boolean }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+  const report = await collectDoctorReport(createSupervisor);
+  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+  return report.backends.some((entry) => entry.loads) ? EXIT.ok : EXIT.cellFailed;
+}

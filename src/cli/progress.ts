@@ -1,0 +1,128 @@
+// What `lossbook run` prints while it runs. On a terminal: one live line with a bar (epoch,
+// batch, loss) redrawn in place; otherwise (CI logs, pipes): one plain line per epoch. Cell
+// output (console.log in cells) passes through; findings print once, when first seen.
+import type { RunRecord } from '../shared/notebook/model';
+import type { Finding, HostEvent } from '../shared/protocol';
+
+export interface ProgressOptions {
+  /** Where status lines go (stderr). */
+  status: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Where cells' own output goes (stdout, or stderr when --json - takes stdout). */
+  cellOutput: NodeJS.WritableStream;
+  /** Force plain lines even on a terminal (--no-progress / CI=true). */
+  plain?: boolean;
+}
+
+const SEVERITY_MARK: Record<Finding['severity'], string> = { error: '✖ error  ', warning: '⚠ warning', info: 'ℹ info   ' };
+
+export function formatLoss(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'NaN';
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e5 ? value.toFixed(4) : value.toExponential(3);
+}
+
+export class ProgressReporter {
+  private readonly tty: boolean;
+  private liveLine = '';
+  private label = '';
+  private lastPlainEpoch = -1;
+  private readonly seenFindings = new Set<string>();
+  private lastDraw = 0;
+
+  constructor(private readonly options: ProgressOptions) {
+    this.tty = Boolean(options.status.isTTY) && !options.plain;
+  }
+
+  /** A code cell starts: `position` of `total` code cells, notebook cell index `cellIndex`. */
+  startCell(position: number, total: number, cellIndex: number): void {
+    this.label = `cell ${cellIndex + 1} (${position}/${total})`;
+    this.lastPlainEpoch = -1;
+    this.line(`▶ ${this.label}`);
+  }
+
+  event(event: HostEvent, run: RunRecord, dismissed: ReadonlySet<string>): void {
+    switch (event.type) {
+      case 'stream':
+        this.clearLive();
+        this.options.cellOutput.write(event.text);
+        this.redrawLive();
+        return;
+      case 'error':
+        this.line(`  ${event.error.name}: ${event.error.message}${event.error.line !== undefined ? ` (line ${event.error.line})` : ''}`);
+        return;
+      case 'progress':
+        this.progress(event, run);
+        return;
+      case 'findings':
+        for (const finding of event.findings) {
+          if (this.seenFindings.has(`${run.runId}:${finding.key}`) || dismissed.has(finding.key)) continue;
+          this.seenFindings.add(`${run.runId}:${finding.key}`);
+          this.line(`  ${SEVERITY_MARK[finding.severity]} ${finding.id}: ${finding.title} — ${finding.evidence.summary}`);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private progress(event: Extract<HostEvent, { type: 'progress' }>, run: RunRecord): void {
+    const loss = event.loss !== undefined ? event.loss : lastValue(run, 'loss');
+    const epochs = event.epochs ? `/${event.epochs}` : '';
+    if (this.tty) {
+      const now = Date.now();
+      if (now - this.lastDraw < 80) return; // redraw at most ~12 times a second
+      this.lastDraw = now;
+      const fraction = event.batch !== undefined && event.batchesPerEpoch ? Math.min(1, (event.batch + 1) / event.batchesPerEpoch) : undefined;
+      const width = 24;
+      const bar = fraction === undefined ? '' : ` [${'█'.repeat(Math.round(fraction * width)).padEnd(width, '·')}]`;
+      const batch = event.batch !== undefined && event.batchesPerEpoch ? ` batch ${event.batch + 1}/${event.batchesPerEpoch}` : '';
+      this.setLive(`  ${this.label} epoch ${event.epoch + 1}${epochs}${bar}${batch} · loss ${formatLoss(loss)}`);
+      return;
+    }
+    // Plain output: one line per epoch, written when the epoch is first seen.
+    if (event.epoch !== this.lastPlainEpoch) {
+      this.lastPlainEpoch = event.epoch;
+      this.line(`  ${this.label} · epoch ${event.epoch + 1}${epochs} · step ${event.step} · loss ${formatLoss(loss)}`);
+    }
+  }
+
+  finishCell(run: RunRecord): void {
+    this.clearLive();
+    this.liveLine = '';
+    const loss = lastValue(run, 'loss');
+    const leaked = run.memory ? ` · ${run.memory.leaked.tensors} tensors leaked` : '';
+    const seconds = run.durationMs !== undefined ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : '';
+    this.line(`  ${this.label}: ${run.status}${seconds}${loss !== undefined ? ` · final loss ${formatLoss(loss)}` : ''}${leaked}`);
+  }
+
+  /** A line of status text, kept clear of the live line. */
+  line(text: string): void {
+    this.clearLive();
+    this.options.status.write(`${text}\n`);
+    this.redrawLive();
+  }
+
+  private setLive(text: string): void {
+    const columns = this.options.status.columns ?? 100;
+    this.liveLine = text.length > columns - 1 ? `${text.slice(0, columns - 2)}…` : text;
+    this.options.status.write(`\r\x1b[2K${this.liveLine}`);
+  }
+
+  private clearLive(): void {
+    if (this.tty && this.liveLine) this.options.status.write('\r\x1b[2K');
+  }
+
+  private redrawLive(): void {
+    if (this.tty && this.liveLine) this.options.status.write(this.liveLine);
+  }
+
+  dispose(): void {
+    this.clearLive();
+    this.liveLine = '';
+  }
+}
+
+function lastValue(run: RunRecord, name: string): number | null | undefined {
+  const series = run.series.find((candidate) => candidate.name === name);
+  return series && series.values.length ? series.values[series.values.length - 1] : undefined;
+}

@@ -1,0 +1,63 @@
+// The `lossbook run --json` document. Its shape is an API (docs/cli.md): add fields only.
+import type { Notebook, RunRecord } from '../shared/notebook/model';
+import type { BackendInfo, Finding, Severity } from '../shared/protocol';
+import { LOSSBOOK_VERSION } from '../shared/version';
+
+export interface RunJsonFinding {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** The one-line evidence with the numbers ("loss 87.34 at step 12"). */
+  evidence: string;
+  step: number | null;
+  epoch: number | null;
+}
+
+export interface RunJson {
+  lossbookVersion: string;
+  /** The tfjs backend the kernel ran on ("wasm", "webgpu", …); null if the kernel never started. */
+  backend: string | null;
+  runs: Array<{
+    /** Zero-based index of the cell in the notebook (markdown cells count). */
+    cell: number;
+    /** Every metric series by name, one value per recorded step; null where the value was not finite. */
+    metrics: Record<string, Array<number | null>>;
+    /** Findings the run produced, dismissed ones left out. */
+    findings: RunJsonFinding[];
+    memory: { tensorsBefore: number; tensorsAfter: number; bytesBefore: number; bytesAfter: number } | null;
+  }>;
+}
+
+export function findingToJson(finding: Finding): RunJsonFinding {
+  return { id: finding.id, severity: finding.severity, title: finding.title, evidence: finding.evidence.summary, step: finding.step ?? null, epoch: finding.epoch ?? null };
+}
+
+/** Build the JSON for the given runs (the ones this invocation made) of `notebook`. */
+export function buildRunJson(notebook: Notebook, runs: readonly RunRecord[], backend: BackendInfo | undefined): RunJson {
+  return {
+    lossbookVersion: LOSSBOOK_VERSION,
+    backend: backend?.name ?? null,
+    runs: runs.map((run) => {
+      const cellIndex = notebook.cells.findIndex((cell) => cell.id === run.cellId);
+      const dismissed = new Set(notebook.cells[cellIndex]?.dismissed ?? []);
+      return {
+        cell: cellIndex,
+        metrics: Object.fromEntries(run.series.map((series) => [series.name, series.values.map((value) => (value !== null && Number.isFinite(value) ? value : null))])),
+        findings: run.findings.filter((finding) => !dismissed.has(finding.key)).map(findingToJson),
+        memory: run.memory
+          ? { tensorsBefore: run.memory.before.numTensors, tensorsAfter: run.memory.after.numTensors, bytesBefore: run.memory.before.numBytes, bytesAfter: run.memory.after.numBytes }
+          : null,
+      };
+    }),
+  };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** Active findings at or above `threshold` (the --fail-on check). */
+export function failingFindings(notebook: Notebook, runs: readonly RunRecord[], threshold: 'error' | 'warning'): Finding[] {
+  return runs.flatMap((run) => {
+    const dismissed = new Set(notebook.cells.find((cell) => cell.id === run.cellId)?.dismissed ?? []);
+    return run.findings.filter((finding) => !dismissed.has(finding.key) && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]);
+  });
+}
