@@ -11,6 +11,11 @@ export interface KernelProcessHandle {
   /** stderr/stdout of the process itself (not of cells), for crash reasons. */
   onOutput?(listener: (text: string) => void): Disposable;
   kill(signal?: NodeJS.Signals): void;
+  /**
+   * Out-of-band interrupt that reaches a kernel whose event loop is blocked (a synchronous
+   * loop); optional — launchers without an extra pipe rely on the `interrupt` message alone.
+   */
+  signalInterrupt?(): void;
 }
 
 /** Starts a kernel process. child_process.fork by default; Electron supplies utilityProcess.fork. */

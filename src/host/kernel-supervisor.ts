@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   parseKernelEvent,
@@ -134,6 +135,11 @@ export class KernelSupervisor implements KernelSupervisorApi {
     if (this.currentState !== 'interrupting') {
       this.setState('interrupting', run.runId);
       this.send({ type: 'interrupt', runId: run.runId });
+      try {
+        kernel.handle.signalInterrupt?.();
+      } catch {
+        // The pipe is gone with the process; the grace timer handles it.
+      }
       const grace = this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
       this.interruptTimer = setTimeout(() => {
         this.interruptTimer = undefined;
@@ -431,12 +437,18 @@ export class KernelSupervisor implements KernelSupervisorApi {
 // ───────────────────────────── launching ─────────────────────────────
 
 export const forkLauncher: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
+  // fd 4 is the interrupt pipe (src/kernel/interrupt-channel.ts): it reaches a kernel whose
+  // event loop is blocked by a synchronous loop, so such a cell stops without a restart.
   const child = fork(entry, [], {
-    env,
+    env: { ...env, LOSSBOOK_INTERRUPT_FD: '4' },
     ...(cwd ? { cwd } : {}),
     execArgv: execArgv ?? [],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
     serialization: 'json',
+  });
+  const interruptPipe = child.stdio[4] as Writable | null | undefined;
+  interruptPipe?.on('error', () => {
+    // The kernel exited; its exit is reported through onExit.
   });
   const outputListeners = new Set<(text: string) => void>();
   const forward = (chunk: Buffer) => {
@@ -476,6 +488,9 @@ export const forkLauncher: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
     onOutput(listener) {
       outputListeners.add(listener);
       return { dispose: () => outputListeners.delete(listener) };
+    },
+    signalInterrupt() {
+      if (interruptPipe && !interruptPipe.destroyed) interruptPipe.write('i');
     },
     kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -5,6 +5,7 @@ import type { BackendInfo, CellError, Disposable, KernelEvent, KernelRequest, Me
 import { describeValue } from './display';
 import { CellExitError, Executor, InterruptError } from './executor';
 import { NvidiaProcessMemory } from './gpu-memory';
+import type { InterruptChannel } from './interrupt-channel';
 import { TensorLifetimes } from './lifetimes';
 import type { RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { OutputCapture } from './output';
@@ -20,6 +21,8 @@ export interface KernelOptions {
   monitorFactory?: RunMonitorFactory;
   checksFactory?: ChecksFactory;
   releasePooledMemory?: () => string;
+  /** Interrupts that arrive while the event loop is blocked (interrupt-channel.ts). */
+  interruptChannel?: InterruptChannel;
   /** Replace process.exit so a cell cannot end the kernel (true in the kernel process). */
   guardProcessExit?: boolean;
   outputLimitBytes?: number;
@@ -29,6 +32,8 @@ interface ActiveRun {
   runId: string;
   executionCount: number;
   controller: AbortController;
+  /** The interrupt channel's count when the run began; a different count means "stop". */
+  interruptBaseline: number;
   monitor: RunMonitor | undefined;
   context: RunContext;
   checks: unknown;
@@ -156,6 +161,7 @@ export class Kernel implements Disposable {
     for (const undo of this.disposables.splice(0).reverse()) undo();
     this.hooks.dispose();
     this.output.dispose();
+    this.options.interruptChannel?.dispose();
     this.lifetimes.dispose();
   }
 
@@ -176,13 +182,27 @@ export class Kernel implements Disposable {
     }
   }
 
-  private checkpoint(): void {
+  /** True once the running cell was asked to stop (by message, or through the interrupt channel). */
+  private interrupted(): boolean {
     const active = this.active;
-    if (active?.controller.signal.aborted) throw new InterruptError();
+    if (!active) return false;
+    if (active.controller.signal.aborted) return true;
+    const channel = this.options.interruptChannel;
+    if (channel && channel.count() !== active.interruptBaseline) {
+      active.controller.abort(new InterruptError());
+      return true;
+    }
+    return false;
+  }
+
+  private checkpoint(): void {
+    if (this.interrupted()) throw new InterruptError();
   }
 
   private async execute(request: ExecuteRequest): Promise<void> {
     const { tf, emit } = this.options;
+    // Before run-started goes out: an interrupt sent after the host sees run-started must count.
+    const interruptBaseline = this.options.interruptChannel?.count() ?? 0;
     const executionCount = this.executor.nextExecutionCount();
     const started = Date.now();
     emit({ type: 'run-started', runId: request.runId, cellId: request.cellId, executionCount, time: started });
@@ -203,8 +223,8 @@ export class Kernel implements Disposable {
     } catch (error) {
       warn(`lossbook.checks could not start for this run: ${(error as Error).message}`);
     }
-    this.active = { runId: request.runId, executionCount, controller, monitor, context, checks };
-    this.hooks.activate({ runId: request.runId, signal: controller.signal, emit, monitor, warn });
+    this.active = { runId: request.runId, executionCount, controller, interruptBaseline, monitor, context, checks };
+    this.hooks.activate({ runId: request.runId, signal: controller.signal, interrupted: () => this.interrupted(), emit, monitor, warn });
     this.output.begin(request.runId);
 
     let status: RunStatus = 'ok';

@@ -8,6 +8,7 @@ import { parseKernelRequest, type KernelEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { requestFromEnvironment, selectBackend } from './backend';
 import { createRunMonitor } from './instrument';
+import { openInterruptChannel } from './interrupt-channel';
 import { Kernel, type ChecksFactory } from './kernel';
 
 interface Transport {
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     if (!attempt.ok && attempt.reason) send({ type: 'log', level: 'info', message: `backend ${attempt.backend} skipped: ${attempt.reason}` });
   }
 
+  const interruptChannel = process.env.LOSSBOOK_INTERRUPT_FD ? openInterruptChannel(Number(process.env.LOSSBOOK_INTERRUPT_FD)) : undefined;
   const checks = await loadOptionalModule<{ createChecks?: ChecksFactory }>('checks');
   const kernel = new Kernel({
     tf: selection.tf,
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     ...(process.env.LOSSBOOK_MONITOR === 'off' ? {} : { monitorFactory: createRunMonitor }),
     ...(checks?.createChecks ? { checksFactory: checks.createChecks } : {}),
     releasePooledMemory: selection.releasePooledMemory,
+    ...(interruptChannel ? { interruptChannel } : {}),
     guardProcessExit: true,
   });
   started.kernel = kernel;

@@ -9,6 +9,8 @@ import { InterruptError } from './executor';
 export interface ActiveTraining {
   runId: string;
   signal: AbortSignal;
+  /** Polls for an interrupt (also one that arrived while the event loop was blocked). */
+  interrupted(): boolean;
   emit(event: KernelEvent): void;
   monitor: RunMonitor | undefined;
   /** Reports problems of the monitor without failing the user's training. */
@@ -60,7 +62,7 @@ export class TrainingHooks implements Disposable {
         const training = hooks.active;
         // Sequential.fit calls its inner model's fit: only the outermost call is hooked.
         if (!training || hooks.fitDepth > 0) return (original as (...a: unknown[]) => Promise<tfType.History>).apply(this, args);
-        if (training.signal.aborted) throw new InterruptError('Interrupted before training started.');
+        if (training.interrupted()) throw new InterruptError('Interrupted before training started.');
         const argsIndex = name === 'fit' ? 2 : 1;
         const userArgs = { ...((args[argsIndex] as Record<string, unknown> | undefined) ?? {}) };
         const where = { epoch: 0, batch: 0 };
@@ -115,7 +117,7 @@ export class TrainingHooks implements Disposable {
       onBatchEnd: async (batch, logs) => {
         where.batch = batch;
         hooks.step += 1;
-        if (training.signal.aborted) model.stopTraining = true;
+        if (training.interrupted()) model.stopTraining = true;
         const now = Date.now();
         if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
           lastProgress = now;
@@ -134,7 +136,7 @@ export class TrainingHooks implements Disposable {
       },
       onEpochEnd: async (_epoch, _logs) => {
         batchesPerEpoch = where.batch + 1;
-        if (training.signal.aborted) model.stopTraining = true;
+        if (training.interrupted()) model.stopTraining = true;
       },
     };
     const merged = [...user.map(toCallback), toCallback(interruptAndProgress)];
@@ -197,7 +199,7 @@ export class TrainingHooks implements Disposable {
         prototype.minimize = function (this: tfType.Optimizer, ...args: unknown[]) {
           const training = hooks.active;
           // A custom loop that never awaits still stops here (the interrupt's abort signal).
-          if (training?.signal.aborted && hooks.fitDepth === 0) throw new InterruptError('Interrupted: the training loop stopped at optimizer.minimize.');
+          if (training?.interrupted() && hooks.fitDepth === 0) throw new InterruptError('Interrupted: the training loop stopped at optimizer.minimize.');
           const loss = original.apply(this, args);
           if (training?.monitor && hooks.fitDepth === 0) {
             hooks.step += 1;
