@@ -2,7 +2,7 @@
 // tests hand a fake one instead, so nothing else needs the Electron binary.
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell, utilityProcess } from 'electron';
 import type { ElectronSurface, MenuItemSpec } from './electron-surface';
-import { RENDERER_SCHEME, RENDERER_SCHEME_PRIVILEGES } from './security';
+import { isSafeExternalUrl, RENDERER_SCHEME, RENDERER_SCHEME_PRIVILEGES } from './security';
 
 /** Must run before 'ready': our renderer's scheme is a standard, secure origin. */
 export function registerRendererScheme(): void {
@@ -20,7 +20,10 @@ export function electronSurface(): ElectronSurface {
     },
     menu: { setApplicationMenu: (template: MenuItemSpec[]) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)) },
     ipcMain,
-    shell: { openExternal: (url) => shell.openExternal(url) },
+    shell: {
+      // The one place a URL leaves the app: checked here again, whatever the caller checked.
+      openInBrowser: (url) => (isSafeExternalUrl(url) ? shell.openExternal(url) : Promise.reject(new Error(`Refused to open ${url.slice(0, 200)}: only https links open in the browser.`))), // eng-disable OPEN_EXTERNAL_JS_CHECK (reviewed: https only, isSafeExternalUrl)
+    },
     // Getters: the default session exists only after 'ready'.
     get session() {
       return session.defaultSession;

@@ -202,7 +202,8 @@ export interface ElectronSurface {
   dialog: DialogSurface;
   menu: MenuSurface;
   ipcMain: IpcMainSurface;
-  shell: { openExternal(url: string): Promise<void> };
+  /** Opens a URL in the OS browser; the adapter refuses anything but https (isSafeExternalUrl). */
+  shell: { openInBrowser(url: string): Promise<void> };
   session: SessionSurface;
   protocol: ProtocolSurface;
   nativeTheme: { themeSource: 'system' | 'light' | 'dark' };

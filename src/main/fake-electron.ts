@@ -251,7 +251,7 @@ export interface FakeElectron extends ElectronSurface {
   ipcMain: FakeIpcMain;
   session: FakeSession;
   menu: { setApplicationMenu(template: MenuItemSpec[]): void; template: MenuItemSpec[] | undefined };
-  shell: { openExternal(url: string): Promise<void>; opened: string[] };
+  shell: { openInBrowser(url: string): Promise<void>; opened: string[] };
   forked: FakeUtilityProcess[];
 }
 
@@ -280,7 +280,7 @@ export function fakeElectron(platform: NodeJS.Platform = 'linux'): FakeElectron 
     ipcMain: new FakeIpcMain(),
     shell: {
       opened,
-      openExternal: async (url: string) => {
+      openInBrowser: async (url: string) => {
         opened.push(url);
       },
     },

@@ -60,7 +60,7 @@ export class LossbookApp implements Disposable {
     app.on('web-contents-created', (_event, contents) => {
       // Every web contents, not only ours: no new windows, no navigation, no <webview>.
       hardenWebContents(contents, {
-        openExternal: (url) => void this.options.electron.shell.openExternal(url),
+        openInBrowser: (url) => void this.options.electron.shell.openInBrowser(url).catch((error: unknown) => this.options.log?.((error as Error).message)),
         openNotebookFile: (path) => this.openPaths([path]),
         log: this.options.log,
       });

@@ -3,7 +3,7 @@
 // read any file:// URL) and lets IPC handlers check the sender's URL exactly.
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { contentSecurityPolicy, RENDERER_HOST, RENDERER_SCHEME } from './security';
+import { RENDERER_CSP, RENDERER_HOST, RENDERER_SCHEME } from './security';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,10 +55,9 @@ export function rendererFileForUrl(url: string, rootDir: string): string | undef
 
 export function createRendererProtocolHandler(options: RendererProtocolOptions): (request: Request) => Promise<Response> {
   const read = options.readFile ?? ((path: string) => readFileFromDisk(path));
-  const policy = contentSecurityPolicy();
   const headersFor = (contentType: string): Record<string, string> => ({
     'Content-Type': contentType,
-    'Content-Security-Policy': policy,
+    'Content-Security-Policy': RENDERER_CSP,
     'X-Content-Type-Options': 'nosniff',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Referrer-Policy': 'no-referrer',
