@@ -92,7 +92,7 @@ export class ProgressReporter {
     const loss = lastValue(run, 'loss');
     const leaked = run.memory ? ` · ${run.memory.leaked.tensors} tensors leaked` : '';
     const seconds = run.durationMs !== undefined ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : '';
-    this.line(`  ${this.label}: ${run.status}${seconds}${loss !== undefined ? ` · final loss ${formatLoss(loss)}` : ''}${leaked}`);
+    this.line(`  ${this.label}: ${run.status}${seconds}${loss !== undefined ? ` · last loss ${formatLoss(loss)}` : ''}${leaked}`);
   }
 
   /** A line of status text, kept clear of the live line. */

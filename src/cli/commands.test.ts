@@ -1,0 +1,182 @@
+// The CLI's commands on tiny real scripts, through the real KernelSupervisor (a kernel process
+// per command, cpu backend, tens of samples). The built binary is exercised in e2e/cli.e2e.ts.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KernelSupervisor } from '../host/kernel-supervisor';
+import { readNotebookFile } from '../host/files';
+import { doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo } from './commands';
+import { EXIT } from './exit-codes';
+import type { RunJson } from './run-json';
+
+const createSupervisor = (options: ConstructorParameters<typeof KernelSupervisor>[0]) => new KernelSupervisor(options);
+
+class Capture extends Writable {
+  text = '';
+  private watchers: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    for (const watcher of this.watchers.filter((candidate) => candidate.pattern.test(this.text))) {
+      this.watchers.splice(this.watchers.indexOf(watcher), 1);
+      watcher.resolve();
+    }
+    callback();
+  }
+  when(pattern: RegExp): Promise<void> {
+    return pattern.test(this.text) ? Promise.resolve() : new Promise((resolve) => this.watchers.push({ pattern, resolve }));
+  }
+}
+
+function makeIo(): CommandIo & { out: Capture; err: Capture; signal(name: 'SIGINT' | 'SIGTERM'): void } {
+  const out = new Capture();
+  const err = new Capture();
+  let listener: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+  return {
+    stdout: out,
+    stderr: err,
+    out,
+    err,
+    env: { CI: '1' },
+    onSignal(callback) {
+      listener = callback;
+      return () => (listener = undefined);
+    },
+    signal(name) {
+      listener?.(name);
+    },
+  };
+}
+
+const DATA = `import * as tf from '@tensorflow/tfjs';
+const xs = tf.randomNormal([32, 3], 0, 1, 'float32', 7);
+const ys = xs.sum(1, true);
+`;
+
+let folder: string;
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'lossbook-cli-'));
+  await writeFile(
+    join(folder, 'healthy.ts'),
+    `// %%\n${DATA}// %%\nconst model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu' }), tf.layers.dense({ units: 1 })] });\nmodel.compile({ optimizer: tf.train.adam(0.005), loss: 'meanSquaredError' });\nawait model.fit(xs, ys, { epochs: 3, batchSize: 8, validationSplit: 0.25, verbose: 0 });\nconsole.log('trained');\n`,
+  );
+  await writeFile(
+    join(folder, 'diverging.ts'),
+    `${DATA}const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [3], activation: 'relu' }), tf.layers.dense({ units: 1 })] });\nmodel.compile({ optimizer: tf.train.sgd(10), loss: 'meanSquaredError' });\nawait model.fit(xs, ys, { epochs: 3, batchSize: 8, verbose: 0 });\n`,
+  );
+  await writeFile(join(folder, 'throws.js'), `// %%\nconst a = 1;\n// %%\nthrow new Error('cell exploded');\n// %%\nconsole.log('never runs');\n`);
+  await writeFile(
+    join(folder, 'long.ts'),
+    `${DATA}const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dense({ units: 1 })] });\nmodel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nawait model.fit(xs, ys, { epochs: 100000, batchSize: 4, verbose: 0 });\n`,
+  );
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('lossbook run', () => {
+  it('runs a percent script and writes --json in the documented shape, --save and --report', async () => {
+    const io = makeIo();
+    const json = join(folder, 'healthy.json');
+    const code = await runCommand(join(folder, 'healthy.ts'), { json, save: join(folder, 'healthy.lossbook'), report: join(folder, 'healthy.html'), backend: 'cpu' }, io, createSupervisor);
+    expect(code).toBe(EXIT.ok);
+    expect(io.out.text).toContain('trained');
+    expect(io.err.text).toMatch(/epoch 3\/3/);
+    const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    expect(Object.keys(result)).toEqual(['lossbookVersion', 'backend', 'runs']);
+    expect(result.backend).toBe('cpu');
+    expect(result.runs.map((run) => run.cell)).toEqual([0, 1]);
+    const training = result.runs[1]!;
+    expect(Object.keys(training)).toEqual(['cell', 'metrics', 'findings', 'memory']);
+    expect(training.metrics.loss!.length).toBeGreaterThanOrEqual(9); // 24 training samples / batch 8 × 3 epochs
+    expect(training.metrics.val_loss).toHaveLength(3);
+    expect(Object.keys(training.memory!)).toEqual(['tensorsBefore', 'tensorsAfter', 'bytesBefore', 'bytesAfter']);
+    for (const finding of training.findings) expect(Object.keys(finding)).toEqual(['id', 'severity', 'title', 'evidence', 'step', 'epoch']);
+    const saved = await readNotebookFile(join(folder, 'healthy.lossbook'));
+    expect(saved.cells[1]!.runs[0]!.series.find((series) => series.name === 'loss')!.values).toHaveLength(training.metrics.loss!.length);
+    expect(saved.metadata.lastBackend?.name).toBe('cpu');
+    expect(await readFile(join(folder, 'healthy.html'), 'utf8')).toContain('<div class="chart"');
+  });
+
+  it('exits 3 with --fail-on error when the diagnosis finds an error', async () => {
+    const io = makeIo();
+    const json = join(folder, 'diverging.json');
+    expect(await runCommand(join(folder, 'diverging.ts'), { json, backend: 'cpu', failOn: 'error' }, io, createSupervisor)).toBe(EXIT.findings);
+    expect(io.err.text).toMatch(/--fail-on error: \d+ finding\(s\) — .*loss\.nan/);
+    const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    const nan = result.runs[0]!.findings.find((finding) => finding.id === 'loss.nan');
+    expect(nan).toMatchObject({ severity: 'error', step: expect.any(Number) });
+    expect(result.runs[0]!.metrics.loss).toContain(null); // the NaN losses, as null
+  });
+
+  it('exits 1 when a cell throws and does not run the cells after it', async () => {
+    const io = makeIo();
+    const json = join(folder, 'throws.json');
+    expect(await runCommand(join(folder, 'throws.js'), { json, backend: 'cpu' }, io, createSupervisor)).toBe(EXIT.cellFailed);
+    expect(io.err.text).toContain('cell exploded');
+    expect(io.out.text).not.toContain('never runs');
+    expect((JSON.parse(await readFile(json, 'utf8')) as RunJson).runs).toHaveLength(2);
+  });
+
+  it('Ctrl+C interrupts training at a batch boundary, frees its tensors and still writes the JSON (exit 130)', async () => {
+    const io = makeIo();
+    const json = join(folder, 'interrupted.json');
+    const running = runCommand(join(folder, 'long.ts'), { json, save: join(folder, 'interrupted.lossbook'), backend: 'cpu' }, io, createSupervisor);
+    await io.err.when(/epoch 2\//);
+    io.signal('SIGINT');
+    expect(await running).toBe(EXIT.interrupted);
+    const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    expect(result.runs[0]!.metrics.loss!.length).toBeGreaterThan(8);
+    const saved = await readNotebookFile(join(folder, 'interrupted.lossbook'));
+    const run = saved.cells[0]!.runs[0]!;
+    expect(run.status).toBe('interrupted');
+    expect(run.memory?.leaked).toEqual({ tensors: 0, bytes: 0 });
+  });
+
+  it('--timeout interrupts and exits 4, keeping what was gathered', async () => {
+    const io = makeIo();
+    const json = join(folder, 'timeout.json');
+    expect(await runCommand(join(folder, 'long.ts'), { json, backend: 'cpu', timeout: '4' }, io, createSupervisor)).toBe(EXIT.timeout);
+    expect(io.err.text).toContain('--timeout 4 s reached');
+    expect((JSON.parse(await readFile(json, 'utf8')) as RunJson).runs[0]!.metrics.loss!.length).toBeGreaterThan(0);
+  });
+
+  it('refuses bad input with exit 2 and the reason', async () => {
+    const io = makeIo();
+    await writeFile(join(folder, 'broken.lossbook'), '{"format": "lossbook", "formatVersion": 1, "cells": [');
+    expect(await runCommand(join(folder, 'broken.lossbook'), {}, io, createSupervisor)).toBe(EXIT.usage);
+    expect(io.err.text).toMatch(/truncated/);
+    expect(await runCommand(join(folder, 'missing.ts'), {}, io, createSupervisor)).toBe(EXIT.usage);
+    expect(io.err.text).toMatch(/does not exist/);
+    await expect(runCommand(join(folder, 'healthy.ts'), { backend: 'tpu' }, io, createSupervisor)).rejects.toBeInstanceOf(UsageError);
+    await expect(runCommand(join(folder, 'healthy.ts'), { timeout: '-1' }, io, createSupervisor)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('reads --backend, then LOSSBOOK_BACKEND, then defaults to auto', () => {
+    expect(parseBackend('GPU', {})).toEqual({ backend: 'gpu', requestedBy: 'flag' });
+    expect(parseBackend(undefined, { LOSSBOOK_BACKEND: 'wasm' })).toEqual({ backend: 'wasm', requestedBy: 'env' });
+    expect(parseBackend(undefined, {})).toEqual({ backend: 'auto', requestedBy: 'default' });
+    expect(() => parseBackend(undefined, { LOSSBOOK_BACKEND: 'quantum' })).toThrow(/LOSSBOOK_BACKEND/);
+  });
+});
+
+describe('lossbook export and doctor', () => {
+  it('exports a saved notebook to HTML and a percent script', async () => {
+    const io = makeIo();
+    const notebook = join(folder, 'healthy.lossbook');
+    expect(await exportCommand(notebook, { html: join(folder, 'exported.html'), script: join(folder, 'exported.ts') }, io)).toBe(EXIT.ok);
+    expect(await readFile(join(folder, 'exported.html'), 'utf8')).toContain('Content-Security-Policy');
+    expect(await readFile(join(folder, 'exported.ts'), 'utf8')).toContain('// %%');
+  });
+
+  it('doctor names the backend chosen, every backend of the chain and why the others did not load', async () => {
+    const io = makeIo();
+    expect(await doctorCommand({ json: true }, io, createSupervisor)).toBe(EXIT.ok);
+    const report = JSON.parse(io.out.text) as { auto: { name: string }; backends: Array<{ backend: string; loads: boolean; reason?: string }> };
+    expect(report.backends.map((entry) => entry.backend)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(report.backends.find((entry) => entry.backend === 'cpu')?.loads).toBe(true);
+    for (const entry of report.backends.filter((candidate) => !candidate.loads)) expect(entry.reason).toBeTruthy();
+    expect(report.backends.find((entry) => entry.backend === report.auto.name)?.loads).toBe(true);
+  });
+});

@@ -1,0 +1,117 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { Notebook, RunRecord } from '../shared/notebook/model';
+import type { Finding } from '../shared/protocol';
+import { ProgressReporter } from './progress';
+import { buildRunJson, failingFindings } from './run-json';
+
+function finding(id: string, severity: Finding['severity'], extra: Partial<Finding> = {}): Finding {
+  return { id, key: id, family: 'dynamic', severity, title: `${id} title`, evidence: { summary: `${id} evidence`, values: {} }, explanation: '', fix: { text: '' }, source: '', count: 1, ...extra };
+}
+
+function fixture(): { notebook: Notebook; run: RunRecord } {
+  const run: RunRecord = {
+    runId: 'r1',
+    cellId: 'c2',
+    executionCount: 1,
+    startedAt: 0,
+    status: 'ok',
+    series: [{ name: 'loss', steps: [0, 1, 2], values: [1.5, null, 0.5], epochs: [] }],
+    findings: [finding('loss.nan', 'error', { step: 1, epoch: 0 }), finding('opt.lr-out-of-range', 'warning'), finding('perf.backend-fallback', 'info')],
+    memory: {
+      before: { numTensors: 2, numBytes: 16, rssBytes: 0, heapUsedBytes: 0, time: 0 },
+      after: { numTensors: 4, numBytes: 48, rssBytes: 0, heapUsedBytes: 0, time: 1 },
+      kept: { tensors: 2, bytes: 32 },
+      disposed: { tensors: 9, bytes: 90 },
+      leaked: { tensors: 0, bytes: 0 },
+    },
+    artifacts: [],
+  };
+  const notebook: Notebook = {
+    metadata: { title: 't', created: '', modified: '', lossbookVersion: '0.1.0' },
+    cells: [
+      { id: 'c1', kind: 'markdown', source: '# x', outputs: [], runs: [], dismissed: [] },
+      { id: 'c2', kind: 'code', source: 'fit()', outputs: [], runs: [run], dismissed: ['opt.lr-out-of-range'] },
+    ],
+  };
+  return { notebook, run };
+}
+
+describe('--json document', () => {
+  it('has exactly the documented shape; dismissed findings are left out', () => {
+    const { notebook, run } = fixture();
+    const json = buildRunJson(notebook, [run], { name: 'wasm', requested: 'auto', requestedBy: 'default', attempts: [], tfjsVersion: '4.22.0', isGpu: false });
+    expect(json).toEqual({
+      lossbookVersion: '0.1.0',
+      backend: 'wasm',
+      runs: [
+        {
+          cell: 1,
+          metrics: { loss: [1.5, null, 0.5] },
+          findings: [
+            { id: 'loss.nan', severity: 'error', title: 'loss.nan title', evidence: 'loss.nan evidence', step: 1, epoch: 0 },
+            { id: 'perf.backend-fallback', severity: 'info', title: 'perf.backend-fallback title', evidence: 'perf.backend-fallback evidence', step: null, epoch: null },
+          ],
+          memory: { tensorsBefore: 2, tensorsAfter: 4, bytesBefore: 16, bytesAfter: 48 },
+        },
+      ],
+    });
+  });
+
+  it('--fail-on counts findings at or above the threshold, never dismissed ones', () => {
+    const { notebook, run } = fixture();
+    expect(failingFindings(notebook, [run], 'error').map((f) => f.id)).toEqual(['loss.nan']);
+    expect(failingFindings(notebook, [run], 'warning').map((f) => f.id)).toEqual(['loss.nan']);
+    notebook.cells[1]!.dismissed = [];
+    expect(failingFindings(notebook, [run], 'warning').map((f) => f.id)).toEqual(['loss.nan', 'opt.lr-out-of-range']);
+  });
+});
+
+class Sink extends Writable {
+  text = '';
+  isTTY = false;
+  columns = 80;
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+describe('progress output', () => {
+  const progress = (epoch: number, batch: number) => ({ type: 'progress' as const, runId: 'r1', epoch, epochs: 2, step: epoch * 4 + batch, batch, batchesPerEpoch: 4, loss: 0.5 / (epoch + 1) });
+
+  it('writes one plain line per epoch when not on a terminal', () => {
+    const { run } = fixture();
+    const status = new Sink();
+    const reporter = new ProgressReporter({ status, cellOutput: new Sink() });
+    reporter.startCell(1, 1, 1);
+    for (const epoch of [0, 1]) for (const batch of [0, 1, 2, 3]) reporter.event(progress(epoch, batch), run, new Set());
+    reporter.event({ type: 'findings', runId: 'r1', findings: [finding('loss.nan', 'error')] }, run, new Set());
+    reporter.event({ type: 'findings', runId: 'r1', findings: [finding('loss.nan', 'error')] }, run, new Set());
+    reporter.finishCell(run);
+    const lines = status.text.trimEnd().split('\n');
+    expect(lines).toEqual([
+      '▶ cell 2 (1/1)',
+      '  cell 2 (1/1) · epoch 1/2 · step 0 · loss 0.5000',
+      '  cell 2 (1/1) · epoch 2/2 · step 4 · loss 0.2500',
+      '  ✖ error   loss.nan: loss.nan title — loss.nan evidence',
+      '  cell 2 (1/1): ok · last loss 0.5000 · 0 tensors leaked',
+    ]);
+    expect(status.text).not.toContain('\r');
+  });
+
+  it('draws a bar redrawn in place on a terminal, and keeps cell output on its own lines', () => {
+    const { run } = fixture();
+    const status = new Sink();
+    status.isTTY = true;
+    const cellOutput = new Sink();
+    const reporter = new ProgressReporter({ status, cellOutput });
+    reporter.startCell(1, 1, 1);
+    reporter.event(progress(0, 1), run, new Set());
+    expect(status.text).toContain('\r\x1b[2K  cell 2 (1/1) epoch 1/2 [████████████············] batch 2/4 · loss 0.5000');
+    reporter.event({ type: 'stream', runId: 'r1', name: 'stdout', text: 'hello\n' }, run, new Set());
+    expect(cellOutput.text).toBe('hello\n');
+    reporter.finishCell(run);
+    expect(status.text.endsWith('leaked\n')).toBe(true);
+  });
+});
