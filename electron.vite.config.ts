@@ -8,13 +8,7 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: {
-        input: {
-          index: resolve(__dirname, 'src/main/index.ts'),
-          // The kernel's utilityProcess entry: bridges parentPort to Node IPC, then imports the kernel.
-          'kernel-bridge': resolve(__dirname, 'src/main/kernel-bridge-main.ts'),
-        },
-      },
+      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
     },
   },
   preload: {

@@ -24,7 +24,7 @@ const root = app.getAppPath();
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
 
-const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { bridgeEntry: join(root, 'out/main/kernel-bridge.js'), baseEnv: process.env });
+const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { baseEnv: process.env });
 const kernelEntry = join(root, 'out/node/kernel.mjs');
 
 const lossbook = new LossbookApp({

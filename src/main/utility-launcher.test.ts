@@ -1,22 +1,20 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { fakeElectron } from './fake-electron';
-import { installParentPortBridge } from './kernel-bridge';
-import { createUtilityProcessLauncher, KERNEL_ENTRY_VARIABLE } from './utility-launcher';
+import { createUtilityProcessLauncher } from './utility-launcher';
 
 function launch() {
   const electron = fakeElectron();
-  const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { bridgeEntry: '/app/out/main/kernel-bridge.js', baseEnv: { PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', UNSET: undefined } });
+  const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { baseEnv: { PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', UNSET: undefined } });
   const handle = launcher({ entry: '/app/out/node/kernel.mjs', env: { LOSSBOOK_BACKEND: 'wasm' }, cwd: '/notebooks', execArgv: ['--max-old-space-size=4096'] });
   return { electron, handle, child: electron.forked[0]! };
 }
 
 describe('utilityProcess kernel launcher', () => {
-  it('forks the bridge with the kernel entry, merged env, cwd, piped output, named service', () => {
+  it('forks the kernel entry with merged env, cwd, piped output, named service', () => {
     const { child } = launch();
-    expect(child.modulePath).toBe('/app/out/main/kernel-bridge.js');
+    expect(child.modulePath).toBe('/app/out/node/kernel.mjs');
     expect(child.forkOptions).toEqual({
-      env: { PATH: '/usr/bin', LOSSBOOK_BACKEND: 'wasm', [KERNEL_ENTRY_VARIABLE]: '/app/out/node/kernel.mjs' },
+      env: { PATH: '/usr/bin', LOSSBOOK_BACKEND: 'wasm' },
       execArgv: ['--max-old-space-size=4096'],
       cwd: '/notebooks',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,21 +52,5 @@ describe('utilityProcess kernel launcher', () => {
     handle.kill();
     expect(child.posted).toEqual([]);
     expect(child.killed).toBe(1);
-  });
-});
-
-describe('kernel bridge inside the utility process', () => {
-  it('makes parentPort look like Node IPC to an unchanged kernel', () => {
-    const port = Object.assign(new EventEmitter(), { posted: [] as unknown[], postMessage(message: unknown) { port.posted.push(message); } });
-    const fakeProcess = new EventEmitter() as EventEmitter & { send?: (message: unknown) => boolean; connected?: boolean };
-    installParentPortBridge(fakeProcess, port);
-    // What src/kernel does under child_process.fork:
-    fakeProcess.on('message', (message) => fakeProcess.send!({ echo: message }));
-    port.emit('message', { data: { type: 'memory' } });
-    expect(port.posted).toEqual([{ echo: { type: 'memory' } }]);
-    expect(fakeProcess.connected).toBe(true);
-    let callbackError: unknown = 'not called';
-    (fakeProcess.send as (message: unknown, callback: (error: Error | null) => void) => boolean)({ type: 'x' }, (error) => (callbackError = error));
-    expect(callbackError).toBeNull();
   });
 });

@@ -1,24 +1,21 @@
 // The kernel runs in an Electron utilityProcess: a separate OS process (a crash or a hung
 // synchronous loop there never blocks a window), which Electron tears down with the app.
 // This adapts utilityProcess.fork to the supervisor's KernelLauncher (src/host/kernel-api.ts).
-// The forked module is kernel-bridge.js, which makes the utility process's parentPort look
-// like Node's IPC (process.send / process.on('message')) and then imports the real kernel —
-// so src/kernel stays the same program under child_process.fork and under Electron.
+// The kernel (src/kernel/main.ts) speaks over `process.parentPort` when it has one, so
+// out/node/kernel.mjs is forked as it is, the same program as under child_process.fork.
 import type { KernelLauncher, KernelProcessHandle } from '../host/kernel-api';
 import type { Disposable } from '../shared/protocol';
 import type { UtilityFork } from './electron-surface';
 
-/** The variable that tells the bridge which kernel module to import. */
 export const KERNEL_ENTRY_VARIABLE = 'LOSSBOOK_KERNEL_ENTRY';
 
-export function createUtilityProcessLauncher(fork: UtilityFork, options: { bridgeEntry: string; baseEnv?: Record<string, string | undefined> }): KernelLauncher {
+export function createUtilityProcessLauncher(fork: UtilityFork, options: { baseEnv?: Record<string, string | undefined> } = {}): KernelLauncher {
   return (launch) => {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries({ ...(options.baseEnv ?? {}), ...launch.env })) if (value !== undefined) env[key] = value;
-    env[KERNEL_ENTRY_VARIABLE] = launch.entry;
     // The kernel is plain Node; running Electron's binary "as node" there would only confuse it.
     delete env.ELECTRON_RUN_AS_NODE;
-    const child = fork(options.bridgeEntry, [], {
+    const child = fork(launch.entry, [], {
       env,
       ...(launch.execArgv ? { execArgv: launch.execArgv } : {}),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
