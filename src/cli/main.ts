@@ -101,7 +101,8 @@ try {
     process.stderr.write(`lossbook: ${error.message}\n`);
     exitCode = EXIT.usage;
   } else {
-    process.stderr.write(`lossbook: ${(error as Error).stack ?? String(error)}\n`);
+    // Errors from the host are written for the user; the stack only helps when debugging.
+    process.stderr.write(`lossbook: ${io.env.LOSSBOOK_DEBUG ? ((error as Error).stack ?? String(error)) : ((error as Error).message ?? String(error))}\n`);
     exitCode = EXIT.cellFailed;
   }
 }

@@ -73,10 +73,13 @@ export class ProgressReporter {
       if (now - this.lastDraw < 80) return; // redraw at most ~12 times a second
       this.lastDraw = now;
       const fraction = event.batch !== undefined && event.batchesPerEpoch ? Math.min(1, (event.batch + 1) / event.batchesPerEpoch) : undefined;
-      const width = 24;
-      const bar = fraction === undefined ? '' : ` [${'█'.repeat(Math.round(fraction * width)).padEnd(width, '·')}]`;
       const batch = event.batch !== undefined && event.batchesPerEpoch ? ` batch ${event.batch + 1}/${event.batchesPerEpoch}` : '';
-      this.setLive(`  ${this.label} epoch ${event.epoch + 1}${epochs}${bar}${batch} · loss ${formatLoss(loss)}`);
+      const head = `  ${this.label} epoch ${event.epoch + 1}${epochs}`;
+      const tail = `${batch} · loss ${formatLoss(loss)}`;
+      // The bar takes what the terminal has left (the line must never wrap, or \r cannot redraw it).
+      const width = Math.min(24, this.columns() - head.length - tail.length - 4);
+      const bar = fraction === undefined || width < 6 ? '' : ` [${'█'.repeat(Math.round(fraction * width)).padEnd(width, '·')}]`;
+      this.setLive(`${head}${bar}${tail}`);
       return;
     }
     // Plain output: one line per epoch, written when the epoch is first seen.
@@ -103,9 +106,15 @@ export class ProgressReporter {
   }
 
   private setLive(text: string): void {
-    const columns = this.options.status.columns ?? 100;
+    const columns = this.columns();
     this.liveLine = text.length > columns - 1 ? `${text.slice(0, columns - 2)}…` : text;
     this.options.status.write(`\r\x1b[2K${this.liveLine}`);
+  }
+
+  /** Terminal width; a pseudo-terminal without a size reports 0. */
+  private columns(): number {
+    const columns = this.options.status.columns;
+    return columns && columns > 20 ? columns : 100;
   }
 
   private clearLive(): void {
