@@ -14,8 +14,9 @@ export interface KernelProcessHandle {
   /**
    * Out-of-band interrupt that reaches a kernel whose event loop is blocked (a synchronous
    * loop); optional — launchers without an extra pipe rely on the `interrupt` message alone.
+   * `sequence` numbers the execute requests sent to this process: 1 for the first, and so on.
    */
-  signalInterrupt?(): void;
+  signalInterrupt?(sequence: number): void;
 }
 
 /** Starts a kernel process. child_process.fork by default; Electron supplies utilityProcess.fork. */

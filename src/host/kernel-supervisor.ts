@@ -38,6 +38,8 @@ interface PendingRun {
   resolve(event: RunFinished): void;
   done: Promise<RunFinished>;
   started: number;
+  /** Which execute request this was for its kernel process (the interrupt pipe names runs by it). */
+  sequence: number;
   memoryAtStart: MemorySnapshot | undefined;
 }
 
@@ -48,6 +50,7 @@ interface KernelProcess {
   expectedExit?: { reason: string };
   exited: Promise<{ code: number | null; signal: string | null }>;
   output: string;
+  executeRequests: number;
 }
 
 /** Thrown to callers when the kernel cannot start; the message is for the user. */
@@ -112,7 +115,7 @@ export class KernelSupervisor implements KernelSupervisorApi {
     const done = new Promise<RunFinished>((settle) => {
       resolve = settle;
     });
-    const run: PendingRun = { runId, options, resolve, done, started: 0, memoryAtStart: undefined };
+    const run: PendingRun = { runId, options, resolve, done, started: 0, sequence: 0, memoryAtStart: undefined };
     this.queue.push(run);
     if (!this.process || this.currentState === 'dead') {
       try {
@@ -136,7 +139,7 @@ export class KernelSupervisor implements KernelSupervisorApi {
       this.setState('interrupting', run.runId);
       this.send({ type: 'interrupt', runId: run.runId });
       try {
-        kernel.handle.signalInterrupt?.();
+        if (run.sequence) kernel.handle.signalInterrupt?.(run.sequence);
       } catch {
         // The pipe is gone with the process; the grace timer handles it.
       }
@@ -242,6 +245,7 @@ export class KernelSupervisor implements KernelSupervisorApi {
         resolveExit = resolve;
       }),
       output: '',
+      executeRequests: 0,
     };
     this.process = kernel;
 
@@ -346,6 +350,8 @@ export class KernelSupervisor implements KernelSupervisorApi {
     this.current = run;
     run.started = Date.now();
     run.memoryAtStart = this.memory;
+    this.process.executeRequests += 1;
+    run.sequence = this.process.executeRequests;
     this.setState('busy', run.runId);
     this.send({
       type: 'execute',
@@ -489,8 +495,11 @@ export const forkLauncher: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
       outputListeners.add(listener);
       return { dispose: () => outputListeners.delete(listener) };
     },
-    signalInterrupt() {
-      if (interruptPipe && !interruptPipe.destroyed) interruptPipe.write('i');
+    signalInterrupt(sequence) {
+      if (!interruptPipe || interruptPipe.destroyed) return;
+      const message = Buffer.alloc(4);
+      message.writeUInt32LE(sequence, 0);
+      interruptPipe.write(message);
     },
     kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

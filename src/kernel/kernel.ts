@@ -32,8 +32,8 @@ interface ActiveRun {
   runId: string;
   executionCount: number;
   controller: AbortController;
-  /** The interrupt channel's count when the run began; a different count means "stop". */
-  interruptBaseline: number;
+  /** Which execute request this is (1, 2, …): the interrupt channel names runs by it. */
+  sequence: number;
   monitor: RunMonitor | undefined;
   context: RunContext;
   checks: unknown;
@@ -49,6 +49,7 @@ export class Kernel implements Disposable {
   private readonly gpuProcessMemory: NvidiaProcessMemory | undefined;
   private readonly queue: Array<() => Promise<void>> = [];
   private draining = false;
+  private executeSequence = 0;
   private active: ActiveRun | undefined;
   private readonly disposables: Array<() => void> = [];
 
@@ -58,9 +59,11 @@ export class Kernel implements Disposable {
     this.hooks = new TrainingHooks(tf);
     this.gpuProcessMemory = options.backend.isGpu ? new NvidiaProcessMemory() : undefined;
     const activeRun = () => this.active;
+    const interrupted = () => this.interrupted();
     const lossbookApi = {
       /** Aborted when the user interrupts the running cell: for custom loops (`if (lossbook.signal.aborted) break`). */
       get signal(): AbortSignal {
+        interrupted();
         return activeRun()?.controller.signal ?? new AbortController().signal;
       },
       /** Record custom metrics: lossbook.log({ loss, acc }, step). */
@@ -133,9 +136,12 @@ export class Kernel implements Disposable {
   /** Handle one validated request from the host. */
   handle(request: KernelRequest): void {
     switch (request.type) {
-      case 'execute':
-        this.enqueue(() => this.execute(request));
+      case 'execute': {
+        this.executeSequence += 1;
+        const sequence = this.executeSequence;
+        this.enqueue(() => this.execute(request, sequence));
         return;
+      }
       case 'interrupt':
         if (this.active && (!request.runId || request.runId === this.active.runId)) {
           this.active.controller.abort(new InterruptError());
@@ -188,7 +194,7 @@ export class Kernel implements Disposable {
     if (!active) return false;
     if (active.controller.signal.aborted) return true;
     const channel = this.options.interruptChannel;
-    if (channel && channel.count() !== active.interruptBaseline) {
+    if (channel && channel.latest() === active.sequence) {
       active.controller.abort(new InterruptError());
       return true;
     }
@@ -199,10 +205,8 @@ export class Kernel implements Disposable {
     if (this.interrupted()) throw new InterruptError();
   }
 
-  private async execute(request: ExecuteRequest): Promise<void> {
+  private async execute(request: ExecuteRequest, sequence: number): Promise<void> {
     const { tf, emit } = this.options;
-    // Before run-started goes out: an interrupt sent after the host sees run-started must count.
-    const interruptBaseline = this.options.interruptChannel?.count() ?? 0;
     const executionCount = this.executor.nextExecutionCount();
     const started = Date.now();
     emit({ type: 'run-started', runId: request.runId, cellId: request.cellId, executionCount, time: started });
@@ -223,7 +227,7 @@ export class Kernel implements Disposable {
     } catch (error) {
       warn(`lossbook.checks could not start for this run: ${(error as Error).message}`);
     }
-    this.active = { runId: request.runId, executionCount, controller, interruptBaseline, monitor, context, checks };
+    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks };
     this.hooks.activate({ runId: request.runId, signal: controller.signal, interrupted: () => this.interrupted(), emit, monitor, warn });
     this.output.begin(request.runId);
 

@@ -85,7 +85,7 @@ export function compileCell(code: string, language: CellLanguage, options: { res
   }
 
   const last = body.at(-1);
-  if (last?.type === 'ExpressionStatement' && typeof last.directive !== 'string') {
+  if (last?.type === 'ExpressionStatement') {
     const expression = last.expression as Node;
     source.prependRight(expression.start, 'return (');
     source.appendLeft(expression.end, ')');
