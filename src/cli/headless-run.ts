@@ -155,7 +155,10 @@ export class HeadlessRun implements Disposable {
 
   private fold(entry: ActiveRun, event: HostEvent): void {
     if (event.type === 'run-started') {
+      // The kernel's own count is the one the app shows ([1], [2], … per kernel session).
       entry.record.startedAt = event.time;
+      entry.record.executionCount = event.executionCount;
+      entry.cell.executionCount = event.executionCount;
       return;
     }
     applyRunEvent(entry.record, entry.cell.outputs, event);
