@@ -142,6 +142,17 @@ describe('HTML report', () => {
     for (const chart of charts) expect(html).toContain(`<div class="chart" id="${chart.id}"`);
   });
 
+  it('shows artifacts and renders an empty notebook', () => {
+    const withArtifact = notebook();
+    withArtifact.cells[1]!.runs[1]!.artifacts.push({ kind: 'lr-range-test', data: { suggested: 0.003, note: '<script>' } });
+    const report = renderReport(withArtifact);
+    expect(report).toContain('<summary>lr-range-test</summary>');
+    expect(report).toContain('&quot;note&quot;: &quot;&lt;script&gt;&quot;');
+    const empty = renderReport({ metadata: { title: 'Empty', created: '', modified: '', lossbookVersion: '0.1.0' }, cells: [] });
+    expect(empty).toContain('No run recorded a backend.');
+    expect(empty).toContain('<script type="application/json" id="lossbook-charts">[]</script>');
+  });
+
   it('decimates long series so the report stays small', () => {
     const big = notebook();
     const run = big.cells[1]!.runs[1]!;

@@ -347,7 +347,14 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], idPrefix: st
   ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
   ${findings.length ? `<h4>Findings</h4>${findings.map((finding) => renderFinding(finding, dismissed.has(finding.key))).join('')}` : '<p class="muted">No findings.</p>'}
   ${run.memory ? `<h4>Memory</h4>${renderMemory(run.memory)}` : ''}
+  ${run.artifacts.length ? `<h4>Artifacts</h4>${run.artifacts.map(renderArtifact).join('')}` : ''}
 </section>`;
+}
+
+/** Structured output of lossbook.* tools (sweeps, LR range tests): shown as data, collapsed. */
+function renderArtifact(artifact: RunRecord['artifacts'][number]): string {
+  const text = truncate(JSON.stringify(artifact.data, null, 2) ?? 'undefined', 8000);
+  return `<details class="artifact"><summary>${escapeHtml(artifact.kind)}</summary><pre>${escapeHtml(text)}</pre></details>`;
 }
 
 function severityRank(severity: Finding['severity']): number {
@@ -405,7 +412,7 @@ table { border-collapse: collapse; margin: 6px 0; font-size: 13px; } th, td { bo
 .label { font-weight: 600; margin-right: 4px; } .label::after { content: ':'; }
 .evidence-values { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 2px 0 4px 12px; font-size: 12.5px; } .evidence-values dt { color: var(--muted); } .evidence-values dd { margin: 0; font-family: ui-monospace, monospace; }
 .memory tr.leak td { color: var(--error); font-weight: 700; } .memory tr.no-leak td { color: var(--ok); }
-details.earlier { margin: 8px 0; color: var(--muted); }
+details.earlier { margin: 8px 0; color: var(--muted); } details.artifact summary { cursor: pointer; font-family: ui-monospace, monospace; }
 .hljs-keyword, .hljs-built_in { color: #cf222e; } .hljs-string, .hljs-regexp { color: #0a3069; } .hljs-number, .hljs-literal { color: #0550ae; }
 .hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-attr, .hljs-property { color: #116329; } .hljs-params, .hljs-variable { color: #953800; }
 @media print {

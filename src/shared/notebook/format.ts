@@ -388,7 +388,7 @@ export function lossbookJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(NotebookFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
-    $id: 'https://lossbook.dev/schema/lossbook-v1.schema.json',
+    $id: `urn:lossbook:notebook:format:${LOSSBOOK_FORMAT_VERSION}`,
     title: `Lossbook notebook (.lossbook), format version ${LOSSBOOK_FORMAT_VERSION}`,
     description:
       'A Lossbook notebook: cells, their outputs and runs. Metric series are stored compactly: values as little-endian float32 in base64 (NaN = missing); steps and epochs as an arithmetic range, run-length pairs (float64), int32 or float64, base64.',
