@@ -137,8 +137,8 @@ describe('lossbook run', () => {
   it('--timeout interrupts and exits 4, keeping what was gathered', async () => {
     const io = makeIo();
     const json = join(folder, 'timeout.json');
-    expect(await runCommand(join(folder, 'long.ts'), { json, backend: 'cpu', timeout: '4' }, io, createSupervisor)).toBe(EXIT.timeout);
-    expect(io.err.text).toContain('--timeout 4 s reached');
+    expect(await runCommand(join(folder, 'long.ts'), { json, backend: 'cpu', timeout: '3' }, io, createSupervisor)).toBe(EXIT.timeout);
+    expect(io.err.text).toContain('--timeout 3 s reached');
     expect((JSON.parse(await readFile(json, 'utf8')) as RunJson).runs[0]!.metrics.loss!.length).toBeGreaterThan(0);
   });
 

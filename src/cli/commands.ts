@@ -104,7 +104,16 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   const stdoutTaken = options.json === '-' || options.report === '-';
   const reporter = new ProgressReporter({ status: io.stderr, cellOutput: stdoutTaken ? io.stderr : io.stdout, plain: options.progress === false || Boolean(io.env.CI) });
   const supervisor = createSupervisor({ backend, backendRequestedBy: requestedBy, cwd: dirname(resolve(input)) });
-  const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter });
+  // --timeout counts the cells' running time, not the kernel's start (which depends on the machine).
+  let timer: NodeJS.Timeout | undefined;
+  const startTimeout = () => {
+    if (timeoutSeconds === undefined) return;
+    timer = setTimeout(() => {
+      reporter.line(`lossbook: --timeout ${timeoutSeconds} s reached — interrupting.`);
+      void headless.interrupt('timeout');
+    }, timeoutSeconds * 1000);
+  };
+  const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter, onKernelReady: startTimeout });
 
   let signals = 0;
   const unsubscribe = io.onSignal?.((signal) => {
@@ -118,13 +127,6 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
       headless.force();
     }
   });
-  const timer =
-    timeoutSeconds === undefined
-      ? undefined
-      : setTimeout(() => {
-          reporter.line(`lossbook: --timeout ${timeoutSeconds} s reached — interrupting.`);
-          void headless.interrupt('timeout');
-        }, timeoutSeconds * 1000);
 
   let result: HeadlessRunResult;
   try {

@@ -25,6 +25,8 @@ export interface HeadlessRunOptions {
   /** Keep running later cells after a cell fails (default: stop, like a notebook "run all"). */
   keepGoing?: boolean;
   reporter?: ProgressReporter;
+  /** Called once the kernel is ready, before the first cell (starts the --timeout clock). */
+  onKernelReady?: () => void;
 }
 
 interface ActiveRun {
@@ -70,6 +72,7 @@ export class HeadlessRun implements Disposable {
     } catch (error) {
       return { runs, backend: this.supervisor.backend, stoppedBy: 'kernel-failed', kernelError: (error as Error).message };
     }
+    this.options.onKernelReady?.();
     const backend = this.supervisor.backend;
     if (backend) {
       this.notebook.metadata.lastBackend = backend;
