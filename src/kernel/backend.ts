@@ -29,7 +29,8 @@ export function chainFor(request: BackendRequest): BackendName[] {
   };
   const first = forced[request];
   // A forced backend that cannot load still leaves a working kernel; its reason is recorded.
-  return [...first, ...(['wasm', 'cpu'] as BackendName[]).filter((name) => !first.includes(name))];
+  const fallbacks: BackendName[] = first.includes('cpu') ? [] : ['wasm', 'cpu'];
+  return [...first, ...fallbacks.filter((name) => !first.includes(name))];
 }
 
 /** Reads LOSSBOOK_BACKEND / LOSSBOOK_BACKEND_SOURCE (the supervisor sets both for settings and flags). */

@@ -111,26 +111,8 @@ export class Kernel implements Disposable {
   }
 
   snapshot(): MemorySnapshot {
-    const memory = this.options.tf.memory() as ReturnType<Tf['memory']> & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number; numDataBuffers?: number };
-    const usage = process.memoryUsage();
-    const snapshot: MemorySnapshot = {
-      numTensors: memory.numTensors,
-      numBytes: memory.numBytes,
-      numDataBuffers: memory.numDataBuffers,
-      rssBytes: usage.rss,
-      heapUsedBytes: usage.heapUsed,
-      time: Date.now(),
-    };
-    if (this.options.backend.isGpu || memory.numBytesInGPU !== undefined) {
-      const driver = this.gpuProcessMemory?.read() ?? {};
-      snapshot.gpu = {
-        ...(memory.numBytesInGPU !== undefined ? { tensorBytes: memory.numBytesInGPU } : {}),
-        ...(memory.numBytesAllocatedInGPU !== undefined ? { pooledBytes: memory.numBytesAllocatedInGPU } : {}),
-        ...driver,
-        source: driver.processBytes !== undefined ? `tf.memory() + nvidia-smi` : 'tf.memory()',
-      };
-    }
-    return snapshot;
+    const driver = this.gpuProcessMemory?.read();
+    return toMemorySnapshot(this.options.tf.memory(), process.memoryUsage(), this.options.backend.isGpu, driver);
   }
 
   /** Handle one validated request from the host. */
@@ -307,4 +289,35 @@ export class Kernel implements Disposable {
 
 function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'InterruptError');
+}
+
+/**
+ * tf.memory() plus process numbers as the protocol's MemorySnapshot. On GPU backends (issue 11):
+ * numBytesInGPU → gpu.tensorBytes (held by live tensors), numBytesAllocatedInGPU →
+ * gpu.pooledBytes (what the backend keeps allocated, its buffer pool included), and the
+ * process's memory as nvidia-smi sees it where available.
+ */
+export function toMemorySnapshot(
+  memory: { numTensors: number; numBytes: number; numDataBuffers?: number; numBytesInGPU?: number; numBytesAllocatedInGPU?: number },
+  usage: { rss: number; heapUsed: number },
+  isGpu: boolean,
+  driver?: { processBytes?: number; totalBytes?: number },
+): MemorySnapshot {
+  const snapshot: MemorySnapshot = {
+    numTensors: memory.numTensors,
+    numBytes: memory.numBytes,
+    ...(memory.numDataBuffers !== undefined ? { numDataBuffers: memory.numDataBuffers } : {}),
+    rssBytes: usage.rss,
+    heapUsedBytes: usage.heapUsed,
+    time: Date.now(),
+  };
+  if (isGpu || memory.numBytesInGPU !== undefined) {
+    snapshot.gpu = {
+      ...(memory.numBytesInGPU !== undefined ? { tensorBytes: memory.numBytesInGPU } : {}),
+      ...(memory.numBytesAllocatedInGPU !== undefined ? { pooledBytes: memory.numBytesAllocatedInGPU } : {}),
+      ...(driver ?? {}),
+      source: driver?.processBytes !== undefined ? 'tf.memory() + nvidia-smi' : 'tf.memory()',
+    };
+  }
+  return snapshot;
 }

@@ -1,0 +1,60 @@
+// The backend chain with the real modules of this machine: tfjs-node(-gpu) are not installed
+// here and Dawn (the `webgpu` package) finds no Vulkan adapter, so those steps fail for real
+// and must say why; wasm is the first that loads. On a machine where a GPU step loads, the
+// order assertions still hold and the failure-specific ones are skipped.
+import { describe, expect, it } from 'vitest';
+import { AUTO_CHAIN, chainFor, requestFromEnvironment, selectBackend } from './backend';
+
+describe('backend chain', () => {
+  it('tries tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu and records why each was skipped', async () => {
+    const selection = await selectBackend({ request: 'auto', requestedBy: 'default' });
+    const { attempts } = selection.info;
+    const tried = attempts.map((attempt) => attempt.backend);
+    expect(tried).toEqual(AUTO_CHAIN.slice(0, tried.length));
+    expect(attempts.at(-1)?.ok).toBe(true);
+    for (const attempt of attempts.slice(0, -1)) {
+      expect(attempt.ok).toBe(false);
+      expect(attempt.reason, `${attempt.backend} needs a reason`).toMatch(/\w{3,}.*\w{3,}/);
+    }
+    const byName = Object.fromEntries(attempts.map((attempt) => [attempt.backend, attempt]));
+    if (!byName['tensorflow-gpu']?.ok) expect(byName['tensorflow-gpu']?.reason).toMatch(/@tensorflow\/tfjs-node-gpu (is not installed|.*found no CUDA GPU|.*failed to load)/);
+    if (byName.webgpu && !byName.webgpu.ok) expect(byName.webgpu.reason).toMatch(/webgpu|Vulkan|adapter/i);
+    if (byName.tensorflow && !byName.tensorflow.ok) expect(byName.tensorflow.reason).toMatch(/@tensorflow\/tfjs-node/);
+    if (selection.info.name === 'wasm') {
+      expect(selection.info.isGpu).toBe(false);
+      expect(selection.info.device).toMatch(/^WebAssembly/);
+      expect(selection.tf.getBackend()).toBe('wasm');
+    }
+    expect(selection.info.tfjsVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("forcing 'gpu' tries only the GPU backends, then falls back with their reasons recorded", async () => {
+    const selection = await selectBackend({ request: 'gpu', requestedBy: 'flag' });
+    const tried = selection.info.attempts.map((attempt) => attempt.backend);
+    expect(tried.slice(0, 2)).toEqual(['tensorflow-gpu', 'webgpu'].slice(0, Math.min(2, tried.length)));
+    expect(tried).not.toContain('tensorflow');
+    expect(selection.info).toMatchObject({ requested: 'gpu', requestedBy: 'flag' });
+    if (!selection.info.isGpu) expect(selection.info.attempts.filter((attempt) => !attempt.ok).every((attempt) => attempt.reason)).toBe(true);
+  });
+
+  it('forcing cpu gives the JavaScript CPU backend without trying anything else', async () => {
+    const selection = await selectBackend({ request: 'cpu', requestedBy: 'setting' });
+    expect(selection.info.attempts).toEqual([expect.objectContaining({ backend: 'cpu', ok: true })]);
+    expect(selection.tf.getBackend()).toBe('cpu');
+    expect(selection.releasePooledMemory()).toMatch(/nothing pooled/);
+  });
+
+  it('reads LOSSBOOK_BACKEND and its source; an unknown value falls back to auto with a note', () => {
+    expect(requestFromEnvironment({})).toEqual({ request: 'auto', requestedBy: 'default' });
+    expect(requestFromEnvironment({ LOSSBOOK_BACKEND: 'GPU' })).toEqual({ request: 'gpu', requestedBy: 'env' });
+    expect(requestFromEnvironment({ LOSSBOOK_BACKEND: 'wasm', LOSSBOOK_BACKEND_SOURCE: 'flag' })).toEqual({ request: 'wasm', requestedBy: 'flag' });
+    expect(requestFromEnvironment({ LOSSBOOK_BACKEND: 'tpu' })).toEqual({ request: 'auto', requestedBy: 'default', invalid: 'tpu' });
+  });
+
+  it('maps requests to chains', () => {
+    expect(chainFor('gpu')).toEqual(['tensorflow-gpu', 'webgpu', 'wasm', 'cpu']);
+    expect(chainFor('node')).toEqual(['tensorflow', 'wasm', 'cpu']);
+    expect(chainFor('cpu')).toEqual(['cpu']);
+    expect(chainFor('wasm')).toEqual(['wasm', 'cpu']);
+  });
+});
