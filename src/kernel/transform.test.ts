@@ -8,6 +8,13 @@ function lineOf(script: string, needle: string): { line: number; column: number 
 }
 
 describe('compileCell', () => {
+  it('returns a parenthesized last expression (an object literal) as the cell value', async () => {
+    const compiled = compileCell('const a = 1;\n({ x: a, y: 2 })\n', 'javascript');
+    expect(compiled.script).toMatch(/return \(\(\{ x: a, y: 2 \}\)\)/);
+    // It must be valid JavaScript, i.e. compile as a function body.
+    expect(() => new Function('__lossbook', 'a', compiled.script)).not.toThrow();
+  });
+
   it('turns top-level declarations of every kind into namespace names', () => {
     const compiled = compileCell(
       [

@@ -86,9 +86,10 @@ export function compileCell(code: string, language: CellLanguage, options: { res
 
   const last = body.at(-1);
   if (last?.type === 'ExpressionStatement') {
-    const expression = last.expression as Node;
-    source.prependRight(expression.start, 'return (');
-    source.appendLeft(expression.end, ')');
+    // At the statement's start, not the expression's: a parenthesized expression such as
+    // `({ a: 1 })` starts inside its parentheses, and `return` must come before them.
+    source.prependRight(last.start, 'return (');
+    source.appendLeft((last.expression as Node).end, ')');
   }
 
   const reserved = [...declared].filter((name) => options.reservedNames?.has(name));
