@@ -2,7 +2,8 @@
 // request at all — Plotly is inlined from node_modules, styles are inline, images only data: —
 // and safe to open: markdown and HTML outputs are sanitized (sanitize-html), everything else is
 // escaped text, and a Content-Security-Policy meta tag allows only the two inline scripts the
-// report itself ships (by their sha256), so even a sanitizer miss cannot run script.
+// report itself ships (by their sha256), so even a sanitizer miss cannot run script. The empty
+// data: icon keeps browsers from asking a web server for /favicon.ico when the report is hosted.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -447,6 +448,7 @@ export function renderReport(notebook: Notebook, options: ReportOptions = {}): s
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Lossbook ${escapeHtml(LOSSBOOK_VERSION)}">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
