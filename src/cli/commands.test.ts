@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { readNotebookFile } from '../host/files';
-import { doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo } from './commands';
+import { backendSatisfies, doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo } from './commands';
 import { EXIT } from './exit-codes';
 import type { RunJson } from './run-json';
 
@@ -151,6 +151,15 @@ describe('lossbook run', () => {
     expect(io.err.text).toMatch(/does not exist/);
     await expect(runCommand(join(folder, 'healthy.ts'), { backend: 'tpu' }, io, createSupervisor)).rejects.toBeInstanceOf(UsageError);
     await expect(runCommand(join(folder, 'healthy.ts'), { timeout: '-1' }, io, createSupervisor)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('says which requests a loaded backend satisfies (a forced gpu that fell back to wasm does not)', () => {
+    const wasm = { name: 'wasm' as const, requested: 'gpu' as const, requestedBy: 'flag' as const, attempts: [], tfjsVersion: '4.22.0', isGpu: false };
+    expect(backendSatisfies(wasm, 'gpu')).toBe(false);
+    expect(backendSatisfies(wasm, 'wasm')).toBe(true);
+    expect(backendSatisfies(wasm, 'auto')).toBe(true);
+    expect(backendSatisfies({ ...wasm, name: 'webgpu', isGpu: true }, 'gpu')).toBe(true);
+    expect(backendSatisfies({ ...wasm, name: 'tensorflow' }, 'node')).toBe(true);
   });
 
   it('reads --backend, then LOSSBOOK_BACKEND, then defaults to auto', () => {

@@ -113,7 +113,15 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
       void headless.interrupt('timeout');
     }, timeoutSeconds * 1000);
   };
-  const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter, onKernelReady: startTimeout });
+  const onKernelReady = () => {
+    const active = supervisor.backend;
+    if (active && !backendSatisfies(active, backend)) {
+      const reasons = active.attempts.filter((attempt) => !attempt.ok && attempt.reason).map((attempt) => `${attempt.backend}: ${attempt.reason}`);
+      reporter.line(`lossbook: warning — ${backend} was requested but the kernel runs on ${active.name}${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+    }
+    startTimeout();
+  };
+  const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter, onKernelReady });
 
   let signals = 0;
   const unsubscribe = io.onSignal?.((signal) => {
@@ -183,6 +191,14 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
 
 function stopText(reason: NonNullable<HeadlessRunResult['stoppedBy']>): string {
   return { timeout: 'timeout reached', interrupt: 'interrupted', 'cell-failed': 'a cell failed', 'kernel-failed': 'the kernel failed' }[reason];
+}
+
+/** Whether the backend the kernel loaded is what was asked for (a forced backend may fall back). */
+export function backendSatisfies(active: BackendInfo, request: BackendRequest): boolean {
+  if (request === 'auto') return true;
+  if (request === 'gpu') return active.isGpu;
+  if (request === 'node') return active.name === 'tensorflow';
+  return active.name === request;
 }
 
 export function describeBackend(backend: BackendInfo): string {
