@@ -4,6 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNotebookFile, saveNotebookFile } from '../src/host/files';
+import { renderReport } from '../src/host/report';
 import { createNotebook, type Series } from '../src/shared/notebook/model';
 import { median, type Benchmark } from './harness';
 
@@ -16,7 +17,7 @@ function trainingSeries(name: string, points: number, stepsPerEpoch: number, sta
 
 const benchmark: Benchmark = {
   name: 'file-format',
-  description: '.lossbook with 1M metric points: file size, save and open time',
+  description: '.lossbook with 1M metric points: file size, save and open time; HTML report time and size',
   async run() {
     const folder = await mkdtemp(join(tmpdir(), 'lossbook-bench-'));
     const path = join(folder, 'million.lossbook');
@@ -45,10 +46,15 @@ const benchmark: Benchmark = {
       if (opened.cells[0]!.runs[0]!.series[0]!.values.length !== 400_000) throw new Error('opened notebook lost points');
     }
     const bytes = (await stat(path)).size;
+    // The HTML report of the same notebook: charts decimated, Plotly inlined.
+    const started = performance.now();
+    const report = renderReport(notebook);
+    const reportMs = Math.round(performance.now() - started);
+    const reportBytes = Buffer.byteLength(report);
     await rm(folder, { recursive: true, force: true });
-    const result = { points, bytes, megabytes: Number((bytes / 1024 ** 2).toFixed(2)), saveMsMedian: Math.round(median(saveMs)), openMsMedian: Math.round(median(openMs)), openMs: openMs.map(Math.round) };
+    const result = { points, bytes, megabytes: Number((bytes / 1024 ** 2).toFixed(2)), saveMsMedian: Math.round(median(saveMs)), openMsMedian: Math.round(median(openMs)), openMs: openMs.map(Math.round), reportMs, reportMegabytes: Number((reportBytes / 1024 ** 2).toFixed(2)) };
     return {
-      table: [{ points, 'file MB': result.megabytes, 'save ms (median)': result.saveMsMedian, 'open ms (median)': result.openMsMedian }],
+      table: [{ points, 'file MB': result.megabytes, 'save ms (median)': result.saveMsMedian, 'open ms (median)': result.openMsMedian, 'report ms': reportMs, 'report MB': result.reportMegabytes }],
       data: result,
       targets: { 'file < 10 MB': bytes < 10 * 1024 ** 2, 'opens in < 1 s': result.openMsMedian < 1000 },
     };
