@@ -202,11 +202,13 @@ export class TrainingMonitor implements RunMonitor {
     const start = now();
     if (this.lastBatchEnd !== undefined) pushBounded(this.context.timing.betweenBatchMs, start - this.lastBatchEnd, MONITOR_LIMITS.timingSamples);
     this.batchStart = start;
+    this.evaluateMsAtBatchStart = this.context.timing.evaluateMs;
   }
 
   private onBatchEnd(batch: number, logs: tfType.Logs): void {
     const end = now();
-    const stepMs = end - this.batchStart;
+    // The kernel runs the user's callbacks before ours: evaluation they do per batch is not step time.
+    const stepMs = Math.max(0, end - this.batchStart - (this.context.timing.evaluateMs - this.evaluateMsAtBatchStart));
     const step = this.step;
     this.recordStepTiming(stepMs);
     for (const [name, value] of Object.entries(logs)) {
@@ -229,6 +231,7 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private progressBatch: number | undefined;
+  private evaluateMsAtBatchStart = 0;
 
   private onEpochEnd(epoch: number, logs: tfType.Logs): void {
     const ms = now() - this.epochStart;
@@ -239,11 +242,15 @@ export class TrainingMonitor implements RunMonitor {
     for (const [name, value] of Object.entries(record.logs)) if (name.startsWith('val_')) this.point(name, step, value, epoch);
     this.point('epoch_ms', step, ms, epoch);
     if (this.lastLearningRate !== undefined) this.point('lr', step, this.lastLearningRate, epoch);
+    // Short runs may end between sampled probes: look again at epoch ends, within the budget's spirit.
+    if (this.probeBudget.stepsSince(step) >= Math.min(this.probeBudget.interval, 20)) this.probe(step);
     this.runRules('epoch', true);
     this.flush(true);
   }
 
   private endFit(): void {
+    const last = Math.max(0, this.step - 1);
+    if (this.probeBudget.stepsSince(last) > 0) this.probe(last);
     this.inFit = false;
     this.restoreEvaluate?.();
     this.updates.release();

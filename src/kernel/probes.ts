@@ -33,6 +33,10 @@ export class Budget {
     this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(this.costMs / (this.fraction * perStep))));
   }
 
+  stepsSince(step: number): number {
+    return step - this.lastStep;
+  }
+
   get averageCostMs(): number {
     return this.costMs;
   }

@@ -15,6 +15,12 @@ function epochLosses(context: DiagnosisContext): number[] {
   return context.epochs.map((e) => e.logs.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
 }
 
+/** After the loss went NaN/Inf the weights are garbage: activation statistics no longer diagnose anything. */
+function afterNonFinite(context: DiagnosisContext, step: number): boolean {
+  const first = context.firstNonFiniteLoss;
+  return first !== undefined && step >= first.step;
+}
+
 function initialLoss(context: DiagnosisContext): number | undefined {
   return context.firstLosses.find((v) => Number.isFinite(v));
 }
@@ -214,7 +220,7 @@ const lossPlateau = defineRule({
   family: 'dynamic',
   severity: 'warning',
   title: 'Loss has plateaued',
-  thresholds: { epochs: 5, minImprovement: 0.01, nearZeroFraction: 0.05, nearZeroAbsolute: 1e-3 },
+  thresholds: { epochs: 5, minImprovement: 0.01, nearZeroFraction: 0.05, nearZeroAbsolute: 1e-3, maxSpread: 1.5 },
   explanation: 'The loss has not improved by more than 1% over the last epochs while it is still far from zero: the optimizer is stuck (learning rate too low or too high, a saturated or dead network, or too little capacity).',
   fix: { text: 'Try a learning-rate schedule or an LR range test, Adam instead of SGD, or more capacity.', code: 'const result = await lossbook.checks.lrRangeTest(model, xs, ys);' },
   source: 'seed 001 (train loss 趋于不变); DeepDiagnosis',
@@ -228,7 +234,10 @@ const lossPlateau = defineRule({
     const last = losses[losses.length - 1]!;
     if (last < t.nearZeroAbsolute || last < t.nearZeroFraction * first) return [];
     const improvement = (start - best) / Math.abs(start);
-    if (improvement < t.minImprovement)
+    const window = tail(losses, t.epochs);
+    // A rising loss is not a plateau (loss.exploding / trend.diverging say it better).
+    const flat = Math.max(...window) <= t.maxSpread * Math.max(best, 1e-12);
+    if (improvement < t.minImprovement && flat)
       return [
         {
           summary: `loss ${formatNumber(start)} → best ${formatNumber(best)} over the last ${t.epochs} epochs (${percent(Math.max(0, improvement))} better)`,
@@ -245,7 +254,10 @@ const lossOscillating = defineRule({
   family: 'dynamic',
   severity: 'warning',
   title: 'Loss oscillates',
-  thresholds: { window: 8, minAlternation: 0.75, minAmplitude: 0.5 },
+  // Tuned on the gallery: the catalog's 50% amplitude misses period-2 orbits of fixed-step descent
+  // (e.g. MAE + SGD bouncing across the optimum forever); requiring near-perfect alternation instead
+  // keeps healthy curves (monotone, or noisy with ~2/3 sign changes) out.
+  thresholds: { window: 8, minAlternation: 0.85, minAmplitude: 0.02 },
   explanation: 'The loss goes up and down by a large part of its own level from one epoch (or full-batch step) to the next: the updates overshoot the minimum back and forth. The learning rate is too high for this curvature, or the batch too small.',
   fix: { text: 'Lower the learning rate (÷3 to ÷10) or use a larger batch.', code: 'model.compile({ optimizer: tf.train.sgd(lr / 10), loss });' },
   source: 'AUTOTRAINER',
@@ -390,9 +402,9 @@ const actDeadRelu = defineRule({
   source: 'seed 003 (dying ReLUs); AUTOTRAINER',
   check(context) {
     const probe = context.probes[context.probes.length - 1];
-    if (!probe) return [];
+    if (!probe || afterNonFinite(context, probe.step)) return [];
     return probe.layers
-      .filter((l) => l.deadFraction !== undefined && l.units >= this.thresholds.minUnits && l.deadFraction >= this.thresholds.deadFraction)
+      .filter((l) => l.deadFraction !== undefined && l.nonFinite === 0 && l.units >= this.thresholds.minUnits && l.deadFraction >= this.thresholds.deadFraction)
       .map((l) => ({
         summary: `${percent(l.deadFraction!)} of ${l.units} units of ${l.name} output 0 on every probe sample at step ${probe.step}`,
         values: { deadFraction: l.deadFraction!, units: l.units },
@@ -413,9 +425,9 @@ const actSaturated = defineRule({
   source: 'DeepDiagnosis; seed 001 (神经元饱和)',
   check(context) {
     const probe = context.probes[context.probes.length - 1];
-    if (!probe) return [];
+    if (!probe || afterNonFinite(context, probe.step)) return [];
     return probe.layers
-      .filter((l) => l.saturatedFraction !== undefined && l.saturatedFraction > this.thresholds.saturatedFraction)
+      .filter((l) => l.saturatedFraction !== undefined && l.nonFinite === 0 && l.saturatedFraction > this.thresholds.saturatedFraction)
       .map((l) => ({
         summary: `${percent(l.saturatedFraction!)} of ${l.name}'s ${l.activation} pre-activations are beyond ±${this.thresholds.preActivationLimit} at step ${probe.step}`,
         values: { saturatedFraction: l.saturatedFraction!, units: l.units },
@@ -430,15 +442,18 @@ const outputSaturated = defineRule({
   family: 'dynamic',
   severity: 'warning',
   title: 'Predictions are saturated (all ≈0/1 or one class)',
-  thresholds: { extremeFraction: 0.95, dominantShare: 0.98, maxMajorityShare: 0.9, stillHighFraction: 0.5 },
+  thresholds: { extremeFraction: 0.95, dominantShare: 0.98, maxMajorityShare: 0.9, stillHighFraction: 0.5, minStep: 10 },
   explanation: 'The output probabilities sit at 0 or 1 (or every sample gets the same class) while the loss is still high: the output is saturated, its gradient is ≈0, and training stalls — the "predictions are all 1.0" of seed 000.',
   fix: { text: 'See loss.saturated: normalize inputs, smaller initialization, lower learning rate; and check that the loss matches the output (seed 000).', code: 'lossbook.checks.predictionsVsLabels(model, xs, ys, 10)' },
   source: 'seed 000 (预测值大部分都是1); seed 001',
   check(context) {
-    const probe = context.probes[context.probes.length - 1];
-    const output = probe?.output;
-    if (!probe || !output || probe.step < 1) return [];
     const t = this.thresholds;
+    const probe = context.probes[context.probes.length - 1];
+    const previous = context.probes[context.probes.length - 2];
+    const output = probe?.output;
+    // An untrained model often predicts one class for everything: judge only after some training,
+    // and only when two consecutive probes agree.
+    if (!probe || !output || !previous?.output || probe.step < t.minStep || afterNonFinite(context, probe.step)) return [];
     const initial = initialLoss(context);
     const lossNow = median(tail(context.loss.values.filter(Number.isFinite), 5));
     const stillHigh = initial !== undefined && Number.isFinite(lossNow) && lossNow > t.stillHighFraction * initial;
@@ -446,7 +461,7 @@ const outputSaturated = defineRule({
     const total = counts.reduce((a, b) => a + b, 0);
     const majority = total ? Math.max(...counts) / total : 0;
     const probabilities = output.activation === 'sigmoid' || output.activation === 'softmax';
-    if (probabilities && output.extremeFraction >= t.extremeFraction && stillHigh)
+    if (probabilities && output.extremeFraction >= t.extremeFraction && previous.output.extremeFraction >= t.extremeFraction && stillHigh)
       return [
         {
           summary: `${percent(output.extremeFraction)} of output probabilities are within 1e-3 of 0 or 1 at step ${probe.step}, while the loss is ${formatNumber(lossNow)} (initial ${formatNumber(initial!)})`,
@@ -454,7 +469,7 @@ const outputSaturated = defineRule({
           step: probe.step,
         },
       ];
-    if (probabilities && output.units > 0 && output.dominantClassShare >= t.dominantShare && total > 0 && majority < t.maxMajorityShare && counts.filter((c) => c > 0).length >= 2 && stillHigh)
+    if (probabilities && output.units > 0 && output.dominantClassShare >= t.dominantShare && previous.output.dominantClassShare >= t.dominantShare && total > 0 && majority < t.maxMajorityShare && counts.filter((c) => c > 0).length >= 2 && stillHigh)
       return [
         {
           summary: `${percent(output.dominantClassShare)} of probe samples are predicted as one class at step ${probe.step} (largest true class is ${percent(majority)})`,

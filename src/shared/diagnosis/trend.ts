@@ -58,7 +58,7 @@ const trendOverfitting = defineRule({
   family: 'trend',
   severity: 'warning',
   title: 'Overfitting: validation loss rises while training loss falls',
-  thresholds: { epochs: WINDOW.epochs, minRiseFromBest: 0.1, flatEpochs: 6, flatGap: 1.5 },
+  thresholds: { epochs: WINDOW.epochs, minRiseFromBest: 0.15, minEpochsSinceBest: 3, flatEpochs: 6, flatGap: 1.5 },
   explanation: 'The model keeps fitting the training set better while getting worse (or no better) on validation data: it memorizes instead of generalizing.',
   fix: { text: 'Regularize (dropout, L2 on kernels), augment the data, get more data, or stop early at the best validation loss.', code: "await model.fit(xs, ys, { epochs, validationSplit: 0.2, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3 }) });" },
   source: 'seed 001 (test loss趋于不变 → 过拟合); seed 003 (regularization)',
@@ -67,9 +67,13 @@ const trendOverfitting = defineRule({
     const c = curves(context, t.epochs);
     if (!c || c.trainDirection !== 'down') return [];
     const allVal = context.epochs.map((e) => e.logs.val_loss).filter((v): v is number => Number.isFinite(v));
+    // Validation loss is noisy on small sets: compare 3-epoch means, not single epochs.
+    const means = allVal.map((_, i) => (i >= 2 ? (allVal[i]! + allVal[i - 1]! + allVal[i - 2]!) / 3 : Number.NaN)).filter(Number.isFinite);
     const best = Math.min(...allVal);
+    const bestMean = Math.min(...means);
+    const lastMean = means[means.length - 1] ?? Number.NaN;
     const lastVal = c.val[c.val.length - 1]!;
-    if (c.valDirection === 'up' && lastVal > best * (1 + t.minRiseFromBest))
+    if (c.valDirection === 'up' && lastMean > bestMean * (1 + t.minRiseFromBest) && means.indexOf(bestMean) <= means.length - t.minEpochsSinceBest)
       return [{ summary: `${describe(c)}; val loss is ${percent(lastVal / best - 1)} above its best ${formatNumber(best)}`, values: { ...values(c), bestVal: best }, epoch: c.window.at(-1)!.epoch }];
     const long = curves(context, t.flatEpochs);
     const lastTrain = c.train[c.train.length - 1]!;
@@ -84,14 +88,18 @@ const trendDataProblem = defineRule({
   family: 'trend',
   severity: 'warning',
   title: 'Training loss flat while validation loss falls',
-  thresholds: { epochs: WINDOW.epochs },
+  thresholds: { epochs: WINDOW.epochs, stillHighFraction: 0.7, minValDrop: 0.05 },
   explanation: 'Validation improves while the training loss does not move: something is wrong with the training data itself — noisy or shuffled labels, a broken pipeline, or a split where train and validation differ.',
   fix: { text: 'Inspect training samples and labels (lossbook.checks.predictionsVsLabels), the shuffling and the split.', code: 'lossbook.checks.predictionsVsLabels(model, xs, ys, 10)' },
   source: 'seed 001 (train loss 趋于不变,test loss不断下降 → 数据集有问题)',
   check(context) {
     const c = curves(context, this.thresholds.epochs);
-    if (c && c.trainDirection === 'flat' && c.valDirection === 'down') return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
-    return [];
+    if (!c || c.trainDirection !== 'flat' || c.valDirection !== 'down') return [];
+    // "Flat" in seed 001's table means the training loss never really fell — not a converged curve.
+    const first = context.epochs[0]?.logs.loss;
+    if (first === undefined || c.train.at(-1)! < this.thresholds.stillHighFraction * first) return [];
+    if ((c.val[0]! - c.val.at(-1)!) / c.val[0]! < this.thresholds.minValDrop) return [];
+    return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
   },
 });
 
@@ -100,7 +108,7 @@ const trendStuck = defineRule({
   family: 'trend',
   severity: 'warning',
   title: 'Training and validation loss both flat',
-  thresholds: { epochs: 5, nearZeroFraction: 0.05 },
+  thresholds: { epochs: 5, stillHighFraction: 0.7 },
   explanation: 'Neither curve moves: learning has hit a bottleneck — learning rate too low or too high, too little capacity, or a data/label problem.',
   fix: { text: 'Run an LR range test, then try a lower/higher learning rate or batch size, more capacity.', code: 'const sweep = await lossbook.checks.lrRangeTest(model, xs, ys);' },
   source: 'seed 001 (train loss 趋于不变,test loss趋于不变 → 学习遇到瓶颈)',
@@ -108,7 +116,7 @@ const trendStuck = defineRule({
     const c = curves(context, this.thresholds.epochs);
     if (!c || c.trainDirection !== 'flat' || c.valDirection !== 'flat') return [];
     const first = context.epochs[0]?.logs.loss;
-    if (first !== undefined && c.train[c.train.length - 1]! < this.thresholds.nearZeroFraction * first) return [];
+    if (first !== undefined && c.train[c.train.length - 1]! < this.thresholds.stillHighFraction * first) return [];
     return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
   },
 });
@@ -118,14 +126,17 @@ const trendDiverging = defineRule({
   family: 'trend',
   severity: 'error',
   title: 'Training and validation loss both rise',
-  thresholds: { epochs: 3 },
+  thresholds: { epochs: 4, minGrowth: 1.5 },
   explanation: 'Both losses increase: optimization is diverging — hyperparameters (learning rate), architecture or data are wrong.',
   fix: { text: 'Lower the learning rate, check the data pipeline and the architecture.', code: 'model.compile({ optimizer: tf.train.adam(1e-4), loss });' },
   source: 'seed 001 (train loss 不断上升,test loss不断上升)',
   check(context) {
     const c = curves(context, this.thresholds.epochs);
-    if (c && c.trainDirection === 'up' && c.valDirection === 'up') return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
-    return [];
+    if (!c || c.trainDirection !== 'up' || c.valDirection !== 'up') return [];
+    // Noise near convergence also goes "up" for a few epochs; divergence rises well above the best.
+    const minimum = (key: 'loss' | 'val_loss') => Math.min(...context.epochs.map((e) => e.logs[key]).filter((v): v is number => Number.isFinite(v)));
+    if (c.train.at(-1)! < this.thresholds.minGrowth * minimum('loss') || c.val.at(-1)! < this.thresholds.minGrowth * minimum('val_loss')) return [];
+    return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
   },
 });
 

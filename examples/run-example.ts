@@ -1,0 +1,87 @@
+// Runs gallery notebooks (percent scripts) through the real kernel — KernelSupervisor, the
+// same path as the app and `lossbook run` — and collects what each produced: findings merged
+// by key across its cells, run statuses, errors and time. Used by gallery.test.ts and by
+// scripts/examples-table.ts (the README table).
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KernelSupervisor } from '../src/host/kernel-supervisor';
+import { parsePercentScript, type PercentScript } from '../src/shared/notebook/percent';
+import { mergeFindings } from '../src/shared/notebook/run-reducer';
+import type { Finding, HostEvent } from '../src/shared/protocol';
+
+export const examplesDir = dirname(fileURLToPath(import.meta.url));
+export const repositoryRoot = join(examplesDir, '..');
+
+export interface GalleryExample {
+  name: string;
+  path: string;
+  script: PercentScript;
+}
+
+export interface ExampleResult {
+  name: string;
+  title: string;
+  expected: string[];
+  healthy: boolean;
+  findings: Finding[];
+  statuses: string[];
+  errors: string[];
+  durationMs: number;
+}
+
+export function listExamples(filter?: (name: string) => boolean): GalleryExample[] {
+  return readdirSync(examplesDir)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts') && file !== 'run-example.ts')
+    .sort()
+    .map((file) => ({ name: basename(file, '.ts'), path: join(examplesDir, file), script: parsePercentScript(readFileSync(join(examplesDir, file), 'utf8')) }))
+    .filter((example) => !filter || filter(example.name));
+}
+
+export function startGalleryKernel(): KernelSupervisor {
+  return new KernelSupervisor({ backend: 'wasm', backendRequestedBy: 'flag', cwd: repositoryRoot, entry: join(repositoryRoot, 'src/kernel/main.ts'), startTimeoutMs: 120_000 });
+}
+
+/** Run every code cell of an example in order (namespace reset first), as a user pressing Run All. */
+export async function runExample(supervisor: KernelSupervisor, example: GalleryExample): Promise<ExampleResult> {
+  await supervisor.start();
+  await supervisor.resetNamespace();
+  const findings: Finding[] = [];
+  const statuses: string[] = [];
+  const errors: string[] = [];
+  const runIds = new Set<string>();
+  const listener = supervisor.onEvent((event: HostEvent) => {
+    if (!('runId' in event) || !event.runId || !runIds.has(event.runId)) return;
+    if (event.type === 'findings') mergeFindings(findings, event.findings);
+    if (event.type === 'error') errors.push(`${event.error.name}: ${event.error.message}`);
+  });
+  const started = Date.now();
+  try {
+    for (const [index, cell] of example.script.cells.entries()) {
+      if (cell.kind !== 'code') continue;
+      const runId = `${example.name}-${index}-${started}`;
+      runIds.add(runId);
+      const { done } = await supervisor.execute({ cellId: cell.id, code: cell.source, runId });
+      const finished = await done;
+      statuses.push(finished.status);
+      if (finished.status !== 'ok') break;
+    }
+  } finally {
+    listener.dispose();
+  }
+  return {
+    name: example.name,
+    title: example.script.title ?? example.name,
+    expected: example.script.expected,
+    healthy: example.script.healthy,
+    findings,
+    statuses,
+    errors,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Findings that matter for the table: everything but the per-run backend note. */
+export function notable(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.id !== 'perf.backend-fallback');
+}
