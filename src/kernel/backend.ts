@@ -98,6 +98,10 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
   }
   if (!chosen) throw new Error('No tfjs backend could be initialized, not even the JavaScript CPU backend.');
   await tf.ready();
+  // tfjs's CPU backend prints a "install our node backend" banner on first use; it would land in
+  // the first cell's output. Lossbook says which backend runs and why (perf.backend-fallback).
+  const cpuBackend = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpuBackend && 'firstUse' in cpuBackend) cpuBackend.firstUse = false;
   for (const listener of process.listeners('uncaughtException')) {
     if (!listenersBefore.uncaughtException.has(listener)) process.off('uncaughtException', listener);
   }
