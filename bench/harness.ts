@@ -9,6 +9,8 @@ export interface BenchmarkResult {
   table: Array<Record<string, string | number>>;
   /** Everything measured, saved as JSON. */
   data: Record<string, unknown>;
+  /** File name under bench/results when it depends on the run (e.g. the GPU's name). */
+  resultName?: string;
   /** Targets checked, e.g. { "leaked bytes == 0": true }. */
   targets?: Record<string, boolean>;
 }

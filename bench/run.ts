@@ -22,6 +22,6 @@ for (const name of wanted.length ? wanted : available) {
     console.log(`  ${met ? '✔' : '✘'} ${target}`);
     if (!met) failedTargets++;
   }
-  console.log(`  → ${writeResult(bench.name, result)}`);
+  console.log(`  → ${writeResult(result.resultName ?? bench.name, result)}`);
 }
 console.log(failedTargets ? `\n${failedTargets} target(s) not met` : '\nall targets met');

@@ -1,0 +1,205 @@
+// `npm run bench -- gpu` (issue 11): on the GPU through WebGPU (Dawn), beside wasm in the same
+// run — plain tfjs vs the same code as a Lossbook cell (ratio target ≥ 0.95), and 20 run →
+// interrupt cycles of a training cell with GPU tensor bytes and pooled bytes before/after and
+// after "free memory" (targets: 0 tensor bytes left; pool back to a fresh kernel's size).
+// Where webgpu cannot load (no GPU, as on CI), the reason is recorded and wasm is measured alone.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BackendName, HostEvent, MemorySnapshot } from '../src/shared/protocol';
+import { KernelSupervisor } from '../src/host/kernel-supervisor';
+import { median, type Benchmark } from './harness';
+import { interruptibleSource, trainingSource, type TrainingConfig } from './gpu-training';
+
+const plainScript = fileURLToPath(new URL('./gpu-plain.ts', import.meta.url));
+const REPETITIONS = Number(process.env.LOSSBOOK_BENCH_REPS ?? 2);
+const CYCLES = Number(process.env.LOSSBOOK_BENCH_CYCLES ?? 20);
+
+const configs: Record<string, TrainingConfig[]> = {
+  webgpu: [
+    { hidden: 256, batch: 128, steps: 40, warmupSteps: 8 },
+    { hidden: 1024, batch: 1024, steps: 40, warmupSteps: 8 },
+    { hidden: 4096, batch: 4096, steps: 20, warmupSteps: 4 },
+  ],
+  wasm: [
+    { hidden: 256, batch: 128, steps: 20, warmupSteps: 4 },
+    { hidden: 1024, batch: 1024, steps: 4, warmupSteps: 4 },
+  ],
+};
+
+interface Throughput {
+  ok: boolean;
+  samplesPerSecond?: number;
+  msPerStep?: number;
+  reason?: string;
+}
+
+function runPlain(backend: string, config: TrainingConfig): Promise<Throughput> {
+  return new Promise((resolve) => {
+    const child = fork(plainScript, [backend, String(config.hidden), String(config.batch), String(config.steps), String(config.warmupSteps)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', () => undefined);
+    child.on('exit', () => {
+      const line = output.split('\n').reverse().find((l) => l.startsWith('{'));
+      resolve(line ? (JSON.parse(line) as Throughput) : { ok: false, reason: `plain process printed no result: ${output.slice(-300)}` });
+    });
+  });
+}
+
+async function startKernel(backend: BackendName): Promise<{ supervisor: KernelSupervisor; events: HostEvent[]; fresh: MemorySnapshot | undefined }> {
+  const supervisor = new KernelSupervisor({ backend, backendRequestedBy: 'flag' });
+  const events: HostEvent[] = [];
+  supervisor.onEvent((event) => events.push(event));
+  await supervisor.start();
+  return { supervisor, events, fresh: supervisor.lastMemory };
+}
+
+async function runCell(kernel: { supervisor: KernelSupervisor; events: HostEvent[] }, code: string): Promise<{ value: unknown; status: string; error?: string }> {
+  const { runId, done } = await kernel.supervisor.execute({ cellId: 'bench', code, language: 'javascript' });
+  const finished = await done;
+  const display = kernel.events.find((e) => e.type === 'display' && e.runId === runId);
+  const error = kernel.events.find((e) => e.type === 'error' && e.runId === runId);
+  return {
+    value: display && display.type === 'display' && display.value.kind === 'json' ? display.value.json : undefined,
+    status: finished.status,
+    error: error && error.type === 'error' ? error.error.message : undefined,
+  };
+}
+
+async function throughputs(backend: BackendName) {
+  const rows: Array<Record<string, unknown>> = [];
+  let kernel: Awaited<ReturnType<typeof startKernel>> | undefined;
+  try {
+    kernel = await startKernel(backend);
+  } catch (error) {
+    return { available: false, reason: error instanceof Error ? error.message : String(error), rows };
+  }
+  if (kernel.supervisor.backend?.name !== backend) {
+    const attempt = kernel.supervisor.backend?.attempts.find((a) => a.backend === backend);
+    await kernel.supervisor.shutdown();
+    return { available: false, reason: attempt?.reason ?? `kernel started on ${kernel.supervisor.backend?.name}`, rows };
+  }
+  const device = kernel.supervisor.backend.device;
+  for (const config of configs[backend] ?? []) {
+    const plain: number[] = [];
+    const lossbook: number[] = [];
+    let reason: string | undefined;
+    // Interleaved repetitions, so drift (thermal, other load) hits both sides alike.
+    for (let rep = 0; rep < REPETITIONS; rep++) {
+      const p = await runPlain(backend, config);
+      if (p.ok) plain.push(p.samplesPerSecond!);
+      else reason = p.reason;
+      const l = await runCell(kernel, trainingSource(config));
+      const value = l.value as { samplesPerSecond?: number } | undefined;
+      if (value?.samplesPerSecond) lossbook.push(value.samplesPerSecond);
+      else reason = l.error ?? `cell ended ${l.status}`;
+    }
+    const plainMedian = plain.length ? median(plain) : undefined;
+    const lossbookMedian = lossbook.length ? median(lossbook) : undefined;
+    rows.push({
+      backend,
+      hidden: config.hidden,
+      batch: config.batch,
+      plainSamplesPerSecond: plainMedian,
+      lossbookSamplesPerSecond: lossbookMedian,
+      ratio: plainMedian && lossbookMedian ? lossbookMedian / plainMedian : undefined,
+      msPerStepLossbook: lossbookMedian ? (config.batch / lossbookMedian) * 1000 : undefined,
+      ...(reason ? { reason } : {}),
+    });
+  }
+  await kernel.supervisor.shutdown();
+  return { available: true, device, backendInfo: kernel.supervisor.backend, rows };
+}
+
+async function interruptCycles(backend: BackendName) {
+  const kernel = await startKernel(backend);
+  const fresh = kernel.fresh;
+  const cycles: Array<Record<string, number | string | undefined>> = [];
+  for (let cycle = 0; cycle < CYCLES; cycle++) {
+    const { runId, done } = await kernel.supervisor.execute({ cellId: 'train', code: interruptibleSource(1024, 256), language: 'javascript' });
+    // Interrupt once training is under way (a few batches in).
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (kernel.events.some((e) => e.type === 'progress' && e.runId === runId && e.step >= 3)) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+    const interruptedAt = performance.now();
+    await kernel.supervisor.interrupt();
+    const finished = await done;
+    cycles.push({
+      cycle,
+      status: finished.status,
+      msToIdle: Math.round(performance.now() - interruptedAt),
+      leakedTensors: finished.memory.leaked.tensors,
+      leakedBytes: finished.memory.leaked.bytes,
+      bytesAfter: finished.memory.after.numBytes,
+      keptBytes: finished.memory.kept.bytes,
+      gpuTensorBytesAfter: finished.memory.after.gpu?.tensorBytes,
+      gpuPooledBytesAfter: finished.memory.after.gpu?.pooledBytes,
+    });
+  }
+  const beforeFree = kernel.supervisor.lastMemory;
+  const freed = new Promise<Extract<HostEvent, { type: 'memory-freed' }>>((resolve) => {
+    const subscription = kernel.supervisor.onEvent((event) => {
+      if (event.type === 'memory-freed') {
+        subscription.dispose();
+        resolve(event);
+      }
+    });
+  });
+  // "Free memory" after clearing the namespace: everything, the backend's pool included, goes.
+  await kernel.supervisor.resetNamespace();
+  await kernel.supervisor.freeMemory();
+  const afterFree = (await freed).after;
+  await kernel.supervisor.shutdown();
+  return { fresh, beforeFree, afterFree, cycles };
+}
+
+const benchmark: Benchmark = {
+  name: 'gpu',
+  description: 'plain tfjs vs Lossbook cell on webgpu (and wasm), and GPU memory over 20 interrupt cycles',
+  async run() {
+    const webgpu = await throughputs('webgpu');
+    const wasm = await throughputs('wasm');
+    const cycleBackend: BackendName = webgpu.available ? 'webgpu' : 'wasm';
+    const cycles = await interruptCycles(cycleBackend);
+    // The namespace keeps the last cycle's model and data (top-level names): after the first
+    // cycle, memory must stay exactly at that level (no growth), and every run must leak 0.
+    const steady = cycles.cycles.slice(1).every((c) => c.bytesAfter === cycles.cycles[0]?.bytesAfter && c.gpuTensorBytesAfter === cycles.cycles[0]?.gpuTensorBytesAfter);
+    const noLeaks = cycles.cycles.every((c) => c.leakedBytes === 0 && c.leakedTensors === 0);
+    const tensorBytesLeft = (cycles.afterFree.gpu?.tensorBytes ?? cycles.afterFree.numBytes) - (cycles.fresh?.gpu?.tensorBytes ?? cycles.fresh?.numBytes ?? 0);
+    const ratios = [...webgpu.rows, ...wasm.rows].filter((r) => r.backend === cycleBackend && typeof r.ratio === 'number').map((r) => r.ratio as number);
+    const mlp1024 = webgpu.rows.find((r) => r.hidden === 1024 && r.batch === 1024);
+    const deviceSlug = webgpu.available ? String(webgpu.device ?? 'gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) : 'no-gpu';
+    return {
+      resultName: `gpu-${deviceSlug}`,
+      table: [...webgpu.rows, ...wasm.rows].map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(4)) : String(v ?? '—')]))),
+      data: {
+        device: webgpu.available ? webgpu.device : undefined,
+        webgpu: webgpu.available ? { available: true, backend: webgpu.backendInfo, rows: webgpu.rows } : { available: false, reason: webgpu.reason },
+        wasm,
+        interruptCycles: { backend: cycleBackend, ...cycles },
+        reference: { note: 'shared/gpu-kit/README.md, H100: plain fit 1024/1024 = 18.5k samples/s; PyTorch CUDA 693k', plainFit1024: 18_500, pytorchCuda1024: 693_000 },
+      },
+      targets: {
+        [`0 bytes leaked in ${CYCLES} interrupt cycles, memory flat at what the namespace holds (${cycleBackend})`]: noLeaks && steady,
+        ['0 tensor bytes left after clearing the namespace and freeing memory']: tensorBytesLeft === 0,
+        ...(webgpu.available
+          ? {
+              'pool back to a fresh kernel after free memory': (cycles.afterFree.gpu?.pooledBytes ?? Number.POSITIVE_INFINITY) <= (cycles.fresh?.gpu?.pooledBytes ?? 0),
+              'Lossbook ≥ 0.95× plain tfjs on webgpu': ratios.length > 0 && Math.min(...ratios) >= 0.95,
+              '1024-wide MLP at batch 1024 ≥ 3× 18.5k samples/s': Number(mlp1024?.lossbookSamplesPerSecond ?? 0) >= 3 * 18_500,
+            }
+          : { 'Lossbook ≥ 0.95× plain tfjs on wasm (no GPU here)': ratios.length > 0 && Math.min(...ratios) >= 0.95 }),
+      },
+    };
+  },
+};
+
+export default benchmark;
