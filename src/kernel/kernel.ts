@@ -174,6 +174,7 @@ export class Kernel implements Disposable {
   private interrupted(): boolean {
     const active = this.active;
     if (!active) return false;
+    this.lifetimes.compact();
     if (active.controller.signal.aborted) return true;
     const channel = this.options.interruptChannel;
     if (channel && channel.latest() === active.sequence) {

@@ -109,6 +109,18 @@ describe('TensorLifetimes', () => {
     await run(() => undefined);
   });
 
+  it('drops disposed tensors from a long run’s scope as it goes (a million-step loop holds no dead objects)', async () => {
+    const memory = await run(() => {
+      for (let step = 0; step < 25_000; step++) {
+        tf.scalar(step).dispose();
+        lifetimes.compact();
+      }
+      const scope = (tf.engine() as unknown as { state: { activeScope: { track: unknown[] } } }).state.activeScope;
+      expect(scope.track.length).toBeLessThan(10_001);
+    });
+    expect(memory.leaked).toEqual({ tensors: 0, bytes: 0 });
+  });
+
   it('keeps everything when the namespace is too large to walk (never frees what it cannot see)', () => {
     const tensor = tf.ones([1]);
     const wide = Array.from({ length: 50 }, () => ({ tensor }));

@@ -57,13 +57,30 @@ export interface RunScope {
 }
 
 const DEFAULT_MAX_VISITED = 5_000_000;
+const COMPACT_AT = 10_000;
+const LONG_ARRAY = 256;
+const SAMPLES_AT_EACH_END = 64;
+const SAMPLES_INSIDE = 128;
+
+/** The ends and an even spread of a long array hold no objects. */
+function looksPrimitive(array: unknown[]): boolean {
+  const isObject = (value: unknown) => value !== null && (typeof value === 'object' || typeof value === 'function');
+  for (let index = 0; index < SAMPLES_AT_EACH_END; index++) {
+    if (isObject(array[index]) || isObject(array[array.length - 1 - index])) return false;
+  }
+  const stride = Math.max(1, Math.floor(array.length / SAMPLES_INSIDE));
+  for (let index = SAMPLES_AT_EACH_END; index < array.length - SAMPLES_AT_EACH_END; index += stride) {
+    if (isObject(array[index])) return false;
+  }
+  return true;
+}
 
 export class TensorLifetimes {
   /** Tensors and variables earlier runs left to the namespace; freed once nothing reaches them. */
   private readonly survivors = new Set<Tensor>();
   private readonly engine: EngineInternals;
   private readonly originalKeep: EngineInternals['keep'];
-  private activeRun: { keptByUser: Set<Tensor> } | undefined;
+  private activeRun: { keptByUser: Set<Tensor>; scope: ScopeState | null; compactAt: number } | undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -88,10 +105,11 @@ export class TensorLifetimes {
     if (this.activeRun) throw new Error('A run scope is already open: one cell runs at a time.');
     const before = this.options.snapshot();
     const variablesBefore = new Set(Object.values(this.engine.state.registeredVariables));
-    const run = { keptByUser: new Set<Tensor>() };
+    const run = { keptByUser: new Set<Tensor>(), scope: null as ScopeState | null, compactAt: COMPACT_AT };
     this.activeRun = run;
     this.engine.startScope(`lossbook-run-${runId}`);
     const scope = this.engine.state.activeScope;
+    run.scope = scope;
     let ended = false;
     return {
       before,
@@ -107,6 +125,19 @@ export class TensorLifetimes {
         return this.settle(before, created);
       },
     };
+  }
+
+  /**
+   * A long custom loop that disposes its tensors still leaves every Tensor object in the run
+   * scope's track list until the run ends; drop the disposed ones now and then so a run of a
+   * million steps does not hold a million dead objects. Cheap to call often (loop checkpoints).
+   */
+  compact(): void {
+    const run = this.activeRun;
+    const scope = run?.scope;
+    if (!run || !scope || scope.track.length < run.compactAt) return;
+    scope.track = scope.track.filter((tensor) => !tensor.isDisposed);
+    run.compactAt = Math.max(COMPACT_AT, scope.track.length * 2);
   }
 
   /**
@@ -234,7 +265,9 @@ export function tensorBytes(tensor: Tensor): number {
 
 /**
  * Walks plain data reachable from `roots`: own data properties (getters are never run), array
- * elements, Map keys/values, Set values. Functions (closures cannot be inspected), typed arrays,
+ * elements, Map keys/values, Set values. Long arrays whose sampled elements are all primitives
+ * (numbers, strings) are not scanned element by element — a tensor hidden in the middle of a
+ * long array of numbers would not be seen. Functions (closures cannot be inspected), typed arrays,
  * module namespaces and the `opaque` objects are not walked into. A LayersModel reaches its
  * weights through layers → LayerVariable.val; an optimizer its slot variables through its
  * own fields, so "models and optimizers count as reachable through the globals that hold them".
@@ -265,6 +298,9 @@ export function collectReachableTensors(
     if (object instanceof WeakMap || object instanceof WeakSet || object instanceof WeakRef) continue;
     if (Object.prototype.toString.call(object) === '[object Module]') continue;
     if (Array.isArray(object)) {
+      // Data as nested JS arrays (an MNIST set is 784-number rows) is walked at every run end:
+      // a long array whose sampled elements are all primitives is taken as a plain data array.
+      if (object.length > LONG_ARRAY && looksPrimitive(object)) continue;
       for (let index = 0; index < object.length; index++) {
         const element: unknown = object[index];
         if (element !== null && typeof element === 'object') stack.push(element);
