@@ -2,14 +2,13 @@
 // Electron's utilityProcess (the app): one transport interface over `process.send` or
 // `process.parentPort`. Every incoming message is validated; a bad one is answered with a
 // `log` event, never a crash (design.md: the protocol is data, validated at every boundary).
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseKernelRequest, type KernelEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { requestFromEnvironment, selectBackend } from './backend';
+import { createChecks } from './checks';
 import { createRunMonitor } from './instrument';
 import { openInterruptChannel } from './interrupt-channel';
-import { Kernel, type ChecksFactory } from './kernel';
+import { Kernel } from './kernel';
 
 interface Transport {
   send(event: KernelEvent): void;
@@ -47,19 +46,6 @@ function exitKernel(code: number): never {
   return exitProcess(code);
 }
 
-/**
- * lossbook.checks comes from the monitor helper's checks module when it exists (looked up
- * beside this file: the source under tsx, or a build that ships it).
- */
-async function loadOptionalModule<T>(name: string): Promise<T | undefined> {
-  const folder = new URL('.', import.meta.url);
-  for (const extension of ['.ts', '.js', '.mjs']) {
-    const url = new URL(`${name}${extension}`, folder);
-    if (existsSync(fileURLToPath(url))) return (await import(pathToFileURL(fileURLToPath(url)).href)) as T;
-  }
-  return undefined;
-}
-
 async function main(): Promise<void> {
   const transport = createTransport();
   const send = (event: KernelEvent) => transport.send(event);
@@ -94,14 +80,13 @@ async function main(): Promise<void> {
   }
 
   const interruptChannel = process.env.LOSSBOOK_INTERRUPT_FD ? openInterruptChannel(Number(process.env.LOSSBOOK_INTERRUPT_FD)) : undefined;
-  const checks = await loadOptionalModule<{ createChecks?: ChecksFactory }>('checks');
   const kernel = new Kernel({
     tf: selection.tf,
     backend: selection.info,
     emit: send,
     // LOSSBOOK_MONITOR=off runs cells without the training monitor (plain-kernel comparisons in benchmarks).
     ...(process.env.LOSSBOOK_MONITOR === 'off' ? {} : { monitorFactory: createRunMonitor }),
-    ...(checks?.createChecks ? { checksFactory: checks.createChecks } : {}),
+    checksFactory: createChecks,
     releasePooledMemory: selection.releasePooledMemory,
     ...(interruptChannel ? { interruptChannel } : {}),
     guardProcessExit: true,
