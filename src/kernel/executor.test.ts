@@ -1,6 +1,6 @@
 // The executor in-process on tfjs's CPU backend: namespace, TypeScript, imports, errors, display.
 // (Cells' console output and unhandled rejections are tested through a real kernel process in
-// src/host/kernel-supervisor.executor.test.ts, where stdout is the kernel's own.)
+// src/host/kernel-supervisor.test.ts, where stdout is the kernel’s own.)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

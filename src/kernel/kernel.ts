@@ -1,7 +1,7 @@
 // The kernel: runs one cell at a time inside a lifetime scope, wires the training hooks and the
 // monitor to the run, and answers the host's requests. Transport-free (main.ts owns the
 // process channel), so tests can drive it in-process too.
-import type { BackendInfo, CellError, Disposable, KernelEvent, KernelRequest, MemorySnapshot, RunStatus } from '../shared/protocol';
+import type { BackendInfo, CellError, Disposable, KernelEvent, KernelRequest, MemorySnapshot, RunMemory, RunStatus } from '../shared/protocol';
 import { describeValue } from './display';
 import { CellExitError, Executor, InterruptError } from './executor';
 import { NvidiaProcessMemory } from './gpu-memory';
@@ -243,11 +243,20 @@ export class Kernel implements Disposable {
       }
       this.active = undefined;
     }
-    const memory = scope.end();
-    if (memory.reachabilityIncomplete) {
-      warn('The namespace is too large to walk completely; this run kept every tensor it made (nothing was freed).');
+    let runMemory: RunMemory;
+    try {
+      const { reachabilityIncomplete, ...measured } = scope.end();
+      if (reachabilityIncomplete) warn('The namespace is too large to walk completely; this run kept every tensor it made (nothing was freed).');
+      runMemory = measured;
+    } catch (error) {
+      // A failure of the kernel's own bookkeeping must still finish the run (the host waits for it).
+      warn(`Lossbook could not settle this run's tensors: ${(error as Error).message}`);
+      const now = this.snapshot();
+      const zero = { tensors: 0, bytes: 0 };
+      // Unknown what the namespace keeps: count all growth as leaked rather than claim zero.
+      const growth = { tensors: Math.max(0, now.numTensors - scope.before.numTensors), bytes: Math.max(0, now.numBytes - scope.before.numBytes) };
+      runMemory = { before: scope.before, after: now, kept: zero, disposed: zero, leaked: growth };
     }
-    const { reachabilityIncomplete: _ignored, ...runMemory } = memory;
     emit({
       type: 'run-finished',
       runId: request.runId,
