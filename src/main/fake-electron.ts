@@ -304,6 +304,7 @@ export class FakeHost implements NotebookHost {
   readonly listeners = new Set<(event: HostEvent) => void>();
   disposed = false;
   answers: Record<string, (call: any) => unknown> = {};
+  discardRecovery?: (path: string | undefined) => Promise<void>;
   constructor(readonly dialogs: HostDialogs) {}
   async handle(call: unknown): Promise<unknown> {
     this.calls.push(call);

@@ -1,15 +1,17 @@
 // Electron main: the composition root. It wires the real Electron (electron-adapter.ts), the
 // shared host (ApiHost over a KernelSupervisor whose kernel runs in a utilityProcess) and the
 // app logic of lossbook-app.ts. Everything with a decision in it lives in those tested modules.
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiHost } from '../host/api-host';
-import { findRecovery, readNotebookFile, saveNotebookFile, writeRecoveryFile } from '../host/files';
+import { discardRecovery, findRecovery, readNotebookFile, recoveryDirectory, saveNotebookFile, writeRecoveryFile } from '../host/files';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { renderReport } from '../host/report';
 import { fileStorage, RecentDocuments } from './documents';
 import { electronSurface, registerRendererScheme } from './electron-adapter';
 import { LossbookApp } from './lossbook-app';
 import type { NotebookHost } from './notebook-window';
+import { findOrphanedUntitledRecoveries, untitledRecoveryKey } from './recovery';
 import { createRendererProtocolHandler } from './renderer-protocol';
 import { addCspToDevServerResponses, denyAllPermissions, RENDERER_ENTRY_URL, RENDERER_SCHEME } from './security';
 import { createUtilityProcessLauncher } from './utility-launcher';
@@ -27,6 +29,8 @@ const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
 const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { baseEnv: process.env });
 const kernelEntry = join(root, 'out/node/kernel.mjs');
 
+let windowNumber = 0;
+
 const lossbook = new LossbookApp({
   electron,
   recent: new RecentDocuments(fileStorage(join(app.getPath('userData'), 'recent-documents.json'))),
@@ -35,12 +39,18 @@ const lossbook = new LossbookApp({
   ...(devServerOrigin ? { devServerOrigin } : {}),
   iconPath: join(root, 'resources/icons/512x512.png'),
   log,
+  recovery: {
+    findOrphaned: () => findOrphanedUntitledRecoveries(recoveryDirectory()),
+    discard: (path) => rm(path, { force: true }),
+  },
   createHost: (dialogs): NotebookHost => {
+    // Every window lives in this process: each untitled window autosaves under its own key.
+    const untitledKey = untitledRecoveryKey(recoveryDirectory(), ++windowNumber);
     // One kernel per notebook window, in a utilityProcess, always this app's own build of it.
     const supervisor = new KernelSupervisor({ launcher, entry: kernelEntry });
     const host = new ApiHost({
       supervisor,
-      files: { readNotebookFile, saveNotebookFile, writeRecoveryFile, findRecovery, renderReport },
+      files: { readNotebookFile, saveNotebookFile, writeRecoveryFile: (notebook, path) => writeRecoveryFile(notebook, path ?? untitledKey), findRecovery, renderReport },
       examplesDir: join(root, 'examples'),
       dialogs,
     });
@@ -48,6 +58,10 @@ const lossbook = new LossbookApp({
     return {
       handle: (call) => host.handle(call),
       onEvent: (listener) => host.onEvent(listener),
+      discardRecovery: async (path) => {
+        if (path) await discardRecovery(path);
+        await discardRecovery(untitledKey);
+      },
       dispose: () => {
         host.dispose();
         void supervisor

@@ -357,3 +357,79 @@ describe('kernel events reach only their own window', () => {
     expect(h.windows()[0]!.webContents.sentOn('lossbook:host-event')).toEqual([]);
   });
 });
+
+describe('crash recovery', () => {
+  async function recoveryHarness(orphans: string[]) {
+    FakeBrowserWindow.instances.length = 0;
+    const electron = fakeElectron();
+    const hosts: FakeHost[] = [];
+    const discarded: string[] = [];
+    const app = new LossbookApp({
+      electron,
+      recent: new RecentDocuments(memoryStorage()),
+      preloadPath: '/p.cjs',
+      rendererUrl: RENDERER_ENTRY_URL,
+      recovery: {
+        findOrphaned: async () => orphans.map((path) => ({ path, modified: new Date(2026, 10, 23, 8, 0) })),
+        discard: async (path) => void discarded.push(path),
+      },
+      createHost: (dialogs) => {
+        const host = new FakeHost(dialogs);
+        host.answers.openNotebook = (call) => ({ path: call.params.path, notebook: { metadata: { title: 'Lost work', modified: '2026-11-23T08:00:00.000Z' }, cells: [] } });
+        host.answers.saveNotebook = () => ({ path: '/home/u/rescued.lossbook' });
+        hosts.push(host);
+        return host;
+      },
+    });
+    app.install();
+    return { electron, app, hosts, discarded, call: (index: number, payload: unknown) => electron.ipcMain.invoke(IPC_CALL_CHANNEL, FakeBrowserWindow.instances[index]!.webContents, payload) as Promise<any> };
+  }
+
+  it('Restore opens each copy as an untitled notebook with the recovery offer; saving it deletes the copy', async () => {
+    const h = await recoveryHarness(['/r/untitled-1-a.recovery.lossbook', '/r/untitled-2-b.recovery.lossbook']);
+    h.electron.dialog.messageBoxAnswers.push(0);
+    await h.app.start(['lossbook'], '/');
+    expect(h.electron.dialog.messageBoxes[0]?.message).toContain('2 unsaved notebooks');
+    expect(FakeBrowserWindow.instances).toHaveLength(2);
+    await h.call(0, { method: 'shellReady' });
+    expect(menuCommands(FakeBrowserWindow.instances[0]!)).toEqual([{ command: 'open-document', path: '/r/untitled-1-a.recovery.lossbook' }]);
+    const opened = await h.call(0, { method: 'openNotebook', params: { path: '/r/untitled-1-a.recovery.lossbook' } });
+    expect(opened.value.path).toBeUndefined();
+    expect(opened.value.recovery).toMatchObject({ path: '/r/untitled-1-a.recovery.lossbook', modified: '2026-11-23T08:00:00.000Z' });
+    expect(FakeBrowserWindow.instances[0]!.title).toBe('Lost work — Lossbook');
+    expect(h.discarded).toEqual([]);
+    await h.call(0, { method: 'saveNotebook', params: { notebook: {} } });
+    await settle();
+    expect(h.discarded).toEqual(['/r/untitled-1-a.recovery.lossbook']);
+  });
+
+  it("Discard deletes the copies; Not Now keeps them for next time", async () => {
+    const discard = await recoveryHarness(['/r/untitled-1-a.recovery.lossbook']);
+    discard.electron.dialog.messageBoxAnswers.push(1);
+    await discard.app.start(['lossbook'], '/');
+    expect(discard.discarded).toEqual(['/r/untitled-1-a.recovery.lossbook']);
+    expect(FakeBrowserWindow.instances.filter((window) => !window.destroyed)).toHaveLength(1);
+    const later = await recoveryHarness(['/r/untitled-1-a.recovery.lossbook']);
+    later.electron.dialog.messageBoxAnswers.push(2);
+    await later.app.start(['lossbook'], '/');
+    expect(later.discarded).toEqual([]);
+  });
+
+  it('closing asks the host to drop autosaves: the document copy only after Don’t Save', async () => {
+    const h = await recoveryHarness([]);
+    await h.app.start(['lossbook', '/n/doc.lossbook'], '/');
+    const discarded: Array<string | undefined> = [];
+    h.hosts[0]!.discardRecovery = async (path) => void discarded.push(path);
+    await h.call(0, { method: 'openNotebook', params: { path: '/n/doc.lossbook' } });
+    await h.call(0, { method: 'setDocumentState', params: { dirty: true } });
+    h.electron.dialog.messageBoxAnswers.push(1);
+    FakeBrowserWindow.instances[0]!.close();
+    await settle();
+    expect(discarded).toEqual(['/n/doc.lossbook']);
+    h.app.newWindow();
+    h.hosts[1]!.discardRecovery = async (path) => void discarded.push(path);
+    FakeBrowserWindow.instances[1]!.close();
+    expect(discarded).toEqual(['/n/doc.lossbook', undefined]);
+    expect(h.electron.dialog.messageBoxes).toHaveLength(1);
+  });
+});

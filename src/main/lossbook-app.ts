@@ -21,7 +21,11 @@ export interface LossbookAppOptions {
   devServerOrigin?: string;
   iconPath?: string;
   appName?: string;
-  /** Versions for About: tfjs comes from the focused window's kernel. */
+  /** Recovery copies a crashed session left behind (recovery.ts), offered back at start. */
+  recovery?: {
+    findOrphaned(): Promise<Array<{ path: string; modified: Date }>>;
+    discard(path: string): Promise<void>;
+  };
   log?(message: string): void;
 }
 
@@ -101,6 +105,40 @@ export class LossbookApp implements Disposable {
     if (paths.length > 0) this.openPaths(paths);
     else this.newWindow();
     this.updateMenu();
+    await this.offerRecovery();
+  }
+
+  /** Unsaved notebooks of a session that ended unexpectedly: restore them, discard them, or ask again next time. */
+  async offerRecovery(): Promise<void> {
+    const recovery = this.options.recovery;
+    if (!recovery) return;
+    let orphans: Array<{ path: string; modified: Date }>;
+    try {
+      orphans = await recovery.findOrphaned();
+    } catch (error) {
+      this.options.log?.(`could not look for recovery copies: ${(error as Error).message}`);
+      return;
+    }
+    if (orphans.length === 0) return;
+    const { response } = await this.options.electron.dialog.showMessageBox(this.focused?.window, {
+      type: 'question',
+      buttons: ['Restore', 'Discard', 'Not Now'],
+      defaultId: 0,
+      cancelId: 2,
+      noLink: true,
+      title: 'Restore unsaved notebooks',
+      message: `Lossbook found ${orphans.length === 1 ? 'an unsaved notebook' : `${orphans.length} unsaved notebooks`} from a session that ended unexpectedly.`,
+      detail: orphans.map((orphan) => `Autosaved ${orphan.modified.toLocaleString()}`).join('\n'),
+    });
+    if (response === 0) {
+      for (const orphan of orphans) {
+        const reusable = this.focused && this.focused.isPristine ? this.focused : undefined;
+        const window = reusable ?? this.newWindow();
+        window.openRecovered(orphan.path);
+      }
+    } else if (response === 1) {
+      for (const orphan of orphans) await recovery.discard(orphan.path).catch(() => undefined);
+    }
   }
 
   get openWindows(): readonly NotebookWindow[] {
@@ -143,6 +181,7 @@ export class LossbookApp implements Disposable {
         void this.options.recent.add(path);
       },
       onOpenFiles: (paths) => this.openPaths(paths),
+      onRecoveryResolved: (path) => void this.options.recovery?.discard(path).catch(() => undefined),
       onFocus: (focused) => {
         if (!focused.isClosed) this.focused = focused;
         this.updateMenu();

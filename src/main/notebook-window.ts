@@ -12,6 +12,8 @@ import { isNotebookPath } from './documents';
 export interface NotebookHost {
   handle(call: unknown): Promise<unknown>;
   onEvent(listener: (event: HostEvent) => void): Disposable;
+  /** Delete autosaved recovery copies: the document's (when `path` is given) and the untitled window's. */
+  discardRecovery?(path: string | undefined): Promise<void>;
   dispose(): void;
 }
 
@@ -38,6 +40,8 @@ export interface NotebookWindowOptions {
   /** Title or backend changed: the application menu may need rebuilding. */
   onStateChange(window: NotebookWindow): void;
   onClosed(window: NotebookWindow): void;
+  /** A restored recovery copy was saved to a real file, or knowingly discarded: delete the copy. */
+  onRecoveryResolved?(recoveryPath: string): void;
   log?(message: string): void;
 }
 
@@ -60,6 +64,10 @@ export class NotebookWindow {
   private path: string | undefined;
   /** A file sent to the renderer to open that it has not opened yet. */
   private pendingPath: string | undefined;
+  /** An orphaned recovery copy this window restores (opened as an untitled notebook). */
+  private recoveredPath: string | undefined;
+  /** How the last close was decided: 'discard' after Don't Save. */
+  private closeDecision: 'clean' | 'saved' | 'discard' = 'clean';
   private title: string | undefined;
   private dirty = false;
   /** A document was loaded or is being loaded: this window is no longer free for the next file. */
@@ -163,6 +171,15 @@ export class NotebookWindow {
     this.sendCommand({ command: 'open-document', path });
   }
 
+  /**
+   * Restore a recovery copy a crashed session left: the renderer opens it and sees it as an
+   * unsaved, untitled notebook with a recovery offer; saving it (anywhere) deletes the copy.
+   */
+  openRecovered(recoveryPath: string): void {
+    this.recoveredPath = recoveryPath;
+    this.openDocument(recoveryPath);
+  }
+
   /** Menu commands wait until the renderer has subscribed (shellReady), then go in order. */
   sendCommand(command: MenuCommand): void {
     if (!this.rendererReady) {
@@ -199,8 +216,18 @@ export class NotebookWindow {
       }
       throw error;
     }
+    if (call.method === 'openNotebook' && call.params.path !== undefined && call.params.path === this.recoveredPath) result = this.asRecovered(result);
     this.observe(call, result);
     return result;
+  }
+
+  /** A recovery copy opens without a path (Save asks where) and with the recovery offer the page knows. */
+  private asRecovered(result: unknown): unknown {
+    if (typeof result !== 'object' || result === null || !('notebook' in result)) return result;
+    const notebook = (result as { notebook: { metadata?: { modified?: unknown } } }).notebook;
+    this.pendingPath = undefined;
+    const modified = typeof notebook.metadata?.modified === 'string' ? notebook.metadata.modified : new Date().toISOString();
+    return { notebook, recovery: { path: this.recoveredPath, modified, notebook } };
   }
 
   async handleShellCall(call: ShellCall): Promise<unknown> {
@@ -264,10 +291,14 @@ export class NotebookWindow {
       message: `Do you want to save the changes you made to “${name}”?`,
       detail: "Your changes will be lost if you don't save them.",
     });
-    if (response === 1) return true;
+    if (response === 1) {
+      this.closeDecision = 'discard';
+      return true;
+    }
     if (response !== 0) return false;
     const saved = new Promise<boolean>((resolve) => this.saveWaiters.push(resolve));
     this.sendCommand({ command: 'save' });
+    if (await saved) this.closeDecision = 'saved';
     return saved;
   }
 
@@ -288,6 +319,12 @@ export class NotebookWindow {
         this.updateTitle();
         return;
       case 'saveNotebook':
+        if (path && this.recoveredPath) {
+          // The restored notebook now lives in a real file: its crash copy has served.
+          const recovered = this.recoveredPath;
+          this.recoveredPath = undefined;
+          this.options.onRecoveryResolved?.(recovered);
+        }
         if (path) {
           this.path = path;
           this.dirty = false;
@@ -349,6 +386,13 @@ export class NotebookWindow {
     this.closed = true;
     this.settleSave(false);
     this.hostSubscription.dispose();
+    // The user closed it knowingly (clean, saved, or Don't Save): its autosaves are not needed.
+    // After Don't Save the document's own recovery copy goes too; a clean window keeps it
+    // (an offer the user has not answered yet).
+    void this.host
+      .discardRecovery?.(this.closeDecision === 'discard' ? this.path : undefined)
+      .catch((error: unknown) => this.options.log?.(`could not remove a recovery copy: ${(error as Error).message}`));
+    if (this.closeDecision === 'discard' && this.recoveredPath) this.options.onRecoveryResolved?.(this.recoveredPath);
     // Disposing the host shuts this notebook's kernel down.
     this.host.dispose();
     this.options.onClosed(this);
