@@ -2,6 +2,7 @@
 // for model.fit (target ≤ one batch + 100 ms), a custom training loop, a synchronous loop
 // (target ≤ 2 s including any restart) and, for completeness, code stuck outside any loop
 // (only the graded interrupt's kill + restart can end it) — on wasm, with the bundled kernel.
+import { loadavg } from 'node:os';
 import { KernelSupervisor, forkLauncher } from '../src/host/kernel-supervisor';
 import type { KernelLauncher } from '../src/host/kernel-api';
 import type { HostEvent } from '../src/shared/protocol';
@@ -14,6 +15,8 @@ const SLOW_REPETITIONS = Math.max(1, Math.round(REPETITIONS / 3));
 interface Measured {
   latencies: number[];
   statuses: string[];
+  /** For fit: ms per batch in that very run (from its progress events), so load swings hit both sides. */
+  batchMs: number[];
 }
 
 async function measure(
@@ -25,12 +28,15 @@ async function measure(
 ): Promise<Measured> {
   const latencies: number[] = [];
   const statuses: string[] = [];
+  const batchMs: number[] = [];
   for (let repetition = 0; repetition < repetitions; repetition++) {
     let resolveReady!: () => void;
     const isReady = new Promise<void>((resolve) => (resolveReady = resolve));
     let runId = '';
     const early: HostEvent[] = [];
+    const progress: Array<{ step: number; at: number }> = [];
     const subscription = supervisor.onEvent((event) => {
+      if (event.type === 'progress') progress.push({ step: event.step, at: performance.now() });
       if (!runId) early.push(event);
       else if (ready(event, runId)) resolveReady();
     });
@@ -47,8 +53,11 @@ async function measure(
     latencies.push(performance.now() - begin);
     statuses.push(finished.status);
     subscription.dispose();
+    const first = progress[0];
+    const last = progress.filter((point) => point.at <= begin).at(-1);
+    if (first && last && last.step > first.step) batchMs.push((last.at - first.at) / (last.step - first.step));
   }
-  return { latencies, statuses };
+  return { latencies, statuses, batchMs };
 }
 
 const progressAfter = (steps: number) => (event: HostEvent, runId: string) => event.type === 'progress' && event.runId === runId && event.step >= steps;
@@ -157,9 +166,10 @@ const benchmark: Benchmark = {
     } finally {
       await noChannel.shutdown();
     }
-    const fitTarget = batchMs + 100;
+    // Each interrupt against the batch time of its own run (the machine's load changes).
+    const fitWithinTarget = results.fit!.latencies.map((latency, index) => latency <= (results.fit!.batchMs[index] ?? batchMs) + 100);
     const table = [
-      summarize('model.fit (batch 32, MNIST MLP)', results.fit!, `≤ ${fitTarget.toFixed(0)} ms (one batch ${batchMs.toFixed(1)} ms + 100)`),
+      summarize('model.fit (batch 32, MNIST MLP)', results.fit!, `≤ one batch + 100 ms (batch ${batchMs.toFixed(1)} ms idle-measured, ${median(results.fit!.batchMs).toFixed(1)} ms median during runs)`),
       summarize('custom loop (minimize + nextFrame)', results.customLoop!, '—'),
       summarize('custom loop awaiting only microtasks', results.microtaskLoop!, '—'),
       summarize('synchronous loop (interrupt pipe)', results.syncLoop!, '≤ 2000 ms'),
@@ -168,9 +178,16 @@ const benchmark: Benchmark = {
     ];
     return {
       table,
-      data: { backend: 'wasm', kernel: 'bundled (out/bench/kernel.mjs)', interruptGraceMs: grace, batchMs, latenciesMs: Object.fromEntries(Object.entries(results).map(([key, value]) => [key, value.latencies.map((ms) => Number(ms.toFixed(2)))])), statuses: Object.fromEntries(Object.entries(results).map(([key, value]) => [key, value.statuses])) },
+      data: {
+        backend: 'wasm',
+        kernel: 'bundled (out/bench/kernel.mjs)',
+        interruptGraceMs: grace,
+        batchMs,
+        fitBatchMsPerRun: results.fit!.batchMs.map((ms) => Number(ms.toFixed(2))),
+        loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+        latenciesMs: Object.fromEntries(Object.entries(results).map(([key, value]) => [key, value.latencies.map((ms) => Number(ms.toFixed(2)))])), statuses: Object.fromEntries(Object.entries(results).map(([key, value]) => [key, value.statuses])) },
       targets: {
-        [`fit: every interrupt → idle ≤ one batch + 100 ms (${fitTarget.toFixed(0)} ms)`]: Math.max(...results.fit!.latencies) <= fitTarget,
+        'fit: every interrupt → idle ≤ one batch (of that run) + 100 ms': fitWithinTarget.every(Boolean),
         'fit: every run stopped as interrupted (model kept)': results.fit!.statuses.every((status) => status === 'interrupted'),
         'synchronous loop: every interrupt → idle ≤ 2000 ms': Math.max(...results.syncLoop!.latencies) <= 2_000,
         'synchronous loop without the pipe: killed and back to idle ≤ 2000 ms after the grace period': Math.max(...results.syncLoopWithoutChannel!.latencies) <= grace + 2_000,
