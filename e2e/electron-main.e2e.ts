@@ -154,6 +154,15 @@ process.on('message', async (message) => {
 });
 `;
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const HOOKS = `export async function resolve(specifier, context, next) {
   if (specifier === 'electron') return { url: ${JSON.stringify('FAKE_URL')}, shortCircuit: true };
   return next(specifier, context);
@@ -249,6 +258,30 @@ describe.skipIf(skip !== undefined)(skip ? `Electron main process (SKIPPED: ${sk
     expect(answer).toMatchObject({ ok: false, error: { name: 'IpcRejection' } });
   });
 
+  it('a hung cell and a crashed kernel never block the window: calls keep answering, the kernel comes back', async () => {
+    const before = hostEvents().length;
+    const hang = await call({ method: 'execute', params: { cellId: 'hang', code: 'while (true) {}' } });
+    expect(hang.ok).toBe(true);
+    await waitFor(() => hostEvents().slice(before).find((event) => event.type === 'run-started'), 'the hung run to start');
+    // Main answers while the kernel spins.
+    expect(await call({ method: 'kernelInfo' })).toMatchObject({ ok: true, value: { state: 'busy' } });
+    await command({ cmd: 'menu', item: 'interrupt' });
+    const ended = await waitFor(() => hostEvents().slice(before).find((event) => event.type === 'run-finished' && event.runId === hang.value.runId), 'the hung run to end', 60_000);
+    expect(['interrupted', 'killed']).toContain((ended as { status: string }).status);
+
+    const crashFrom = hostEvents().length;
+    const crash = await call({ method: 'execute', params: { cellId: 'crash', code: "process.kill(process.pid, 'SIGKILL')" } });
+    expect(crash.ok).toBe(true);
+    const exit = await waitFor(() => hostEvents().slice(crashFrom).find((event) => event.type === 'kernel-exit'), 'the kernel exit to be reported', 60_000);
+    expect(exit).toMatchObject({ expected: false });
+    expect(await call({ method: 'kernelInfo' })).toMatchObject({ ok: true });
+    await call({ method: 'restart' });
+    const after = await call({ method: 'execute', params: { cellId: 'after', code: 'console.log(6 * 7)' } });
+    const finished = await waitFor(() => hostEvents().find((event) => event.type === 'run-finished' && event.runId === after.value.runId), 'a run after the restart');
+    expect((finished as { status: string }).status).toBe('ok');
+    expect(hostEvents().some((event) => event.type === 'stream' && event.runId === after.value.runId && event.text.includes('42'))).toBe(true);
+  });
+
   it('opens an example, runs it on the real kernel in the launcher-started process, and exports the report', async () => {
     expect((await call({ method: 'shellReady' })).ok).toBe(true);
     const examples = await call({ method: 'listExamples' });
@@ -273,7 +306,9 @@ describe.skipIf(skip !== undefined)(skip ? `Electron main process (SKIPPED: ${sk
     }
     // The kernel really ran in the process the launcher started, as a named service with piped output.
     expect(records('fork')[0]).toMatchObject({ modulePath: join(root, 'out/node/kernel.mjs'), serviceName: 'Lossbook Kernel', stdio: ['ignore', 'pipe', 'pipe'] });
-    const ready = hostEvents().find((event) => event.type === 'ready') as Extract<HostEvent, { type: 'ready' }>;
+    // The kernel now running (an earlier test killed and restarted one).
+    const ready = hostEvents().findLast((event) => event.type === 'ready') as Extract<HostEvent, { type: 'ready' }>;
+    expect(processAlive(ready.pid)).toBe(true);
     expect(ready.backend.name).toBe('wasm');
     const training = codeCells.find((cell) => cell.runs[0]?.series.some((series) => series.name === 'loss'));
     expect(training, 'a cell recorded a loss series').toBeDefined();
@@ -293,13 +328,6 @@ describe.skipIf(skip !== undefined)(skip ? `Electron main process (SKIPPED: ${sk
 
     // Closing the window ends its kernel.
     expect(await command({ cmd: 'close' })).toBe(0);
-    await waitFor(() => {
-      try {
-        process.kill(ready.pid, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 'the kernel process to end', 30_000);
+    await waitFor(() => (processAlive(ready.pid) ? undefined : true), 'the kernel process to end', 30_000);
   });
 });
