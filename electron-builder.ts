@@ -62,6 +62,7 @@ const config: Configuration = {
       ext: 'lossbook',
       name: 'Lossbook Notebook',
       description: 'Lossbook notebook',
+      // Linux: the deb installs a shared-mime-info entry for it and the .desktop file lists it.
       mimeType: 'application/x-lossbook',
       role: 'Editor',
       rank: 'Owner',
@@ -73,7 +74,6 @@ const config: Configuration = {
     target: ['AppImage', 'deb'],
     icon: 'icons',
     category: 'Development',
-    mimeTypes: ['application/x-lossbook'],
     synopsis: 'Train, watch and diagnose TensorFlow.js models',
     files: dawnExclusions('linux'),
   },

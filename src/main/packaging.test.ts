@@ -85,7 +85,6 @@ describe('electron-builder configuration', () => {
   it('associates .lossbook with its name, MIME type and document icon', () => {
     const [association] = config.fileAssociations as unknown as Array<Record<string, string>>;
     expect(association).toMatchObject({ ext: 'lossbook', name: 'Lossbook Notebook', mimeType: 'application/x-lossbook', icon: 'lossbook-document' });
-    expect(config.linux?.mimeTypes).toContain('application/x-lossbook');
     expect(icoSizes(join(resources, 'lossbook-document.ico'))).toEqual([16, 24, 32, 48, 64, 128, 256]);
     expect(icnsTypes(join(resources, 'lossbook-document.icns'))).toContain('ic10');
   });
