@@ -433,3 +433,18 @@ describe('crash recovery', () => {
     expect(h.electron.dialog.messageBoxes).toHaveLength(1);
   });
 });
+
+describe('a crashed notebook page', () => {
+  it('is reloaded with its document, at most three times', async () => {
+    const h = await harness({ argv: ['lossbook', '/n/one.lossbook'] });
+    await h.call(0, { method: 'shellReady' });
+    await h.call(0, { method: 'openNotebook', params: { path: '/n/one.lossbook' } });
+    const contents = h.windows()[0]!.webContents;
+    for (let crash = 0; crash < 5; crash++) contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(contents.loaded).toEqual([RENDERER_ENTRY_URL, RENDERER_ENTRY_URL, RENDERER_ENTRY_URL, RENDERER_ENTRY_URL]);
+    const before = menuCommands(h.windows()[0]!).length;
+    await h.call(0, { method: 'shellReady' });
+    expect(menuCommands(h.windows()[0]!).slice(before)).toEqual([{ command: 'open-document', path: '/n/one.lossbook' }]);
+    expect(h.hosts[0]!.disposed).toBe(false);
+  });
+});

@@ -56,6 +56,8 @@ export function windowTitle(state: { path?: string; title?: string; dirty: boole
 
 type SaveWaiter = (saved: boolean) => void;
 
+const MAX_PAGE_RELOADS = 3;
+
 export class NotebookWindow {
   readonly window: BrowserWindowSurface;
   readonly webContentsId: number;
@@ -78,6 +80,7 @@ export class NotebookWindow {
   private saveWaiters: SaveWaiter[] = [];
   private prompting: Promise<boolean> | undefined;
   private closeAllowed = false;
+  private pageReloads = 0;
   private closed = false;
 
   constructor(private readonly options: NotebookWindowOptions) {
@@ -128,9 +131,16 @@ export class NotebookWindow {
     this.window.on('closed', () => this.dispose());
     this.window.webContents.on('render-process-gone', (_event, details) => {
       // The page died (crash, OOM); the kernel and the autosaved recovery copy are unaffected.
-      options.log?.(`notebook page ended (${details.reason}, exit ${details.exitCode}); reloading`);
+      // Reload it a few times, not forever: a page that keeps crashing stays down (and says so in the log).
       this.rendererReady = false;
-      if (details.reason !== 'clean-exit' && !this.window.isDestroyed()) void this.window.webContents.loadURL(options.rendererUrl);
+      const reload = details.reason !== 'clean-exit' && !this.window.isDestroyed() && this.pageReloads < MAX_PAGE_RELOADS;
+      options.log?.(`notebook page ended (${details.reason}, exit ${details.exitCode})${reload ? '; reloading' : ''}`);
+      if (!reload) return;
+      this.pageReloads++;
+      // The reloaded page asks for the file again; it opens the document this window holds.
+      const path = this.path;
+      if (path && !this.queuedCommands.some((command) => command.command === 'open-document' && command.path === path)) this.queuedCommands.push({ command: 'open-document', path });
+      void this.window.webContents.loadURL(options.rendererUrl);
     });
   }
 
