@@ -1,9 +1,10 @@
-// @title: Distillation with KL divergence and a student without softmax
+// @title: Distillation with KL divergence and a sigmoid (not softmax) student
 // @expect: kl.negative
 // %% [markdown]
-// Knowledge distillation: the teacher's soft labels are probabilities, but the student's last
-// layer is linear. tfjs clips predictions to [1e-7, 1], so where the student outputs > 1 the
-// "KL divergence" becomes negative — impossible for real distributions (seed 002 #20).
+// Knowledge distillation: the teacher's soft labels are a probability distribution, but the
+// student ends in `sigmoid` out of multi-label habit, so its outputs do not sum to 1. The loss
+// pushes every output towards 1 and the "KL divergence" goes negative — impossible for real
+// distributions (seed 002 #20: KL散度出现负数 → inputs must go through softmax).
 // %%
 import * as tf from '@tensorflow/tfjs';
 
@@ -19,6 +20,6 @@ const teacher = inputs.map((x) => {
 const xs = tf.tensor2d(inputs);
 const soft = tf.tensor2d(teacher);
 
-const student = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [3] }), tf.layers.dense({ units: 3 })] });
+const student = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [3] }), tf.layers.dense({ units: 3, activation: 'sigmoid' })] });
 student.compile({ optimizer: tf.train.adam(0.01), loss: 'kullbackLeiblerDivergence' });
-await student.fit(xs, soft, { epochs: 6, batchSize: 32 });
+await student.fit(xs, soft, { epochs: 10, batchSize: 32 });

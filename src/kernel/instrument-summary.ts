@@ -168,7 +168,7 @@ export function summarizeFit(observation: FitObservation): FitSummary {
 }
 
 /** Bounds: values downloaded for statistics, and rows hashed for the overlap check. */
-export const DATA_LIMITS = { sampleElements: 1_000_000, sampleRows: 4096, wholeScanElements: 20_000_000, labelElements: 2_000_000, overlapElements: 4_000_000, validationRows: 1024 };
+export const DATA_LIMITS = { sampleElements: 250_000, sampleRows: 4096, wholeScanElements: 20_000_000, labelElements: 2_000_000, overlapElements: 4_000_000, validationRows: 1024 };
 
 function stridedIndices(rows: number, wanted: number, start = 0): number[] {
   if (rows <= wanted) return Array.from({ length: rows }, (_, i) => start + i);
@@ -182,16 +182,27 @@ function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows:
   const wanted = Math.max(1, Math.min(rows, DATA_LIMITS.sampleRows, Math.floor(DATA_LIMITS.sampleElements / rowSize)));
   const indices = stridedIndices(rows, wanted);
   const scannedWhole = x.size <= DATA_LIMITS.wholeScanElements;
-  const [sample, counts] = tf.tidy(() => {
+  const [sample, total] = tf.tidy(() => {
     const flat = x.reshape([rows, rowSize]).toFloat();
-    const picked = tf.gather(flat, tf.tensor1d(indices, 'int32'));
-    const scanned = scannedWhole ? flat : picked;
-    return [picked, tf.stack([tf.sum(tf.isNaN(scanned).toFloat()), tf.sum(tf.isInf(scanned).toFloat())])] as const;
+    // One pass over the whole tensor: its sum is finite unless a value is NaN/Inf (or it overflows).
+    return [tf.gather(flat, tf.tensor1d(indices, 'int32')), scannedWhole ? tf.sum(flat) : tf.scalar(0)] as const;
   });
   const values = sample.dataSync();
-  const [nan, infinite] = counts.dataSync();
+  const wholeSum = total.dataSync()[0]!;
   sample.dispose();
-  counts.dispose();
+  total.dispose();
+  let nan = 0;
+  let infinite = 0;
+  if (scannedWhole && !Number.isFinite(wholeSum)) {
+    const counts = tf.tidy(() => {
+      const flat = x.reshape([rows, rowSize]).toFloat();
+      return tf.stack([tf.sum(tf.isNaN(flat).toFloat()), tf.sum(tf.isInf(flat).toFloat())]);
+    });
+    const [nanCount = 0, infiniteCount = 0] = Array.from(counts.dataSync());
+    nan = nanCount;
+    infinite = infiniteCount;
+    counts.dispose();
+  }
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -224,8 +235,8 @@ function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows:
   return {
     stats: {
       count: scannedWhole ? x.size : values.length,
-      nan: scannedWhole ? nan! : sampleNan,
-      infinite: scannedWhole ? infinite! : sampleInf,
+      nan: scannedWhole ? nan : sampleNan,
+      infinite: scannedWhole ? infinite : sampleInf,
       min,
       max,
       mean,

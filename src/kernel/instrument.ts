@@ -36,9 +36,9 @@ export const MONITOR_LIMITS = {
   epochRecords: 1000,
   probeRows: 32,
   /** Fraction of training time each sampled measurement may take (adaptive interval). */
-  gradientBudget: 0.015,
-  updateBudget: 0.01,
-  probeBudget: 0.01,
+  gradientBudget: 0.01,
+  updateBudget: 0.005,
+  probeBudget: 0.005,
   /** Minimum time between rule passes during steps. */
   rulesEveryMs: 150,
   /** Custom loops have no epochs: every this many steps form one pseudo-epoch for trend rules. */
@@ -91,12 +91,14 @@ export class TrainingMonitor implements RunMonitor {
   private batchesPerEpoch: number | undefined;
   private readonly failures = new Set<string>();
 
-  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 20);
-  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 10);
+  // Early steps decide the most (dead units, NaN, a loss stuck from the start), so the first few
+  // are always measured; afterwards each measurement keeps to its share of the step time.
+  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 10);
+  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 12);
   private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3);
   private readonly updates: UpdateTracker;
   /** Measured cost of the monitor's sampled work (for the overhead benchmark). */
-  readonly cost = { gradientMs: 0, gradientSamples: 0, updateMs: 0, updateSamples: 0, probeMs: 0, probeSamples: 0, rulesMs: 0, rulePasses: 0 };
+  readonly cost = { gradientMs: 0, gradientSamples: 0, updateMs: 0, updateSamples: 0, probeMs: 0, probeSamples: 0, rulesMs: 0, rulePasses: 0, fitStartMs: 0, callbackMs: 0 };
 
   constructor(
     private readonly tf: Tf,
@@ -115,7 +117,9 @@ export class TrainingMonitor implements RunMonitor {
     this.completeCustomStep();
     this.inFit = true;
     this.model = observation.model;
+    const start = now();
     this.guard('fit-start', () => this.startFit(observation));
+    this.cost.fitStartMs += now() - start;
     return {
       onEpochBegin: async (epoch) => this.guard('epoch-begin', () => this.onEpochBegin(epoch)),
       onBatchBegin: async () => this.guard('batch-begin', () => this.onBatchBegin()),
@@ -545,6 +549,7 @@ export class TrainingMonitor implements RunMonitor {
 
   /** Run monitor work so that a failure never reaches the user's training (reported once). */
   private guard(where: string, work: () => void): void {
+    const start = now();
     try {
       work();
     } catch (error) {
@@ -556,6 +561,8 @@ export class TrainingMonitor implements RunMonitor {
       } catch {
         // nothing more to do
       }
+    } finally {
+      if (where.startsWith('batch') || where.startsWith('epoch') || where === 'gradients') this.cost.callbackMs += now() - start;
     }
   }
 

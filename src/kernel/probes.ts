@@ -19,15 +19,20 @@ export class Budget {
     private readonly maxInterval = 10_000,
     /** Take every step until this one (early steps decide the most: dead units, NaN). */
     private readonly warmupSteps = 0,
+    private readonly maxSecondsBetween = 2,
   ) {}
+
+  private lastTime = 0;
 
   due(step: number): boolean {
     if (step < this.warmupSteps) return true;
-    return step - this.lastStep >= this.interval;
+    // Detection latency stays bounded on slow steps too: at least one measurement every few seconds.
+    return step - this.lastStep >= this.interval || (this.lastTime > 0 && performance.now() - this.lastTime >= this.maxSecondsBetween * 1000);
   }
 
   record(step: number, costMs: number, stepMs: number): void {
     this.lastStep = step;
+    this.lastTime = performance.now();
     this.costMs = this.costMs === 0 ? costMs : 0.7 * this.costMs + 0.3 * costMs;
     const perStep = Math.max(stepMs, 0.01);
     this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(this.costMs / (this.fraction * perStep))));

@@ -164,7 +164,7 @@ const lossAtChance = defineRule({
   family: 'dynamic',
   severity: 'warning',
   title: 'Loss stays at chance level (≈ ln C)',
-  thresholds: { tolerance: 0.05, minEpochs: 3, accuracyTolerance: 0.08 },
+  thresholds: { tolerance: 0.05, minEpochs: 5, accuracyTolerance: 0.08 },
   explanation: 'A cross-entropy of ln C (0.693 for two classes) is what predicting the uniform distribution costs: the model outputs the same probabilities for every input and has learned nothing about the labels.',
   fix: { text: 'Check that labels match inputs, the loss matches the label encoding, the learning rate is not 0 or huge, and run lossbook.checks.overfitTinyBatch(model, xs, ys).', code: 'await lossbook.checks.overfitTinyBatch(model, xs, ys); // must reach ≈0 loss on 10 samples' },
   source: 'seed 001 (loss保持0.69左右); seed 000',
@@ -442,7 +442,7 @@ const outputSaturated = defineRule({
   family: 'dynamic',
   severity: 'warning',
   title: 'Predictions are saturated (all ≈0/1 or one class)',
-  thresholds: { extremeFraction: 0.95, dominantShare: 0.98, maxMajorityShare: 0.9, stillHighFraction: 0.5, minStep: 10 },
+  thresholds: { extremeFraction: 0.95, dominantShare: 0.98, maxMajorityShare: 0.9, stillHighFraction: 0.5, minStep: 10, minStepOneClass: 30 },
   explanation: 'The output probabilities sit at 0 or 1 (or every sample gets the same class) while the loss is still high: the output is saturated, its gradient is ≈0, and training stalls — the "predictions are all 1.0" of seed 000.',
   fix: { text: 'See loss.saturated: normalize inputs, smaller initialization, lower learning rate; and check that the loss matches the output (seed 000).', code: 'lossbook.checks.predictionsVsLabels(model, xs, ys, 10)' },
   source: 'seed 000 (预测值大部分都是1); seed 001',
@@ -469,7 +469,7 @@ const outputSaturated = defineRule({
           step: probe.step,
         },
       ];
-    if (probabilities && output.units > 0 && output.dominantClassShare >= t.dominantShare && previous.output.dominantClassShare >= t.dominantShare && total > 0 && majority < t.maxMajorityShare && counts.filter((c) => c > 0).length >= 2 && stillHigh)
+    if (probabilities && probe.step >= t.minStepOneClass && output.units > 0 && output.dominantClassShare >= t.dominantShare && previous.output.dominantClassShare >= t.dominantShare && total > 0 && majority < t.maxMajorityShare && counts.filter((c) => c > 0).length >= 2 && stillHigh)
       return [
         {
           summary: `${percent(output.dominantClassShare)} of probe samples are predicted as one class at step ${probe.step} (largest true class is ${percent(majority)})`,
