@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Notebook } from '../shared/notebook/model';
 import type { Finding } from '../shared/protocol';
+import { sweepViews } from '../shared/sweep/view-model';
+import { runSyntheticSweep } from '../shared/sweep/view-model.testing';
 import { renderMarkdown, renderReport } from './report';
 
 const XSS_MARKDOWN = [
@@ -106,7 +108,7 @@ describe('HTML report', () => {
   });
 
   it('sanitizes markdown and html outputs, and escapes text outputs', () => {
-    const body = html.replace(/<script>[\s\S]*?<\/script>/g, '').replace(/<script type="application\/json"[\s\S]*?<\/script>/, '');
+    const body = html.replace(/<script>[\s\S]*?<\/script>/g, '').replace(/<script type="application\/json"[\s\S]*?<\/script>/g, '');
     expect(body).not.toMatch(/<script/i);
     expect(body).not.toMatch(/\son\w+=/i);
     expect(body).not.toMatch(/javascript:/i);
@@ -161,5 +163,52 @@ describe('HTML report', () => {
     const report = renderReport(big);
     const block = /<script type="application\/json" id="lossbook-charts">([\s\S]*?)<\/script>/.exec(report)![1]!;
     expect(block.length).toBeLessThan(400_000);
+  });
+
+  it('renders a sweep: trials table, curves, scatter on a log axis, parcoords, common findings, refine snippet', () => {
+    const withSweep = notebook();
+    const sweep = runSyntheticSweep();
+    const run = withSweep.cells[1]!.runs[1]!;
+    run.artifacts.push(...sweep.run.artifacts, { kind: 'lr-range-test', data: { suggested: 0.003 } });
+    const report = renderReport(withSweep);
+    const view = sweepViews(run)[0]!;
+
+    const figureBlock = /<script type="application\/json" id="lossbook-figures">([\s\S]*?)<\/script>/.exec(report)![1]!;
+    const figures = JSON.parse(figureBlock) as Array<{ id: string; kind: string; data: Array<{ type: string; dimensions?: Array<{ label: string }> }>; layout: { xaxis?: { type: string } } }>;
+    expect(figures.map((figure) => figure.kind)).toEqual(['curves', 'scatter', 'parallel']);
+    for (const figure of figures) expect(report).toContain(`id="${figure.id}"`);
+    const parallel = figures.find((figure) => figure.kind === 'parallel')!;
+    expect(parallel.data[0]!.type).toBe('parcoords');
+    expect(parallel.data[0]!.dimensions!.map((dimension) => dimension.label)).toEqual(['lr (log)', 'l2 (log)', 'batchSize', 'best val_loss']);
+    expect(figures.find((figure) => figure.kind === 'scatter')!.layout.xaxis!.type).toBe('log');
+
+    // One section for the sweep (the last snapshot), not one JSON dump per trial; other artifacts still shown.
+    expect(report.match(/<section class="sweep"/g)).toHaveLength(1);
+    expect(report).not.toContain('<summary>sweep</summary>');
+    expect(report).toContain('<summary>lr-range-test</summary>');
+    const table = /<table class="trials sortable">([\s\S]*?)<\/table>/.exec(report)![1]!;
+    expect(table.match(/<tr data-trial=/g)).toHaveLength(sweep.scheduler.state.trials.length);
+    // Best first, as the scheduler ranks them.
+    expect(/<tr data-trial="(\d+)"/.exec(table)![1]).toBe(String(sweep.scheduler.ranked()[0]!.id));
+    expect(report).toContain(view.findings.find((finding) => finding.id === 'loss.nan')!.association!.replace(/≥/, '≥'));
+    const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"');
+    const snippet = /<pre class="code refine-snippet"><code[^>]*>([\s\S]*?)<\/code><\/pre>/.exec(report)![1]!;
+    expect(text(snippet)).toBe(view.refine!.snippet);
+
+    // Still exactly the two scripts of the CSP.
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(report)![1]!;
+    const scripts = [...report.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+    expect(scripts).toHaveLength(2);
+    for (const script of scripts) expect(policy).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  });
+
+  it('escapes sweep names, parameter names and choice values', () => {
+    const hostile = notebook();
+    const sweep = runSyntheticSweep({ name: '<img src=x onerror=alert(1)>', trials: 3 });
+    hostile.cells[1]!.runs[1]!.artifacts.push(sweep.run.artifacts.at(-1)!);
+    const report = renderReport(hostile);
+    const body = report.replace(/<script>[\s\S]*?<\/script>/g, '').replace(/<script type="application\/json"[\s\S]*?<\/script>/g, '');
+    expect(body).not.toMatch(/<img src=x/);
+    expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 });

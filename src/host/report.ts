@@ -15,6 +15,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/notebook/model';
 import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
 import { decimateMinMax } from '../shared/series/decimate';
+import { sortRows, sweepFigures, sweepViews, type PlotlyFigure, type SweepPalette, type SweepView } from '../shared/sweep/view-model';
 import { LOSSBOOK_VERSION } from '../shared/version';
 
 hljs.registerLanguage('typescript', typescript);
@@ -32,11 +33,16 @@ const MAX_OUTPUT_CHARS = 20_000;
 const MAX_TABLE_ROWS = 200;
 
 let plotlySource: string | undefined;
-/** plotly.js-dist-min's bundle, read once from node_modules at run time (not bundled by esbuild). */
+/**
+ * Plotly's strict bundle, read once from node_modules at run time (not bundled by esbuild). The
+ * strict build ships regl's shader code pre-generated: the regular bundle compiles it with
+ * `new Function`, which this report's CSP (no 'unsafe-eval') refuses, so WebGL traces such as
+ * the sweep's parcoords would show "WebGL is not supported" instead of drawing.
+ */
 function plotly(): string {
   if (plotlySource === undefined) {
     const require = createRequire(import.meta.url);
-    const source = readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+    const source = readFileSync(require.resolve('plotly.js-strict-dist-min'), 'utf8');
     // A literal "</script" would end the inline script early; "<\/" means the same inside JS strings.
     plotlySource = source.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
   }
@@ -185,7 +191,49 @@ const CHART_SCRIPT = `(function () {
     Plotly.newPlot(element, traces, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d'] });
     rendered++;
   });
-  document.documentElement.setAttribute('data-charts-rendered', String(rendered));
+  var figureBlock = document.getElementById('lossbook-figures');
+  var figures = figureBlock ? JSON.parse(figureBlock.textContent || '[]') : [];
+  var figureConfig = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d'] };
+  var pending = [];
+  figures.forEach(function (figure) {
+    var element = document.getElementById(figure.id);
+    if (!element || typeof Plotly === 'undefined') return;
+    var drawn = Promise.resolve(Plotly.newPlot(element, figure.data, figure.layout, figureConfig)).then(function () {
+      // Parallel coordinates need WebGL; where Plotly says it has none, draw the SVG version.
+      if (figure.fallback && element.querySelector('.no-webgl')) {
+        Plotly.purge(element);
+        element.setAttribute('data-fallback', 'svg');
+        return Plotly.newPlot(element, figure.fallback.data, figure.fallback.layout, figureConfig);
+      }
+    }).then(function () { rendered++; }, function (error) {
+      element.textContent = 'This chart could not be drawn here (' + (error && error.message ? error.message : error) + ').';
+    });
+    pending.push(drawn);
+  });
+  // Sortable tables (sweep trials): click a header; rows without a value stay last.
+  Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
+    Array.prototype.forEach.call(table.querySelectorAll('th[data-key]'), function (header, column) {
+      header.addEventListener('click', function () {
+        var direction = header.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+        Array.prototype.forEach.call(table.querySelectorAll('th'), function (other) { other.removeAttribute('aria-sort'); });
+        header.setAttribute('aria-sort', direction === 1 ? 'ascending' : 'descending');
+        var numeric = header.getAttribute('data-numeric') === 'true';
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column].getAttribute('data-value');
+          var y = b.cells[column].getAttribute('data-value');
+          if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0);
+          var order = numeric ? Number(x) - Number(y) : x.localeCompare(y, 'en', { numeric: true });
+          return direction * order || Number(a.getAttribute('data-trial')) - Number(b.getAttribute('data-trial'));
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+  Promise.all(pending).then(function () {
+    document.documentElement.setAttribute('data-charts-rendered', String(rendered));
+  });
 })();`;
 
 function scriptHash(source: string): string {
@@ -336,8 +384,12 @@ function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = tru
   }${run.memory ? ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors` : ''}`;
 }
 
-function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], idPrefix: string): string {
+function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], figures: ReportFigure[], idPrefix: string): string {
   const dismissed = new Set(cell.dismissed);
+  // A sweep publishes a snapshot after every trial: the sweep section shows the last one per
+  // sweep; unreadable sweep artifacts fall back to the raw data view like any other artifact.
+  const sweeps = sweepViews(run);
+  const otherArtifacts = sweeps.length ? run.artifacts.filter((artifact) => artifact.kind !== 'sweep') : run.artifacts;
   const runCharts = chartsForRun(run, dismissed, idPrefix);
   charts.push(...runCharts);
   const findings = [...run.findings].sort((a, b) => Number(dismissed.has(a.key)) - Number(dismissed.has(b.key)) || severityRank(a.severity) - severityRank(b.severity));
@@ -348,8 +400,95 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], idPrefix: st
   ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
   ${findings.length ? `<h4>Findings</h4>${findings.map((finding) => renderFinding(finding, dismissed.has(finding.key))).join('')}` : '<p class="muted">No findings.</p>'}
   ${run.memory ? `<h4>Memory</h4>${renderMemory(run.memory)}` : ''}
-  ${run.artifacts.length ? `<h4>Artifacts</h4>${run.artifacts.map(renderArtifact).join('')}` : ''}
+  ${sweeps.map((sweep, index) => renderSweep(sweep, `${idPrefix}-sweep-${index}`, figures)).join('')}
+  ${otherArtifacts.length ? `<h4>Artifacts</h4>${otherArtifacts.map(renderArtifact).join('')}` : ''}
 </section>`;
+}
+
+// ───────────────────────────── sweeps (issue 9) ─────────────────────────────
+
+/** A Plotly figure drawn as is by the chart script (sweep views build them in shared/sweep). */
+interface ReportFigure extends PlotlyFigure {
+  id: string;
+}
+
+const REPORT_PALETTE: SweepPalette = { text: '#1d1f23', muted: '#667', grid: '#e6e8eb', background: '#ffffff', font: 'system-ui, sans-serif', error: '#c62828', best: '#1d1f23' };
+
+function renderSweep(view: SweepView, idPrefix: string, figures: ReportFigure[]): string {
+  const sweepFigureList = sweepFigures(view, REPORT_PALETTE).map((figure) => ({ ...figure, id: `${idPrefix}-${figure.kind}` }));
+  figures.push(...sweepFigureList);
+  const figureDiv = (figure: ReportFigure) => `<div class="chart sweep-${figure.kind}" id="${figure.id}" role="img" aria-label="${escapeHtml(figure.title)} chart"></div>`;
+  const small = sweepFigureList.filter((figure) => figure.kind !== 'parallel');
+  const wide = sweepFigureList.filter((figure) => figure.kind === 'parallel');
+  const { counts } = view;
+  const outcome = [`${counts.completed} completed`, counts.pruned ? `${counts.pruned} stopped early` : '', counts.failed ? `${counts.failed} failed` : '', counts.running ? `${counts.running} interrupted` : '']
+    .filter(Boolean)
+    .join(', ');
+  const rows = sortRows(view.rows, view.defaultSort.key, view.defaultSort.direction);
+  const header = view.columns
+    .map((column) => `<th data-key="${escapeHtml(column.key)}" data-numeric="${column.numeric}"${column.key === view.defaultSort.key ? ` aria-sort="${view.defaultSort.direction === 'asc' ? 'ascending' : 'descending'}"` : ''} title="Sort by ${escapeHtml(column.label)}">${escapeHtml(column.label)}</th>`)
+    .join('');
+  const body = rows
+    .map((row) => {
+      const cells = view.columns
+        .map((column) => {
+          const value = sortCellValue(row, column.key);
+          const title = column.key === 'status' && row.reason ? ` title="${escapeHtml(row.reason)}"` : '';
+          return `<td${value === undefined ? '' : ` data-value="${escapeHtml(value)}"`}${title}>${escapeHtml(row.text[column.key] ?? '')}</td>`;
+        })
+        .join('');
+      return `<tr data-trial="${row.id}" class="trial-${row.status}${row.rank === 1 ? ' best' : ''}">${cells}</tr>`;
+    })
+    .join('');
+  const findings = view.findings.length
+    ? `<ul class="sweep-findings">${view.findings
+        .map((finding) => `<li class="severity-${finding.severity}"><span class="badge ${finding.severity}">${finding.severity}</span><code>${escapeHtml(finding.id)}</code> in ${escapeHtml(finding.shareText)}${finding.association ? ` — ${escapeHtml(finding.association)}` : ''}</li>`)
+        .join('')}</ul>`
+    : '<p class="muted">No finding was common to the trials.</p>';
+  const refine = view.refine
+    ? `<h5>Refine: coarse → fine</h5>
+  <p class="muted">A narrower space around the best ${view.refine.basedOn.length} trial${view.refine.basedOn.length > 1 ? 's' : ''} (${view.refine.basedOn.map((id) => `#${id}`).join(', ')}): ${view.refine.changes.map((change) => `${escapeHtml(change.param)} ${escapeHtml(change.from)} → ${escapeHtml(change.to)}`).join('; ')}.</p>
+  <pre class="code refine-snippet"><code class="hljs language-typescript">${highlight(view.refine.snippet)}</code></pre>`
+    : '';
+  return `<section class="sweep" aria-label="Sweep ${escapeHtml(view.name)}" data-sweep="${escapeHtml(view.name)}">
+  <h4>Sweep <code>${escapeHtml(view.name)}</code></h4>
+  <p class="sweep-line">${escapeHtml(view.strategy)} search · ${counts.finished} of ${view.plannedTrials} trials: ${escapeHtml(outcome)} · ${escapeHtml(view.goal === 'min' ? 'minimizing' : 'maximizing')} <code>${escapeHtml(view.metric)}</code></p>
+  ${view.best ? `<p class="sweep-best"><span class="label">Best</span> ${escapeHtml(view.best.text)}</p>` : '<p class="muted">No trial reached a finite value of the metric.</p>'}
+  ${small.length ? `<div class="charts">${small.map(figureDiv).join('')}</div>` : ''}
+  ${wide.map(figureDiv).join('')}
+  ${view.parallel?.omitted.length ? `<p class="muted">Not on the parallel coordinates: trial${view.parallel.omitted.length > 1 ? 's' : ''} ${view.parallel.omitted.map((id) => `#${id}`).join(', ')} (no finite ${escapeHtml(view.metric)}).</p>` : ''}
+  <h5>Common findings</h5>
+  ${findings}
+  <h5>Trials <span class="muted">(click a header to sort)</span></h5>
+  <div class="table-scroll"><table class="trials sortable"><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table></div>
+  ${refine}
+</section>`;
+}
+
+/** The value a sortable column sorts by, as text for a data- attribute; undefined = no value. */
+function sortCellValue(row: SweepView['rows'][number], key: string): string | undefined {
+  if (key.startsWith('param:')) {
+    const value = row.params[key.slice('param:'.length)];
+    return value === undefined ? undefined : String(value);
+  }
+  switch (key) {
+    case 'id':
+      return String(row.id);
+    case 'status':
+      return String(['completed', 'pruned', 'failed', 'running'].indexOf(row.status));
+    case 'best':
+      return row.best === undefined ? undefined : String(row.best);
+    case 'final':
+      return row.final === undefined || !Number.isFinite(row.final) ? undefined : String(row.final);
+    case 'epochs':
+      return String(row.epochs);
+    case 'duration':
+      return row.durationMs === undefined ? undefined : String(row.durationMs);
+    case 'findings':
+      return row.findings.length ? row.findings.join(',') : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Structured output of lossbook.* tools (sweeps, LR range tests): shown as data, collapsed. */
@@ -362,7 +501,7 @@ function severityRank(severity: Finding['severity']): number {
   return severity === 'error' ? 0 : severity === 'warning' ? 1 : 2;
 }
 
-function renderCell(cell: Cell, index: number, charts: ChartSpec[]): string {
+function renderCell(cell: Cell, index: number, charts: ChartSpec[], figures: ReportFigure[]): string {
   if (cell.kind === 'markdown') return `<section class="cell markdown" id="cell-${index}">${renderMarkdown(cell.source)}</section>`;
   const latest = cell.runs[cell.runs.length - 1];
   const earlier = cell.runs.slice(0, -1).reverse();
@@ -371,7 +510,7 @@ function renderCell(cell: Cell, index: number, charts: ChartSpec[]): string {
   <div class="prompt">cell ${index + 1}${cell.executionCount ? ` · run [${cell.executionCount}]` : ''}</div>
   <pre class="code source"><code class="hljs language-${cell.language ?? 'typescript'}">${highlight(cell.source, cell.language)}</code></pre>
   ${cell.outputs.length ? `<div class="outputs">${cell.outputs.map(renderOutput).join('')}</div>` : ''}
-  ${latest ? renderRun(latest, cell, charts, `cell-${index}`) : ''}
+  ${latest ? renderRun(latest, cell, charts, figures, `cell-${index}`) : ''}
   ${earlier.length ? `<details class="earlier"><summary>${earlier.length} earlier run${earlier.length > 1 ? 's' : ''}</summary><ul>${earlier.map((run) => `<li>${runSummaryLine(run, dismissed)}</li>`).join('')}</ul></details>` : ''}
 </section>`;
 }
@@ -414,6 +553,12 @@ table { border-collapse: collapse; margin: 6px 0; font-size: 13px; } th, td { bo
 .evidence-values { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 2px 0 4px 12px; font-size: 12.5px; } .evidence-values dt { color: var(--muted); } .evidence-values dd { margin: 0; font-family: ui-monospace, monospace; }
 .memory tr.leak td { color: var(--error); font-weight: 700; } .memory tr.no-leak td { color: var(--ok); }
 details.earlier { margin: 8px 0; color: var(--muted); } details.artifact summary { cursor: pointer; font-family: ui-monospace, monospace; }
+.sweep { margin: 12px 0; padding: 10px 12px; border: 1px solid var(--line); border-radius: 6px; } .sweep h4 { margin-top: 2px; } .sweep h4 code { text-transform: none; letter-spacing: 0; color: var(--fg); }
+.sweep h5 { font-size: 12.5px; margin: 14px 0 4px; } .sweep-line, .sweep-best { margin: 2px 0; } .chart.sweep-parallel { margin-top: 8px; min-height: 320px; }
+.sweep-findings { list-style: none; padding: 0; margin: 4px 0; } .sweep-findings li { margin: 2px 0; } .sweep-findings code { margin-right: 4px; }
+.table-scroll { overflow-x: auto; } table.trials td, table.trials th { white-space: nowrap; font-variant-numeric: tabular-nums; } table.trials th[data-key] { cursor: pointer; user-select: none; }
+table.trials th[aria-sort=ascending]::after { content: ' ▲'; font-size: 9px; } table.trials th[aria-sort=descending]::after { content: ' ▼'; font-size: 9px; }
+table.trials tr.best td { font-weight: 700; } table.trials tr.trial-failed td, table.trials tr.trial-pruned td { color: var(--muted); }
 .hljs-keyword, .hljs-built_in { color: #cf222e; } .hljs-string, .hljs-regexp { color: #0a3069; } .hljs-number, .hljs-literal { color: #0550ae; }
 .hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-attr, .hljs-property { color: #116329; } .hljs-params, .hljs-variable { color: #953800; }
 @media print {
@@ -428,7 +573,8 @@ export function renderReport(notebook: Notebook, options: ReportOptions = {}): s
   const title = options.title ?? notebook.metadata.title ?? 'Lossbook report';
   const generatedAt = options.generatedAt ?? new Date();
   const charts: ChartSpec[] = [];
-  const cells = notebook.cells.map((cell, index) => renderCell(cell, index, charts)).join('\n');
+  const figures: ReportFigure[] = [];
+  const cells = notebook.cells.map((cell, index) => renderCell(cell, index, charts, figures)).join('\n');
   const plotlyScript = plotly();
   const policy = [
     "default-src 'none'",
@@ -464,6 +610,7 @@ ${renderEnvironment(notebook, generatedAt)}
 ${cells}
 </main>
 <script type="application/json" id="lossbook-charts">${jsonForScript(charts)}</script>
+<script type="application/json" id="lossbook-figures">${jsonForScript(figures)}</script>
 <script>${plotlyScript}</script>
 <script>${CHART_SCRIPT}</script>
 </body>

@@ -204,6 +204,19 @@ describe('sweep view model on a real SweepScheduler run', () => {
     expect(trace.type).toBe('parcoords');
     expect(trace.dimensions.at(-1)!.label).toMatch(/val_loss/);
     expect(trace.dimensions[0]!.ticktext).toEqual(['1e-4', '0.001', '0.01', '0.1', '1']);
+    // Without WebGL: the same lines as SVG, one per drawn trial, each axis scaled to 0…1.
+    const fallback = parallel!.fallback!;
+    expect(fallback.data).toHaveLength(view!.parallel!.trialIds.length);
+    const lrRange = view!.parallel!.dimensions[0]!.range;
+    const firstLine = fallback.data[0] as { y: number[] };
+    expect(firstLine.y[0]).toBeCloseTo((view!.parallel!.dimensions[0]!.values[0]! - lrRange[0]) / (lrRange[1] - lrRange[0]), 12);
+    const allY = (fallback.data as Array<{ y: number[] }>).flatMap((line) => line.y);
+    expect(Math.min(...allY)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...allY)).toBeLessThanOrEqual(1);
+    expect((fallback.layout.annotations as Array<{ text: string }>).map((annotation) => annotation.text)).toEqual(expect.arrayContaining(['1e-4', '1', 'lr (log)', '16', '64']));
+    const xRange = (scatter!.layout.xaxis as { range: number[] }).range;
+    expect(xRange[0]).toBeLessThan(-4);
+    expect(xRange[1]).toBeGreaterThan(0);
     // Plain data: survives JSON (the report embeds it) unchanged.
     expect(JSON.parse(JSON.stringify(figures))).toEqual(figures);
   });
@@ -233,8 +246,8 @@ describe('sweep view helpers', () => {
   });
 
   it('quality colours run from the first stop to the last', () => {
-    expect(qualityColor(0)).toBe('rgb(37, 99, 235)');
-    expect(qualityColor(1)).toBe('rgb(220, 38, 38)');
+    expect(qualityColor(0)).toBe('rgb(29, 78, 216)');
+    expect(qualityColor(1)).toBe('rgb(202, 138, 4)');
     expect(qualityColor(2)).toBe(qualityColor(1));
   });
 });

@@ -427,6 +427,8 @@ export interface MetricScatter {
   /** Trials with no finite metric, drawn at `ceiling` so a diverging region stays visible. */
   noFinite: ScatterPoint[];
   ceiling?: number;
+  /** The searched range of the parameter (padded a little), in real units. */
+  xRange?: [number, number];
 }
 
 /** The learning rate if the space names one, else the first log-scaled, else the first numeric parameter. */
@@ -459,7 +461,13 @@ export function metricScatter(state: SweepState, param = scatterParam(state.sett
   const ceiling = ys.length ? (yLog ? Math.max(...ys) * 2 : Math.max(...ys) + Math.max(0.1 * (Math.max(...ys) - Math.min(...ys)), Math.abs(Math.max(...ys)) * 0.05 || 1)) : 1;
   const noFinite = finished.filter((trial) => !isFiniteNumber(trial.best)).map((trial) => toPoint(trial, ceiling));
   if (points.length === 0 && noFinite.length === 0) return undefined;
-  return { param, xLog: spec?.kind === 'logUniform' || wantsLog(finished.map((trial) => trial.params[param] as number)), metric, yLog, points, noFinite, ...(noFinite.length ? { ceiling } : {}) };
+  const xLog = spec?.kind === 'logUniform' || wantsLog(finished.map((trial) => trial.params[param] as number));
+  let xRange: [number, number] | undefined;
+  if (spec && spec.kind !== 'choice' && spec.high > spec.low) {
+    const pad = xLog ? (spec.high / spec.low) ** 0.04 : (spec.high - spec.low) * 0.04;
+    xRange = xLog ? [spec.low / pad, spec.high * pad] : [spec.low - pad, spec.high + pad];
+  }
+  return { param, xLog, metric, yLog, points, noFinite, ...(noFinite.length ? { ceiling } : {}), ...(xRange ? { xRange } : {}) };
 }
 
 // ───────────────────────────── common findings ─────────────────────────────
@@ -637,12 +645,12 @@ export interface SweepPalette {
   best: string;
 }
 
-/** Good → bad: blue, teal, amber, red. Reads on light and dark backgrounds. */
+/** Good → bad: blue, cyan, green, amber; red stays the colour of failures. Reads on light and dark. */
 export const QUALITY_SCALE: Array<[number, string]> = [
-  [0, '#2563eb'],
-  [0.35, '#0d9488'],
-  [0.7, '#d97706'],
-  [1, '#dc2626'],
+  [0, '#1d4ed8'],
+  [0.33, '#0891b2'],
+  [0.66, '#65a30d'],
+  [1, '#ca8a04'],
 ];
 
 function hexToRgb(hex: string): [number, number, number] {
@@ -668,6 +676,8 @@ export interface PlotlyFigure {
   title: string;
   data: Array<Record<string, unknown>>;
   layout: Record<string, unknown>;
+  /** Drawn instead where Plotly shows its "WebGL is not supported" notice (parcoords needs WebGL). */
+  fallback?: { data: Array<Record<string, unknown>>; layout: Record<string, unknown> };
 }
 
 function baseLayout(palette: SweepPalette, title: string, height: number): Record<string, unknown> {
@@ -720,7 +730,7 @@ export function parallelFigure(parallel: ParallelCoordinates, metric: string, pa
   const colorbarTitle = `best ${metric}`;
   return {
     kind: 'parallel',
-    title: 'Parameters → metric',
+    title: `Parameters → ${metric}`,
     data: [
       {
         type: 'parcoords',
@@ -744,24 +754,76 @@ export function parallelFigure(parallel: ParallelCoordinates, metric: string, pa
         })),
       },
     ],
-    layout: { ...baseLayout(palette, 'Parameters → metric (drag an axis to filter)', 320), margin: { l: 60, r: 70, t: 70, b: 24 } },
+    layout: (() => {
+      const layout = baseLayout(palette, `Parameters → ${metric} (drag along an axis to filter)`, 340);
+      // The axis labels sit above the axes: the title goes to the very top, clear of them.
+      return { ...layout, title: { ...(layout.title as object), yref: 'container', y: 0.98, yanchor: 'top' }, margin: { l: 60, r: 80, t: 84, b: 24 } };
+    })(),
+    fallback: parallelLinesFigure(parallel, metric, palette),
+  };
+}
+
+/**
+ * The same parallel coordinates as SVG lines (no WebGL): each axis scaled to 0…1 from its
+ * range, tick labels in real units written beside the axis, lines coloured by the metric.
+ */
+export function parallelLinesFigure(parallel: ParallelCoordinates, metric: string, palette: SweepPalette): { data: Array<Record<string, unknown>>; layout: Record<string, unknown> } {
+  const { dimensions } = parallel;
+  const scale = (dimension: ParallelDimension, value: number) => (value - dimension.range[0]) / (dimension.range[1] - dimension.range[0]);
+  const [colorLow, colorHigh] = parallel.colorRange;
+  const data = parallel.trialIds.map((trialId, index) => {
+    const position = colorHigh > colorLow ? (parallel.color[index]! - colorLow) / (colorHigh - colorLow) : 0;
+    return {
+      type: 'scatter',
+      mode: 'lines',
+      name: `trial ${trialId}`,
+      x: dimensions.map((_, axis) => axis),
+      y: dimensions.map((dimension) => scale(dimension, dimension.values[index]!)),
+      line: { width: 1.6, color: qualityColor(parallel.reverseScale ? 1 - position : position) },
+      hovertemplate: `trial ${trialId}<extra></extra>`,
+    };
+  });
+  const ticks = dimensions.flatMap((dimension, axis) => {
+    const tickvals = dimension.tickvals ?? [dimension.range[0], (dimension.range[0] + dimension.range[1]) / 2, dimension.range[1]];
+    const ticktext = dimension.ticktext ?? tickvals.map((value) => formatValue(Number(value.toPrecision(3))));
+    return tickvals.map((value, tick) => ({ x: axis, y: scale(dimension, value), text: ticktext[tick] ?? '', xanchor: 'right', xshift: -3, showarrow: false, bgcolor: palette.background, font: { size: 9, color: palette.muted } }));
+  });
+  const labels = dimensions.map((dimension, axis) => ({ x: axis, y: 1.04, yanchor: 'bottom', text: dimension.label, showarrow: false, font: { size: 11, color: palette.text } }));
+  const axes = dimensions.map((_, axis) => ({ type: 'line', x0: axis, x1: axis, y0: 0, y1: 1, line: { color: palette.muted, width: 1 } }));
+  return {
+    data,
+    layout: {
+      ...baseLayout(palette, `Parameters → ${metric} (blue: best, amber: worst)`, 320),
+      margin: { l: 60, r: 30, t: 60, b: 20 },
+      showlegend: false,
+      hovermode: 'closest',
+      xaxis: { visible: false, range: [-0.35, dimensions.length - 0.8] },
+      yaxis: { visible: false, range: [-0.04, 1.12] },
+      shapes: axes,
+      annotations: [...ticks, ...labels],
+    },
   };
 }
 
 export function scatterFigure(scatter: MetricScatter, palette: SweepPalette): PlotlyFigure {
   const statusSymbol: Record<string, string> = { completed: 'circle', pruned: 'circle-open', failed: 'x', running: 'diamond' };
-  const data: Array<Record<string, unknown>> = [
-    {
+  const groups: Array<[string, ScatterPoint[]]> = [
+    ['completed', scatter.points.filter((point) => point.status === 'completed')],
+    ['stopped early', scatter.points.filter((point) => point.status === 'pruned')],
+    ['failed', scatter.points.filter((point) => point.status === 'failed')],
+  ];
+  const data: Array<Record<string, unknown>> = groups
+    .filter(([, points]) => points.length > 0)
+    .map(([name, points]) => ({
       type: 'scatter',
       mode: 'markers',
-      name: `best ${scatter.metric}`,
-      x: scatter.points.map((point) => point.x),
-      y: scatter.points.map((point) => point.y),
-      text: scatter.points.map((point) => point.label),
+      name,
+      x: points.map((point) => point.x),
+      y: points.map((point) => point.y),
+      text: points.map((point) => point.label),
       hovertemplate: '%{text}<extra></extra>',
-      marker: { size: 9, color: palette.best, symbol: scatter.points.map((point) => statusSymbol[point.status] ?? 'circle'), line: { width: 1.5, color: palette.best } },
-    },
-  ];
+      marker: { size: 9, color: palette.best, symbol: statusSymbol[points[0]!.status] ?? 'circle', line: { width: 1.5, color: palette.best } },
+    }));
   if (scatter.noFinite.length) {
     data.push({
       type: 'scatter',
@@ -781,10 +843,18 @@ export function scatterFigure(scatter: MetricScatter, palette: SweepPalette): Pl
     data,
     layout: {
       ...baseLayout(palette, title, 300),
-      margin: { l: 55, r: 15, t: 34, b: 40 },
-      showlegend: scatter.noFinite.length > 0,
-      legend: { orientation: 'h', y: -0.18, yanchor: 'top', font: { size: 10 } },
-      xaxis: { title: { text: `${scatter.param}${scatter.xLog ? ' (log)' : ''}`, standoff: 4 }, type: scatter.xLog ? 'log' : 'linear', gridcolor: palette.grid, zeroline: false, exponentformat: 'power' },
+      margin: { l: 55, r: 15, t: 34, b: 44 },
+      showlegend: data.length > 1,
+      legend: { orientation: 'h', y: -0.2, yanchor: 'top', font: { size: 10 } },
+      xaxis: {
+        title: { text: `${scatter.param}${scatter.xLog ? ' (log)' : ''}`, standoff: 4 },
+        type: scatter.xLog ? 'log' : 'linear',
+        // The whole searched range, so the plot shows where in the space the good trials sit.
+        ...(scatter.xRange ? { range: scatter.xLog ? scatter.xRange.map((value) => Math.log10(value)) : scatter.xRange } : {}),
+        gridcolor: palette.grid,
+        zeroline: false,
+        exponentformat: 'power',
+      },
       yaxis: { title: { text: `best ${scatter.metric}`, standoff: 4 }, type: scatter.yLog ? 'log' : 'linear', gridcolor: palette.grid, zeroline: false, exponentformat: 'power' },
       hovermode: 'closest',
     },
