@@ -84,7 +84,7 @@ describe('lossbook run', () => {
     expect(io.out.text).toContain('trained');
     expect(io.err.text).toMatch(/epoch 3\/3/);
     const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
-    expect(Object.keys(result)).toEqual(['lossbookVersion', 'backend', 'runs']);
+    expect(Object.keys(result)).toEqual(['lossbookVersion', 'backend', 'runs', 'sweeps']);
     expect(result.backend).toBe('cpu');
     expect(result.runs.map((run) => run.cell)).toEqual([0, 1]);
     const training = result.runs[1]!;

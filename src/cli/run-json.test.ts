@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { Finding } from '../shared/protocol';
+import { runSyntheticSweep } from '../shared/sweep/view-model.testing';
 import { ProgressReporter } from './progress';
 import { buildRunJson, failingFindings } from './run-json';
 
@@ -55,7 +56,37 @@ describe('--json document', () => {
           memory: { tensorsBefore: 2, tensorsAfter: 4, bytesBefore: 16, bytesAfter: 48 },
         },
       ],
+      sweeps: [],
     });
+  });
+
+  it('lists each sweep once (its last snapshot): best, trials best first, common findings', () => {
+    const { notebook, run } = fixture();
+    const sweep = runSyntheticSweep();
+    run.artifacts.push(...sweep.run.artifacts);
+    const json = JSON.parse(JSON.stringify(buildRunJson(notebook, [run], undefined))) as ReturnType<typeof buildRunJson>;
+    expect(json.sweeps).toHaveLength(1);
+    const [entry] = json.sweeps;
+    const ranked = sweep.scheduler.ranked();
+    expect(entry).toMatchObject({ cell: 1, name: sweep.name, metric: 'val_loss', goal: 'min' });
+    expect(entry!.best).toEqual({ trial: ranked[0]!.id, params: ranked[0]!.params, value: ranked[0]!.best });
+    expect(entry!.trials.map((trial) => trial.id)).toEqual(ranked.map((trial) => trial.id));
+    for (const [index, trial] of entry!.trials.entries()) {
+      const source = ranked[index]!;
+      expect(trial).toEqual({
+        id: source.id,
+        status: source.status,
+        params: source.params,
+        best: source.best ?? null,
+        final: source.final !== undefined && Number.isFinite(source.final) ? source.final : null,
+        prunedAt: source.prunedAt ?? null,
+        reason: source.reason ?? null,
+        findings: source.findings,
+      });
+    }
+    const nan = entry!.commonFindings.find((finding) => finding.id === 'loss.nan')!;
+    expect(nan.trials).toEqual(sweep.scheduler.state.trials.filter((trial) => trial.findings.length > 0).map((trial) => trial.id));
+    expect(nan.association).toMatch(/^all \d+ with lr ≥ /);
   });
 
   it('--fail-on counts findings at or above the threshold, never dismissed ones', () => {

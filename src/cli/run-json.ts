@@ -1,6 +1,8 @@
 // The `lossbook run --json` document. Its shape is an API (docs/cli.md): add fields only.
 import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { BackendInfo, Finding, Severity } from '../shared/protocol';
+import type { ParamValue } from '../shared/sweep/space';
+import { latestSweepArtifacts, rankTrials } from '../shared/sweep/view-model';
 import { LOSSBOOK_VERSION } from '../shared/version';
 
 export interface RunJsonFinding {
@@ -11,6 +13,30 @@ export interface RunJsonFinding {
   evidence: string;
   step: number | null;
   epoch: number | null;
+}
+
+/** One trial of a sweep; numbers that were NaN/Infinity (or never reported) are null. */
+export interface RunJsonTrial {
+  id: number;
+  status: 'running' | 'completed' | 'pruned' | 'failed';
+  params: Record<string, ParamValue>;
+  best: number | null;
+  final: number | null;
+  prunedAt: number | null;
+  reason: string | null;
+  findings: Array<{ id: string; severity: Severity }>;
+}
+
+/** A `lossbook.sweep` the run made: the last state the kernel published for it. */
+export interface RunJsonSweep {
+  cell: number;
+  name: string;
+  metric: string;
+  goal: 'min' | 'max';
+  best: { trial: number; params: Record<string, ParamValue>; value: number } | null;
+  /** Finished trials best first (as the sweep ranks them), then any left running by an interrupt. */
+  trials: RunJsonTrial[];
+  commonFindings: Array<{ id: string; severity: Severity; trials: number[]; share: number; association: string | null }>;
 }
 
 export interface RunJson {
@@ -26,6 +52,47 @@ export interface RunJson {
     findings: RunJsonFinding[];
     memory: { tensorsBefore: number; tensorsAfter: number; bytesBefore: number; bytesAfter: number } | null;
   }>;
+  /** Hyperparameter sweeps the runs made (added in 0.1; empty when none). */
+  sweeps: RunJsonSweep[];
+}
+
+const finiteOrNull = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+
+/** The sweeps of the given runs, for --json. */
+export function buildSweepsJson(notebook: Notebook, runs: readonly RunRecord[]): RunJsonSweep[] {
+  return runs.flatMap((run) => {
+    const cell = notebook.cells.findIndex((candidate) => candidate.id === run.cellId);
+    return latestSweepArtifacts(run).map((artifact) => {
+      const { state } = artifact;
+      const ranked = rankTrials(state);
+      const running = state.trials.filter((trial) => trial.status === 'running');
+      const top = ranked.find((trial) => trial.best !== undefined && Number.isFinite(trial.best));
+      return {
+        cell,
+        name: artifact.name,
+        metric: state.settings.metric,
+        goal: state.settings.goal,
+        best: top ? { trial: top.id, params: top.params, value: top.best! } : null,
+        trials: [...ranked, ...running].map((trial) => ({
+          id: trial.id,
+          status: trial.status,
+          params: trial.params,
+          best: finiteOrNull(trial.best),
+          final: finiteOrNull(trial.final),
+          prunedAt: trial.prunedAt ?? null,
+          reason: trial.reason ?? null,
+          findings: trial.findings.map((finding) => ({ id: finding.id, severity: finding.severity })),
+        })),
+        commonFindings: artifact.commonFindings.map((finding) => ({
+          id: finding.id,
+          severity: finding.severity,
+          trials: finding.trials,
+          share: finding.share,
+          association: finding.association?.text ?? null,
+        })),
+      };
+    });
+  });
 }
 
 export function findingToJson(finding: Finding): RunJsonFinding {
@@ -49,6 +116,7 @@ export function buildRunJson(notebook: Notebook, runs: readonly RunRecord[], bac
           : null,
       };
     }),
+    sweeps: buildSweepsJson(notebook, runs),
   };
 }
 
