@@ -7,6 +7,7 @@
 //   model 8→16→1: kernels 8×16, 16×1, biases 16, 1   4 tensors   161 × 4 = 644 bytes
 //   Adam, at compile: accBeta1, accBeta2          2 tensors   8 bytes
 //   Adam, after the first step: m and v per weight   8 tensors   2 × 644 = 1288 bytes
+import { fork } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../shared/protocol';
 import type { KernelLauncher } from './kernel-api';
@@ -149,11 +150,49 @@ await model.fit(xs, ys, { epochs: 1, batchSize: 16, verbose: 0 });`;
   });
 });
 
-describe('a cell the interrupt message cannot reach (no interrupt channel): killed and restarted', () => {
-  // Electron's utilityProcess has no extra pipe: then a synchronous loop is ended by the
-  // graded interrupt's second step. Same for code stuck outside any loop.
+describe('a launcher without the extra pipe (as Electron’s utilityProcess): the interrupt file stops synchronous loops', () => {
+  // Like utilityProcess: an IPC channel and stdout/stderr, nothing else.
+  const launcherWithoutPipe: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
+    const child = fork(entry, [], { env, ...(cwd ? { cwd } : {}), execArgv: execArgv ?? [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send: (message) => void (child.connected && child.send(message as object)),
+      onMessage: (listener) => {
+        child.on('message', listener);
+        return { dispose: () => child.off('message', listener) };
+      },
+      onExit: (listener) => {
+        child.on('exit', listener);
+        return { dispose: () => child.off('exit', listener) };
+      },
+      kill: (signal) => void child.kill(signal),
+    };
+  };
+
+  it('while (true) {} interrupted 5 times: stopped at its checkpoint, no restart, namespace kept', async () => {
+    const supervisor = startSupervisor({ launcher: launcherWithoutPipe, interruptGraceMs: 10_000 });
+    try {
+      await supervisor.start();
+      expectMemory(await runCell(supervisor, SETUP_DATA), DATA);
+      for (let cycle = 0; cycle < 5; cycle++) {
+        const outcome = await runCell(supervisor, 'while (true) {}', (event) => event.type === 'run-started');
+        expect(outcome.finished.status).toBe('interrupted');
+        expectMemory(outcome, DATA);
+      }
+    } finally {
+      await supervisor.shutdown();
+    }
+  });
+});
+
+describe('a cell no interrupt can reach (no pipe, no file): killed and restarted', () => {
+  // A launcher that passes neither channel: a synchronous loop is ended by the graded
+  // interrupt's second step, as code stuck outside any loop always is.
   const launcherWithoutChannel: KernelLauncher = (options) => {
-    const handle = forkLauncher(options);
+    const { LOSSBOOK_INTERRUPT_FILE: _file, ...env } = options.env;
+    const handle = forkLauncher({ ...options, env });
     return {
       get pid() {
         return handle.pid;

@@ -5,7 +5,8 @@
 // Electron main (with a utilityProcess launcher), the browser-mode server and the CLI.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -51,6 +52,45 @@ interface KernelProcess {
   exited: Promise<{ code: number | null; signal: string | null }>;
   output: string;
   executeRequests: number;
+  interruptFile: InterruptFile | undefined;
+}
+
+/**
+ * The kernel's interrupt file (src/kernel/interrupt-channel.ts): the sequence number of the run
+ * to stop, read by a kernel worker thread every few ms. Works with any launcher (Electron's
+ * utilityProcess cannot pass the extra pipe fork gives), so a synchronous loop stops without a
+ * restart there too.
+ */
+interface InterruptFile {
+  path: string;
+  signal(sequence: number): void;
+  dispose(): void;
+}
+
+function createInterruptFile(): InterruptFile | undefined {
+  try {
+    const folder = mkdtempSync(join(tmpdir(), 'lossbook-kernel-'));
+    const path = join(folder, 'interrupt');
+    writeFileSync(path, Buffer.alloc(4), { mode: 0o600 });
+    return {
+      path,
+      signal(sequence) {
+        const message = Buffer.alloc(4);
+        message.writeUInt32LE(sequence, 0);
+        const fd = openSync(path, 'r+');
+        try {
+          writeSync(fd, message, 0, 4, 0);
+        } finally {
+          closeSync(fd);
+        }
+      },
+      dispose() {
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Thrown to callers when the kernel cannot start; the message is for the user. */
@@ -139,7 +179,10 @@ export class KernelSupervisor implements KernelSupervisorApi {
       this.setState('interrupting', run.runId);
       this.send({ type: 'interrupt', runId: run.runId });
       try {
-        if (run.sequence) kernel.handle.signalInterrupt?.(run.sequence);
+        if (run.sequence) {
+          kernel.handle.signalInterrupt?.(run.sequence);
+          kernel.interruptFile?.signal(run.sequence);
+        }
       } catch {
         // The pipe is gone with the process; the grace timer handles it.
       }
@@ -235,6 +278,8 @@ export class KernelSupervisor implements KernelSupervisorApi {
       env.LOSSBOOK_BACKEND = this.options.backend;
       env.LOSSBOOK_BACKEND_SOURCE = this.options.backendRequestedBy ?? 'setting';
     }
+    const interruptFile = createInterruptFile();
+    if (interruptFile) env.LOSSBOOK_INTERRUPT_FILE = interruptFile.path;
     const launcher: KernelLauncher = this.options.launcher ?? forkLauncher;
     const handle = launcher({ entry, env, execArgv, ...(this.options.cwd ? { cwd: this.options.cwd } : {}) });
     let resolveExit!: (value: { code: number | null; signal: string | null }) => void;
@@ -246,6 +291,7 @@ export class KernelSupervisor implements KernelSupervisorApi {
       }),
       output: '',
       executeRequests: 0,
+      interruptFile,
     };
     this.process = kernel;
 
@@ -419,6 +465,8 @@ export class KernelSupervisor implements KernelSupervisorApi {
 
   private cleanupProcess(kernel: KernelProcess): void {
     for (const disposable of kernel.disposables.splice(0)) disposable.dispose();
+    kernel.interruptFile?.dispose();
+    kernel.interruptFile = undefined;
     if (this.process === kernel) this.process = undefined;
   }
 

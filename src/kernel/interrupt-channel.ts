@@ -1,10 +1,14 @@
 // A second path for interrupts that does not need the kernel's event loop. The host's
 // `interrupt` message is read by the main thread, which a synchronous loop (`while (true) {}`,
-// a long custom loop that never awaits) keeps busy. When the supervisor gives the kernel an
-// extra pipe (fd in LOSSBOOK_INTERRUPT_FD), a small worker thread blocks reading it and publishes
-// which run to stop in shared memory; the loop checkpoints the executor inserts read it, so such a
-// loop stops at its next iteration and the namespace survives — the kill-and-restart of the
-// graded interrupt is left for code that is stuck outside any loop (design.md "Kernel rules").
+// a long custom loop that never awaits) keeps busy. A small worker thread — which has its own
+// event loop — learns which run to stop and publishes it in shared memory; the loop checkpoints
+// the executor inserts read it, so such a loop stops at its next iteration and the namespace
+// survives. The kill-and-restart of the graded interrupt is left for code stuck outside any loop
+// (design.md "Kernel rules"). Two ways in:
+//   - an extra pipe (fd in LOSSBOOK_INTERRUPT_FD) under child_process.fork: the worker blocks
+//     reading it, no polling;
+//   - a 4-byte file (path in LOSSBOOK_INTERRUPT_FILE) for launchers that cannot pass extra fds,
+//     such as Electron's utilityProcess: the worker reads it every few milliseconds.
 import { Worker } from 'node:worker_threads';
 import type { Disposable } from '../shared/protocol';
 
@@ -39,13 +43,50 @@ export interface InterruptChannel extends Disposable {
   latest(): number;
 }
 
+const FILE_WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const latest = new Int32Array(workerData.shared);
+const buffer = Buffer.alloc(4);
+let fd;
+try { fd = fs.openSync(workerData.path, 'r'); } catch { fd = undefined; }
+while (fd !== undefined) {
+  try {
+    if (fs.readSync(fd, buffer, 0, 4, 0) === 4) Atomics.store(latest, 0, buffer.readUInt32LE(0));
+  } catch {
+    break;
+  }
+  Atomics.wait(latest, 1, 0, workerData.intervalMs);
+}
+`;
+
+export const FILE_POLL_INTERVAL_MS = 5;
+
+/** From the kernel's environment: the pipe when there is one, else the file, else nothing. */
+export function openInterruptChannelFromEnvironment(env: NodeJS.ProcessEnv): InterruptChannel | undefined {
+  if (env.LOSSBOOK_INTERRUPT_FD) {
+    const channel = openInterruptChannel(Number(env.LOSSBOOK_INTERRUPT_FD));
+    if (channel) return channel;
+  }
+  if (env.LOSSBOOK_INTERRUPT_FILE) return openInterruptFile(env.LOSSBOOK_INTERRUPT_FILE);
+  return undefined;
+}
+
 export function openInterruptChannel(fd: number): InterruptChannel | undefined {
   if (!Number.isInteger(fd) || fd < 3) return undefined;
+  return startWorker(WORKER_SOURCE, { fd });
+}
+
+export function openInterruptFile(path: string): InterruptChannel | undefined {
+  return startWorker(FILE_WORKER_SOURCE, { path, intervalMs: FILE_POLL_INTERVAL_MS });
+}
+
+function startWorker(source: string, data: Record<string, unknown>): InterruptChannel | undefined {
   const shared = new SharedArrayBuffer(8);
   const latest = new Int32Array(shared);
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, shared } });
+    worker = new Worker(source, { eval: true, workerData: { ...data, shared } });
   } catch {
     return undefined;
   }

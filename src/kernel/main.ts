@@ -2,12 +2,14 @@
 // Electron's utilityProcess (the app): one transport interface over `process.send` or
 // `process.parentPort`. Every incoming message is validated; a bad one is answered with a
 // `log` event, never a crash (design.md: the protocol is data, validated at every boundary).
+import { rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { parseKernelRequest, type KernelEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { requestFromEnvironment, selectBackend } from './backend';
 import { createChecks } from './checks';
 import { createRunMonitor } from './instrument';
-import { openInterruptChannel } from './interrupt-channel';
+import { openInterruptChannelFromEnvironment } from './interrupt-channel';
 import { Kernel } from './kernel';
 
 interface Transport {
@@ -30,7 +32,10 @@ function createTransport(): Transport {
   }
   if (typeof process.send === 'function') {
     // The host is gone: nobody can read our events, so end instead of running orphaned.
-    process.on('disconnect', () => exitKernel(0));
+    process.on('disconnect', () => {
+      removeOrphanedInterruptFile();
+      exitKernel(0);
+    });
     return {
       send: (event) => {
         if (process.connected) process.send?.(event);
@@ -39,6 +44,17 @@ function createTransport(): Transport {
     };
   }
   throw new Error('The Lossbook kernel must be started by the host (child_process.fork or utilityProcess); no parent channel found.');
+}
+
+/** The host died without cleaning up: remove the interrupt file's private folder it made for us. */
+function removeOrphanedInterruptFile(): void {
+  const path = process.env.LOSSBOOK_INTERRUPT_FILE;
+  if (!path || !basename(dirname(path)).startsWith('lossbook-kernel-')) return;
+  try {
+    rmSync(dirname(path), { recursive: true, force: true });
+  } catch {
+    // best effort
+  }
 }
 
 const exitProcess = process.exit.bind(process);
@@ -79,7 +95,7 @@ async function main(): Promise<void> {
     if (!attempt.ok && attempt.reason) send({ type: 'log', level: 'info', message: `backend ${attempt.backend} skipped: ${attempt.reason}` });
   }
 
-  const interruptChannel = process.env.LOSSBOOK_INTERRUPT_FD ? openInterruptChannel(Number(process.env.LOSSBOOK_INTERRUPT_FD)) : undefined;
+  const interruptChannel = openInterruptChannelFromEnvironment(process.env);
   const kernel = new Kernel({
     tf: selection.tf,
     backend: selection.info,
