@@ -109,3 +109,44 @@ describe('bugs the monitor must catch', () => {
     x.dispose();
   });
 });
+
+describe('robustness', () => {
+  it('a rule that throws becomes an internal finding and training goes on', async () => {
+    const { TrainingMonitor } = await import('./instrument');
+    const { allRules } = await import('../shared/diagnosis');
+    const broken = { ...allRules.find((r) => r.id === 'loss.plateau')!, id: 'test.broken', check: () => { throw new Error('rule bug'); } };
+    const events: import('../shared/protocol').KernelEvent[] = [];
+    const monitor = new TrainingMonitor(tf, { runId: 'r', emit: (e) => events.push(e), signal: new AbortController().signal, backend: 'cpu' }, [...allRules, broken]);
+    const { xs, ys } = blobs(64);
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys, [ys.length, 1]);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 16, callbacks: monitor.beforeFit({ model, x, y, args: { epochs: 3, batchSize: 16 } }) });
+    monitor.finish('ok');
+    expect(history.history.loss).toHaveLength(3);
+    const internal = monitor.findings().find((f) => f.id === 'internal.rule-failed');
+    expect(internal?.evidence.summary).toContain('rule bug');
+    expect(internal!.count).toBeGreaterThan(1);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('keeps its memory bounded and its events coalesced on a long run', async () => {
+    const { TrainingMonitor, MONITOR_LIMITS } = await import('./instrument');
+    const events: import('../shared/protocol').KernelEvent[] = [];
+    const monitor = new TrainingMonitor(tf, { runId: 'long', emit: (e) => events.push(e), signal: new AbortController().signal, backend: 'cpu' });
+    // A hand-written loop reporting 50,000 steps through lossbook.log.
+    for (let step = 0; step < 50_000; step++) monitor.log({ loss: 1 / (1 + step / 1000), acc: Math.min(1, step / 40_000) });
+    monitor.finish('ok');
+    const context = (monitor as unknown as { context: import('../shared/diagnosis').DiagnosisContext }).context;
+    expect(context.loss.values.length).toBeLessThanOrEqual(MONITOR_LIMITS.recentSteps);
+    expect(context.metrics.acc!.values.length).toBeLessThanOrEqual(MONITOR_LIMITS.recentSteps);
+    expect(context.epochs.length).toBeLessThanOrEqual(MONITOR_LIMITS.epochRecords);
+    expect(context.memory.length).toBeLessThanOrEqual(MONITOR_LIMITS.memorySamples);
+    const metricEvents = events.filter((e) => e.type === 'metrics');
+    const points = metricEvents.reduce((n, e) => n + (e.type === 'metrics' ? e.points.length : 0), 0);
+    expect(points).toBe(100_000); // every point is delivered…
+    expect(metricEvents.length).toBeLessThan(1000); // …in coalesced batches, not one event per point
+  });
+});

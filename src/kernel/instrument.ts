@@ -36,7 +36,7 @@ export const MONITOR_LIMITS = {
   epochRecords: 1000,
   probeRows: 32,
   /** Fraction of training time each sampled measurement may take (adaptive interval). */
-  gradientBudget: 0.01,
+  gradientBudget: 0.0075,
   updateBudget: 0.005,
   probeBudget: 0.005,
   /** Minimum time between rule passes during steps. */
@@ -94,7 +94,7 @@ export class TrainingMonitor implements RunMonitor {
   // Early steps decide the most (dead units, NaN, a loss stuck from the start), so the first few
   // are always measured; afterwards each measurement keeps to its share of the step time.
   private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 10);
-  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 12);
+  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 6);
   private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3);
   private readonly updates: UpdateTracker;
   /** Measured cost of the monitor's sampled work (for the overhead benchmark). */
@@ -335,7 +335,8 @@ export class TrainingMonitor implements RunMonitor {
     const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : Number.NaN;
     this.customWindow = [];
     this.pushEpoch({ epoch: this.context.epochs.length, step, logs: { loss: mean } });
-    this.runRules('epoch', true);
+    // Pseudo-epochs of a custom loop come every few steps: rule passes stay throttled.
+    this.runRules('epoch', false);
   }
 
   // ───────────────────────────── lossbook.log ─────────────────────────────
@@ -483,7 +484,7 @@ export class TrainingMonitor implements RunMonitor {
 
   private runRules(phase: DiagnosisContext['phase'], force: boolean): void {
     const start = now();
-    if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.step > 20) return;
+    if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.context.step > 20) return;
     this.lastRules = start;
     this.context.phase = phase;
     this.context.epoch = this.epoch;

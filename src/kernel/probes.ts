@@ -10,6 +10,7 @@ import type { Tf } from './monitor-api';
 
 /** Adaptive sampling interval: cost of one probe ≤ `fraction` of the training time between probes. */
 export class Budget {
+  static readonly FREE_MS = 0.25;
   interval = 1;
   private costMs = 0;
   private lastStep = -Infinity;
@@ -35,7 +36,10 @@ export class Budget {
     this.lastTime = performance.now();
     this.costMs = this.costMs === 0 ? costMs : 0.7 * this.costMs + 0.3 * costMs;
     const perStep = Math.max(stepMs, 0.01);
-    this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(this.costMs / (this.fraction * perStep))));
+    // A measurement cheaper than FREE_MS is taken every step: on toy models the fraction rule would
+    // starve the rules of samples to save microseconds nobody notices.
+    const chargeable = Math.max(0, this.costMs - Budget.FREE_MS);
+    this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(chargeable / (this.fraction * perStep))));
   }
 
   stepsSince(step: number): number {

@@ -509,7 +509,7 @@ const updateRatio = defineRule({
   family: 'dynamic',
   severity: 'warning',
   title: 'Update-to-weight ratio out of range',
-  thresholds: { max: 0.1, min: 1e-5, samples: 5 },
+  thresholds: { max: 0.1, min: 1e-5, samples: 3 },
   explanation: 'A healthy update changes a weight matrix by roughly 1e-3 of its norm per step (‖lr·ΔW‖/‖W‖, cs231n/Cockpit). Much larger ratios overwrite the weights each step (too high a learning rate); much smaller ones mean they barely move.',
   fix: { text: 'Adjust the learning rate towards a ratio of ~1e-3.', code: 'model.compile({ optimizer: tf.train.adam(1e-3), loss });' },
   source: 'DeepDiagnosis; Cockpit',
