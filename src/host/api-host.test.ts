@@ -13,13 +13,14 @@ function setup() {
   writeFileSync(join(dir, 'nan-loss.ts'), '// @title: Loss becomes NaN\n// @expect: D1, D2\n// %% [markdown]\n// # NaN\n// %%\nconst x = tf.scalar(1);\n');
   writeFileSync(join(dir, 'healthy.ts'), '// @title: Healthy MLP\n// @healthy\n// %%\nconsole.log(1);\n');
   writeFileSync(join(dir, 'healthy.test.ts'), 'test file, not an example');
+  writeFileSync(join(dir, 'run-example.ts'), '// Runs gallery notebooks: a helper, not an example.\nexport {};\n');
   const supervisor = new RecordingSupervisor();
   const host = new ApiHost({ supervisor, examplesDir: dir });
   return { dir, supervisor, host };
 }
 
 describe('ApiHost', () => {
-  it('lists the examples with their titles and expected findings, skipping tests', async () => {
+  it('lists the examples with their titles and expected findings, skipping tests and helpers', async () => {
     const { host } = setup();
     const examples = (await host.handle({ method: 'listExamples' })) as Array<{ name: string; title: string; expected: string[] }>;
     expect(examples.map((example) => example.name)).toEqual(['healthy', 'nan-loss']);

@@ -172,6 +172,8 @@ export class ApiHost implements Disposable {
       if (!/\.(ts|js)$/.test(name) || /\.(test|spec|d)\.(ts|js)$/.test(name)) continue;
       const path = join(dir, name);
       const script = parsePercentScript(await readFile(path, 'utf8'));
+      // Gallery notebooks carry a `// @title:` header; helpers beside them (runners) do not.
+      if (!script.title) continue;
       entries.push({ name: name.replace(/\.(ts|js)$/, ''), title: script.title ?? titleFromPath(path), path, expected: script.expected });
     }
     return entries;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decimateMinMax } from './decimate';
+import { decimateMinMax, MinMaxBlockIndex } from './decimate';
 
 function range(length: number): number[] {
   return Array.from({ length }, (_, index) => index);
@@ -54,6 +54,58 @@ describe('decimateMinMax', () => {
         expect(Math.min(...(out.y as number[]))).toBe(Math.min(...values));
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('MinMaxBlockIndex', () => {
+  it('keeps spikes, gaps, the ends and ascending real points on a growing million-point series', () => {
+    const index = new MinMaxBlockIndex(64);
+    const xs: number[] = [];
+    const ys: Array<number | null> = [];
+    const grow = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        xs.push(xs.length);
+        ys.push(Math.cos(xs.length / 5000));
+      }
+    };
+    grow(600_000);
+    ys[123_457] = 87.3365;
+    let out = index.decimate(xs, ys, { buckets: 900 });
+    expect(Math.max(...(out.y.filter((y) => y !== null) as number[]))).toBe(87.3365);
+    grow(400_000);
+    ys[999_000] = Number.NaN;
+    ys[777_777] = -50;
+    out = index.decimate(xs, ys, { buckets: 900 });
+    expect(out.x.length).toBeLessThanOrEqual(900 * 5 + 10);
+    expect(out.x[0]).toBe(0);
+    expect(out.x[out.x.length - 1]).toBe(999_999);
+    expect(out.x).toContain(123_457);
+    expect(out.x).toContain(777_777);
+    expect(out.y[out.x.indexOf(999_000)]).toBeNull();
+    for (let i = 1; i < out.x.length; i++) expect(out.x[i]!).toBeGreaterThan(out.x[i - 1]!);
+    out.x.forEach((x, i) => {
+      const value = ys[x];
+      expect(out.y[i]).toBe(value === null || value === undefined || !Number.isFinite(value) ? null : value);
+    });
+  });
+
+  it('matches the exact scan when the range is small', () => {
+    const xs = range(5000);
+    const ys = xs.map((x) => Math.sin(x));
+    expect(new MinMaxBlockIndex(64).decimate(xs, ys, { buckets: 100 })).toEqual(decimateMinMax(xs, ys, { buckets: 100 }));
+  });
+
+  it('keeps global extremes of random series (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2000, maxLength: 6000 }), fc.integer({ min: 1, max: 8 }), (values, buckets) => {
+        const xs = range(values.length);
+        const out = new MinMaxBlockIndex(16).decimate(xs, values, { buckets });
+        expect(Math.max(...(out.y as number[]))).toBe(Math.max(...values));
+        expect(Math.min(...(out.y as number[]))).toBe(Math.min(...values));
+        for (let i = 1; i < out.x.length; i++) expect(out.x[i]!).toBeGreaterThan(out.x[i - 1]!);
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -100,3 +100,107 @@ function upperBound(xs: ArrayLike<number>, value: number, length: number): numbe
   }
   return low;
 }
+
+/**
+ * Min/max decimation for a series that only grows (a live run), in O(blocks) per draw instead
+ * of O(points): complete blocks of `blockSize` points keep the index of their minimum, maximum
+ * and first gap, updated as points arrive. When a bucket spans many blocks its edges snap to
+ * block edges (a shift of under one block, invisible at one bucket per pixel), and each bucket
+ * is drawn from its blocks' summaries. Small ranges fall back to the exact scan.
+ */
+export class MinMaxBlockIndex {
+  private minIndex: number[] = [];
+  private maxIndex: number[] = [];
+  private gapIndex: number[] = [];
+  private source: ArrayLike<number | null> | undefined;
+
+  constructor(readonly blockSize = 64) {}
+
+  private update(ys: ArrayLike<number | null>): void {
+    const size = this.blockSize;
+    if (ys !== this.source || ys.length < this.minIndex.length * size) {
+      this.source = ys;
+      this.minIndex = [];
+      this.maxIndex = [];
+      this.gapIndex = [];
+    }
+    for (let block = this.minIndex.length; (block + 1) * size <= ys.length; block++) {
+      let minAt = -1;
+      let maxAt = -1;
+      let gapAt = -1;
+      for (let index = block * size, end = index + size; index < end; index++) {
+        const value = ys[index];
+        if (value === null || value === undefined || !Number.isFinite(value)) {
+          if (gapAt < 0) gapAt = index;
+        } else {
+          if (minAt < 0 || value < ys[minAt]!) minAt = index;
+          if (maxAt < 0 || value > ys[maxAt]!) maxAt = index;
+        }
+      }
+      this.minIndex.push(minAt);
+      this.maxIndex.push(maxAt);
+      this.gapIndex.push(gapAt);
+    }
+  }
+
+  decimate(xs: ArrayLike<number>, ys: ArrayLike<number | null>, options: DecimateOptions): DecimatedSeries {
+    const length = Math.min(xs.length, ys.length);
+    const size = this.blockSize;
+    const buckets = Math.max(1, Math.floor(options.buckets));
+    let start = options.xMin !== undefined ? lowerBound(xs, options.xMin, length) : 0;
+    let end = options.xMax !== undefined ? upperBound(xs, options.xMax, length) : length;
+    start = Math.max(0, start - 1);
+    end = Math.min(length, end + 1);
+    // Blocks pay off only when a bucket spans several of them.
+    if (end - start < buckets * size * 4) return decimateMinMax(xs, ys, options);
+    this.update(ys);
+    const out: DecimatedSeries = { x: [], y: [] };
+    const firstBlock = Math.ceil(start / size);
+    const lastBlock = Math.min(this.minIndex.length, Math.floor(end / size));
+    const emit = (picks: number[]) => {
+      picks.sort((a, b) => a - b);
+      let previous = -1;
+      for (const pick of picks) {
+        if (pick < 0 || pick === previous) continue;
+        previous = pick;
+        pushPoint(out, xs[pick]!, ys[pick]);
+      }
+    };
+    const scan = (from: number, to: number) => {
+      if (from >= to) return;
+      let minAt = -1;
+      let maxAt = -1;
+      let gapAt = -1;
+      for (let index = from; index < to; index++) {
+        const value = ys[index];
+        if (value === null || value === undefined || !Number.isFinite(value)) {
+          if (gapAt < 0) gapAt = index;
+        } else {
+          if (minAt < 0 || value < ys[minAt]!) minAt = index;
+          if (maxAt < 0 || value > ys[maxAt]!) maxAt = index;
+        }
+      }
+      emit([from, minAt, maxAt, gapAt, to - 1]);
+    };
+    scan(start, firstBlock * size);
+    const blocks = lastBlock - firstBlock;
+    for (let bucket = 0; bucket < buckets; bucket++) {
+      const from = firstBlock + Math.floor((bucket * blocks) / buckets);
+      const to = firstBlock + Math.floor(((bucket + 1) * blocks) / buckets);
+      if (from >= to) continue;
+      let minAt = -1;
+      let maxAt = -1;
+      let gapAt = -1;
+      for (let block = from; block < to; block++) {
+        const blockMin = this.minIndex[block]!;
+        const blockMax = this.maxIndex[block]!;
+        if (blockMin >= 0 && (minAt < 0 || ys[blockMin]! < ys[minAt]!)) minAt = blockMin;
+        if (blockMax >= 0 && (maxAt < 0 || ys[blockMax]! > ys[maxAt]!)) maxAt = blockMax;
+        if (gapAt < 0 && this.gapIndex[block]! >= 0) gapAt = this.gapIndex[block]!;
+      }
+      emit([from * size, minAt, maxAt, gapAt, to * size - 1]);
+    }
+    scan(Math.max(lastBlock * size, firstBlock * size), end);
+    return out;
+  }
+}

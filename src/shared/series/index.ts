@@ -1,2 +1,2 @@
 export { emaDebiased, IncrementalEma } from './ema';
-export { decimateMinMax, type DecimatedSeries, type DecimateOptions } from './decimate';
+export { decimateMinMax, MinMaxBlockIndex, type DecimatedSeries, type DecimateOptions } from './decimate';

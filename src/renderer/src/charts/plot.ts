@@ -2,7 +2,7 @@
 // so a million-point series draws as a few thousand points, smoothed with the debiased EMA,
 // raw curve faint behind, the previous run dashed for comparison. Shared by MetricChart and
 // the chart benchmark (bench/chart.bench.ts), so the benchmark measures this exact path.
-import { decimateMinMax } from '../../../shared/series/decimate';
+import { MinMaxBlockIndex } from '../../../shared/series/decimate';
 import { IncrementalEma } from '../../../shared/series/ema';
 import type { Series } from '../../../shared/notebook/model';
 
@@ -57,8 +57,18 @@ export function xTransform(series: Series, xMode: XMode, batchesPerEpoch: number
   return (step) => step;
 }
 
+const blockIndexes = new WeakMap<object, MinMaxBlockIndex>();
+function blockIndexFor(values: ArrayLike<number | null>): MinMaxBlockIndex {
+  let index = blockIndexes.get(values);
+  if (!index) {
+    index = new MinMaxBlockIndex();
+    blockIndexes.set(values, index);
+  }
+  return index;
+}
+
 function line(series: Series, values: ArrayLike<number | null>, options: BuildTracesOptions, batchesPerEpoch: number | undefined) {
-  const decimated = decimateMinMax(series.steps, values, {
+  const decimated = blockIndexFor(values).decimate(series.steps, values, {
     buckets: Math.max(50, Math.round(options.width)),
     xMin: options.stepRange?.[0],
     xMax: options.stepRange?.[1],

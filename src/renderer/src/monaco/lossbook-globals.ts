@@ -6,20 +6,47 @@ import type * as tfModule from '@tensorflow/tfjs';
 declare global {
   /** TensorFlow.js, on the backend shown in the status bar. */
   const tf: typeof tfModule;
-  /** Lossbook's helpers inside a cell. */
+  /** Lossbook's helpers inside a cell (src/kernel/kernel.ts). */
   const lossbook: {
-    /** Log scalar metrics for the current run (charted like fit's loss), at an optional step. */
+    /** Aborted when the user interrupts the running cell: \`if (lossbook.signal.aborted) break\`. */
+    readonly signal: AbortSignal;
+    /** Record custom metrics, charted like fit's loss: lossbook.log({ loss, acc }, step). */
     log(values: Record<string, number>, step?: number): void;
-    /** Show a value under the cell: tensors, models, tables, JSON. */
-    display(value: unknown): void;
-    /** The active backend's name. */
-    readonly backend: string;
-    /** Current tf.memory() of the kernel. */
-    memory(): { numTensors: number; numBytes: number; numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
-    [helper: string]: unknown;
+    /** Throws if the run was interrupted; call it in long custom loops. */
+    checkpoint(): void;
+    /** Data and model checks (lossbook.checks.*). */
+    readonly checks: any;
+    /** The active backend, with the reason each faster one was skipped. */
+    readonly backend: { name: string; device?: string; isGpu: boolean; attempts: Array<{ backend: string; ok: boolean; reason?: string }> };
+    /** The kernel's memory now: tensors, bytes, RSS, GPU tensor vs pooled bytes. */
+    memory(): { numTensors: number; numBytes: number; rssBytes: number; heapUsedBytes: number; gpu?: { tensorBytes?: number; pooledBytes?: number } };
+    [helper: string]: any;
   };
-  /** Aborted when the user interrupts this run: pass it to fetches and custom loops. */
-  const signal: AbortSignal;
+  /** Loads packages from the notebook folder's node_modules. */
+  function require(specifier: string): any;
+  interface Console {
+    log(...data: any[]): void;
+    info(...data: any[]): void;
+    warn(...data: any[]): void;
+    error(...data: any[]): void;
+    debug(...data: any[]): void;
+    table(data: unknown, columns?: string[]): void;
+    time(label?: string): void;
+    timeEnd(label?: string): void;
+  }
+  /** Printed under the cell (stdout, stderr for warn/error). */
+  var console: Console;
+  function setTimeout(handler: (...args: any[]) => void, ms?: number, ...args: any[]): number;
+  function clearTimeout(id: number | undefined): void;
+  function setInterval(handler: (...args: any[]) => void, ms?: number, ...args: any[]): number;
+  function clearInterval(id: number | undefined): void;
+  const performance: { now(): number };
+  class AbortSignal {
+    readonly aborted: boolean;
+    readonly reason: unknown;
+    throwIfAborted(): void;
+    addEventListener(type: 'abort', listener: () => void): void;
+  }
 }
 export {};
 `;

@@ -9,6 +9,7 @@ import 'monaco-editor/esm/vs/basic-languages/markdown/markdown.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker?worker';
 import { LOSSBOOK_GLOBALS } from './lossbook-globals';
+import { isDark, onThemeChange } from '../theme';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string): Worker {
@@ -18,7 +19,10 @@ self.MonacoEnvironment = {
 
 // Cells share one namespace, so every cell is a script in one global scope: redeclaring a
 // `const` in a later cell and top-level await are fine in a notebook, so those are not errors.
-const NOTEBOOK_IGNORED_DIAGNOSTICS = [2451, 1375, 1378, 2393, 1108, 2300, 80005];
+// A cell with an `import` becomes a module to TypeScript and its names vanish from the other
+// cells, and packages resolve from the notebook's folder at run time, which the editor cannot
+// see: unknown names and modules are left to the kernel, which reports them on the right line.
+const NOTEBOOK_IGNORED_DIAGNOSTICS = [2451, 1375, 1378, 2393, 1108, 2300, 80005, 2304, 2552, 2307, 2792, 7016];
 
 const defaults = [monaco.languages.typescript.typescriptDefaults, monaco.languages.typescript.javascriptDefaults];
 for (const languageDefaults of defaults) {
@@ -50,9 +54,6 @@ export function loadTfjsTypes(): Promise<void> {
   return typesLoaded;
 }
 
-function prefersDark(): boolean {
-  return window.matchMedia('(prefers-color-scheme: dark)').matches;
-}
 
 monaco.editor.defineTheme('lossbook-light', {
   base: 'vs',
@@ -66,7 +67,7 @@ monaco.editor.defineTheme('lossbook-dark', {
   rules: [],
   colors: { 'editor.background': '#00000000', 'editorGutter.background': '#00000000', 'editor.lineHighlightBackground': '#ffffff0a', 'editorLineNumber.foreground': '#5c6370' },
 });
-monaco.editor.setTheme(prefersDark() ? 'lossbook-dark' : 'lossbook-light');
-window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => monaco.editor.setTheme(prefersDark() ? 'lossbook-dark' : 'lossbook-light'));
+monaco.editor.setTheme(isDark() ? 'lossbook-dark' : 'lossbook-light');
+onThemeChange(() => monaco.editor.setTheme(isDark() ? 'lossbook-dark' : 'lossbook-light'));
 
 export { monaco };

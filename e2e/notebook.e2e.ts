@@ -1,0 +1,140 @@
+// The notebook in Chromium, in browser mode, against the real kernel: type and run a cell,
+// train the MNIST example live, interrupt it, run a buggy example and act on its finding.
+// Every state is saved as a screenshot in e2e/artifacts/ (and looked at by a person).
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/host/server';
+import { artifactsDir, launchChromium, screenshot } from './helpers';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TRAINING_TIMEOUT = 150_000;
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+async function numberAttribute(selector: string, attribute: string): Promise<number> {
+  return Number(await page.locator(selector).first().getAttribute(attribute));
+}
+
+async function openExample(title: RegExp): Promise<void> {
+  await page.click('[data-testid=examples]');
+  const item = page.locator('[role=menuitem]', { hasText: title }).first();
+  await item.waitFor();
+  await item.click();
+  await page.locator('section.cell').first().waitFor();
+  await expect.poll(() => page.locator('[data-testid=kernel-status]').getAttribute('data-busy')).toBe('false');
+}
+
+async function waitForRunEnd(cell: ReturnType<Page['locator']>): Promise<string> {
+  const status = cell.locator('[data-testid=run-status]');
+  await expect.poll(() => status.getAttribute('data-status'), { timeout: TRAINING_TIMEOUT, interval: 250 }).not.toBe('running');
+  return (await status.getAttribute('data-status')) ?? '';
+}
+
+describe('notebook (browser mode, Chromium)', () => {
+  beforeAll(async () => {
+    mkdirSync(artifactsDir, { recursive: true });
+    server = await startServer({ backend: 'wasm', rendererDir: `${root}out/renderer`, examplesDir: `${root}examples` });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the empty notebook and the kernel becomes idle with its backend', async () => {
+    await page.locator('section.cell .monaco-editor').first().waitFor();
+    await page.locator('[data-testid=kernel-status][data-state=idle]').waitFor({ timeout: 90_000 });
+    await expect.poll(() => page.locator('[data-testid=backend] summary').textContent()).toMatch(/WebAssembly/);
+    expect(await page.locator('section.cell').count()).toBe(1);
+    await screenshot(page, '01-empty-notebook');
+  });
+
+  it('types a cell and runs it with Shift+Enter: output, execution counter, a new cell below', async () => {
+    await page.click('section.cell .monaco-editor');
+    await page.keyboard.type('const squares = tf.tensor([1, 2, 3]).square();\n');
+    await page.keyboard.type("console.log('squares:', squares.dataSync().join(','));");
+    await page.keyboard.press('Shift+Enter');
+    const first = page.locator('section.cell').first();
+    await expect.poll(() => first.locator('[data-testid=outputs]').textContent(), { timeout: 60_000 }).toContain('squares: 1,4,9');
+    expect(await first.locator('[data-testid=execution-count]').textContent()).toBe('[1]');
+    expect(await page.locator('section.cell').count()).toBe(2);
+    expect(await page.locator('[data-testid=mode]').textContent()).toBe('Edit');
+    // Esc → command mode; D D deletes the empty new cell.
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid=mode]').textContent()).toBe('Command');
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    expect(await page.locator('section.cell').count()).toBe(1);
+    await screenshot(page, '02-typed-cell');
+  });
+
+  it('runs the MNIST example: the chart grows and the epoch counter advances', async () => {
+    await openExample(/MNIST MLP/i);
+    await page.click('[data-testid=run-all]');
+    const training = page.locator('section.cell', { has: page.locator('[data-testid=epoch-counter]') }).first();
+    const lossChart = training.locator('.chart[data-chart=loss]');
+    await lossChart.waitFor({ timeout: TRAINING_TIMEOUT });
+    await expect.poll(() => lossChart.getAttribute('data-points').then(Number), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(0);
+    const firstPoints = Number(await lossChart.getAttribute('data-points'));
+    const firstEpoch = await numberAttribute('[data-testid=epoch-counter]', 'data-epoch');
+    await expect.poll(() => lossChart.getAttribute('data-points').then(Number), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(firstPoints);
+    await expect.poll(() => numberAttribute('[data-testid=epoch-counter]', 'data-epoch'), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(firstEpoch);
+    // The plotted loss line exists in the SVG, not only in the data.
+    expect(await lossChart.locator('.scatterlayer .trace').count()).toBeGreaterThan(0);
+    await screenshot(page, '03-mnist-training');
+  });
+
+  it('interrupts mid-training; memory returns to the baseline plus what the namespace keeps', async () => {
+    const training = page.locator('section.cell', { has: page.locator('[data-testid=epoch-counter]') }).first();
+    expect(await training.locator('[data-testid=run-status]').getAttribute('data-status')).toBe('running');
+    await page.click('[data-testid=interrupt]');
+    expect(await waitForRunEnd(training)).toBe('interrupted');
+    const runMemory = training.locator('[data-testid=run-memory]');
+    await runMemory.waitFor();
+    const before = Number(await runMemory.getAttribute('data-before-tensors'));
+    const after = Number(await runMemory.getAttribute('data-after-tensors'));
+    const kept = Number(await runMemory.getAttribute('data-kept-tensors'));
+    expect(Number(await runMemory.getAttribute('data-leaked-tensors'))).toBe(0);
+    expect(after).toBe(before + kept);
+    await expect.poll(() => page.locator('[data-testid=num-tensors]').textContent().then(Number)).toBe(after);
+    expect(await page.locator('[data-testid=leak-meter]').getAttribute('data-leaked')).toBe('0');
+    expect(await training.locator('[data-testid=cell-error]').textContent()).toMatch(/Interrupted/);
+    await screenshot(page, '04-interrupted');
+  });
+
+  it('runs a buggy example, shows its finding, inserts the fix as a new cell and dismisses the finding', async () => {
+    await openExample(/Softmax applied twice/i);
+    await page.click('[data-testid=run-all]');
+    const finding = page.locator('[data-testid=finding][data-finding-id="model.double-softmax"]');
+    await finding.waitFor({ timeout: TRAINING_TIMEOUT });
+    const cellId = await page.locator('section.cell', { has: finding }).getAttribute('data-cell-id');
+    const cell = page.locator(`section.cell[data-cell-id="${cellId}"]`);
+    expect(await waitForRunEnd(cell)).toBe('ok');
+    expect(await finding.locator('.title').textContent()).toMatch(/softmax/i);
+    await finding.scrollIntoViewIfNeeded();
+    await screenshot(page, '05-finding');
+    copyFileSync(`${artifactsDir}05-finding.png`, `${artifactsDir}readme.png`);
+    copyFileSync(`${artifactsDir}readme.png`, `${root}resources/screenshot.png`);
+
+    const cellsBefore = await page.locator('section.cell').count();
+    const cellIndex = Number(await cell.getAttribute('data-cell-index'));
+    await finding.locator('[data-testid=insert-fix]').click();
+    expect(await page.locator('section.cell').count()).toBe(cellsBefore + 1);
+    const inserted = page.locator(`section.cell[data-cell-index="${cellIndex + 1}"]`);
+    await expect.poll(() => inserted.locator('.view-lines').textContent()).toMatch(/Fix:.*categoricalCrossentropy/s);
+    await screenshot(page, '06-fix-inserted');
+
+    await finding.locator('[data-testid=dismiss-finding]').click();
+    await expect.poll(() => page.locator('[data-testid=finding][data-finding-id="model.double-softmax"]').count()).toBe(0);
+    expect(await cell.locator('.restore').textContent()).toMatch(/1 dismissed/);
+    await screenshot(page, '07-dismissed');
+  });
+});
