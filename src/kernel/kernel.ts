@@ -1,7 +1,7 @@
 // The kernel: runs one cell at a time inside a lifetime scope, wires the training hooks and the
 // monitor to the run, and answers the host's requests. Transport-free (main.ts owns the
 // process channel), so tests can drive it in-process too.
-import type { BackendInfo, CellError, Disposable, KernelEvent, KernelRequest, MemorySnapshot, RunMemory, RunStatus } from '../shared/protocol';
+import type { BackendInfo, CellError, Disposable, Finding, KernelEvent, KernelRequest, MemorySnapshot, RunMemory, RunStatus } from '../shared/protocol';
 import { describeValue } from './display';
 import { CellExitError, Executor, InterruptError } from './executor';
 import { NvidiaProcessMemory } from './gpu-memory';
@@ -9,7 +9,8 @@ import type { InterruptChannel } from './interrupt-channel';
 import { TensorLifetimes } from './lifetimes';
 import type { RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { OutputCapture } from './output';
-import { TrainingHooks } from './training-hooks';
+import { createSweepApi } from './sweep';
+import { TrainingHooks, type ActiveTraining } from './training-hooks';
 import { CellSyntaxError } from './transform';
 
 export type ChecksFactory = (tf: Tf, context: RunContext) => unknown;
@@ -37,6 +38,8 @@ interface ActiveRun {
   monitor: RunMonitor | undefined;
   context: RunContext;
   checks: unknown;
+  training: ActiveTraining;
+  sweep?: ReturnType<typeof createSweepApi>;
 }
 
 type ExecuteRequest = Extract<KernelRequest, { type: 'execute' }>;
@@ -60,6 +63,8 @@ export class Kernel implements Disposable {
     this.gpuProcessMemory = options.backend.isGpu ? new NvidiaProcessMemory() : undefined;
     const activeRun = () => this.active;
     const interrupted = () => this.interrupted();
+    const runTrialScope = <T>(name: string, fn: () => Promise<T>) => this.lifetimes.runNested(name, fn);
+    const withTrialMonitor = <T>(run: ActiveRun, trialId: string, fn: () => Promise<T>) => this.withTrialMonitor(run, trialId, fn);
     const lossbookApi = {
       /** Aborted when the user interrupts the running cell: for custom loops (`if (lossbook.signal.aborted) break`). */
       get signal(): AbortSignal {
@@ -74,6 +79,16 @@ export class Kernel implements Disposable {
       checkpoint: () => this.checkpoint(),
       get checks(): unknown {
         return activeRun()?.checks;
+      },
+      /** lossbook.sweep({ space, trials, strategy, metric, train }) — seed 001's tuning method in one cell. */
+      get sweep(): unknown {
+        const run = activeRun();
+        if (!run) return undefined;
+        run.sweep ??= createSweepApi(tf, run.context, {
+          runTrialScope: (fn) => runTrialScope(`${run.runId}-trial`, fn),
+          withTrialMonitor: (trialId, fn) => withTrialMonitor(run, trialId, fn),
+        });
+        return run.sweep;
       },
       get backend(): BackendInfo {
         return options.backend;
@@ -210,8 +225,9 @@ export class Kernel implements Disposable {
     } catch (error) {
       warn(`lossbook.checks could not start for this run: ${(error as Error).message}`);
     }
-    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks };
-    this.hooks.activate({ runId: request.runId, signal: controller.signal, interrupted: () => this.interrupted(), emit, monitor, warn });
+    const training: ActiveTraining = { runId: request.runId, signal: controller.signal, interrupted: () => this.interrupted(), emit, monitor, warn };
+    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks, training };
+    this.hooks.activate(training);
     this.output.begin(request.runId);
 
     let status: RunStatus = 'ok';
@@ -265,6 +281,39 @@ export class Kernel implements Disposable {
       memory: runMemory,
       namespace: [...this.executor.namespaceNames],
     });
+  }
+
+  /**
+   * One sweep trial is diagnosed like a run of its own: a fresh monitor watches its fits while
+   * it runs. Its findings go to the sweep's summary; its metric and finding events stay out of
+   * the cell's charts and panel (the sweep artifact carries each trial's per-epoch history).
+   */
+  private async withTrialMonitor<T>(run: ActiveRun, trialId: string, fn: () => Promise<T>): Promise<{ value: T; findings: Finding[] }> {
+    const { tf } = this.options;
+    const trialOnly = new Set<KernelEvent['type']>(['metrics', 'progress', 'findings']);
+    const context: RunContext = { ...run.context, runId: trialId, emit: (event) => (trialOnly.has(event.type) ? undefined : run.context.emit(event)) };
+    let monitor: RunMonitor | undefined;
+    try {
+      monitor = this.options.monitorFactory?.(tf, context);
+    } catch (error) {
+      run.training.warn(`The training monitor could not start for ${trialId}: ${(error as Error).message}`);
+    }
+    this.hooks.activate({ ...run.training, monitor });
+    let status: 'ok' | 'error' | 'interrupted' = 'ok';
+    try {
+      return { value: await fn(), findings: monitor?.findings() ?? [] };
+    } catch (error) {
+      status = run.controller.signal.aborted ? 'interrupted' : 'error';
+      throw error;
+    } finally {
+      this.hooks.activate(run.training);
+      try {
+        monitor?.finish(status);
+        monitor?.dispose();
+      } catch (error) {
+        run.training.warn(`The training monitor failed to finish ${trialId}: ${(error as Error).message}`);
+      }
+    }
   }
 
   private async freeMemory(resetNamespace: boolean): Promise<void> {

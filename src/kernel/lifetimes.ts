@@ -128,6 +128,47 @@ export class TensorLifetimes {
   }
 
   /**
+   * A scope inside the running cell — one trial of `lossbook.sweep`. When `fn` settles, what it
+   * allocated that neither the namespace nor its result reaches is disposed at once, so trials
+   * never pile up memory over a sweep; what is still reachable is handed to the run's scope and
+   * settled with the run. Outside a run (no scope open) `fn` simply runs.
+   */
+  async runNested<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.activeRun;
+    if (!run) return fn();
+    const variablesBefore = new Set(Object.values(this.engine.state.registeredVariables));
+    const keptBefore = new Set(run.keptByUser);
+    this.engine.startScope(`lossbook-nested-${name}`);
+    const scope = this.engine.state.activeScope;
+    let result: T | undefined;
+    try {
+      result = await fn();
+      return result;
+    } finally {
+      const created = new Set<Tensor>(this.closeScopesDownTo(scope));
+      for (const tensor of run.keptByUser) if (!keptBefore.has(tensor)) created.add(tensor);
+      for (const variable of Object.values(this.engine.state.registeredVariables)) {
+        if (!variablesBefore.has(variable)) created.add(variable);
+      }
+      const reachability = collectReachableTensors(this.tf, [...this.options.roots(), result], {
+        opaque: new Set(this.options.opaque?.() ?? []),
+        maxVisitedObjects: this.options.maxVisitedObjects ?? DEFAULT_MAX_VISITED,
+      });
+      const parent = this.engine.state.activeScope;
+      for (const tensor of created) {
+        if (tensor.isDisposed) continue;
+        if (reachability.incomplete || reachability.tensors.has(tensor)) {
+          // Variables are found by the run's own diff; other tensors rejoin the run's scope.
+          if (!(tensor instanceof this.tf.Variable)) parent?.track.push(tensor);
+        } else {
+          tensor.dispose();
+          run.keptByUser.delete(tensor);
+        }
+      }
+    }
+  }
+
+  /**
    * A long custom loop that disposes its tensors still leaves every Tensor object in the run
    * scope's track list until the run ends; drop the disposed ones now and then so a run of a
    * million steps does not hold a million dead objects. Cheap to call often (loop checkpoints).
