@@ -14,6 +14,12 @@ export function describeValue(tf: Tf, value: unknown): DisplayValue | undefined 
   if (value === undefined) return undefined;
   if (value instanceof tf.Tensor) return describeTensor(tf, value);
   if (value instanceof tf.LayersModel) return describeModel(value);
+  // `await model.fit(...)` as a cell's last line: show the metrics per epoch, not the object
+  // (which reaches the whole model).
+  if (value instanceof tf.History) {
+    const history = value as tfType.History;
+    return { kind: 'json', json: { epoch: [...history.epoch], history: plainHistory(history.history) } };
+  }
   if (typeof value === 'string') return { kind: 'text', text: truncate(value) };
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'symbol' || value === null) {
     return { kind: 'text', text: inspect(value) };
@@ -55,6 +61,17 @@ function describeModel(model: tfType.LayersModel): DisplayValue {
     params = 0;
   }
   return { kind: 'model', name: model.name, text: truncate(lines.join('\n')), params };
+}
+
+function plainHistory(history: Record<string, Array<number | tfType.Tensor>>): Record<string, Array<number | null>> {
+  const plain: Record<string, Array<number | null>> = {};
+  for (const [name, values] of Object.entries(history)) {
+    plain[name] = values.map((entry) => {
+      const number = typeof entry === 'number' ? entry : entry.isDisposed ? Number.NaN : (entry.dataSync()[0] ?? Number.NaN);
+      return Number.isFinite(number) ? number : null;
+    });
+  }
+  return plain;
 }
 
 /** Plain JSON-able data: primitives, arrays and plain objects, not too deep. */

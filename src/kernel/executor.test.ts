@@ -111,6 +111,15 @@ describe('executor', () => {
     expect(result.display && 'text' in result.display ? result.display.text : '').toContain('hidden (Dense)');
   });
 
+  it('displays the History of a fit as metrics per epoch', async () => {
+    const result = await kernel.run(`const hx = tf.ones([8, 2]);
+const hy = tf.zeros([8, 1]);
+const tiny = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+tiny.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+await tiny.fit(hx, hy, { epochs: 2, batchSize: 4, verbose: 0 })`);
+    expect(result.display).toMatchObject({ kind: 'json', json: { epoch: [0, 1], history: { loss: [expect.any(Number), expect.any(Number)] } } });
+  });
+
   it('bounds a run’s output and says how much was dropped', async () => {
     const result = await kernel.run("for (let i = 0; i < 30; i++) process.stdout.write('x'.repeat(100_000) + '\\n');\n'done'");
     expect(result.finished.status).toBe('ok');
