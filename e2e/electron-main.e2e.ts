@@ -34,6 +34,7 @@ class App extends EventEmitter {
   getAppPath() { return process.env.FAKE_APP_PATH; }
   getPath(name) { return process.env.FAKE_USER_DATA + '/' + name; }
   requestSingleInstanceLock() { return true; }
+  setAppUserModelId(id) { record('appUserModelId', id); }
   whenReady() { return new Promise((resolve) => setImmediate(resolve)); }
   addRecentDocument(path) { record('recent', path); }
   clearRecentDocuments() {}

@@ -166,6 +166,8 @@ export interface AppSurface {
   getAppPath(): string;
   getPath(name: 'userData' | 'documents' | 'temp'): string;
   requestSingleInstanceLock(): boolean;
+  /** Windows: ties taskbar, jump list (recent documents) and notifications to the installed app. */
+  setAppUserModelId(id: string): void;
   whenReady(): Promise<unknown>;
   addRecentDocument(path: string): void;
   clearRecentDocuments(): void;

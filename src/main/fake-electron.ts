@@ -171,6 +171,10 @@ export class FakeApp extends EventEmitter implements AppSurface {
   requestSingleInstanceLock(): boolean {
     return this.lockGranted;
   }
+  appUserModelId: string | undefined;
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
   whenReady(): Promise<void> {
     return Promise.resolve();
   }

@@ -118,6 +118,11 @@ describe('opening files: command line, OS, second instance, drop, recent', () =>
     expect(h.windows()).toHaveLength(1);
   });
 
+  it('registers the app id on Windows only', async () => {
+    expect((await harness({ platform: 'win32' })).electron.app.appUserModelId).toBe('dev.lossbook.app');
+    expect((await harness({ platform: 'linux' })).electron.app.appUserModelId).toBeUndefined();
+  });
+
   it('the second instance does not start when the lock is taken', () => {
     const electron = fakeElectron();
     electron.app.lockGranted = false;

@@ -10,6 +10,8 @@ import { buildMenuTemplate, type MenuActions } from './menu';
 import { NotebookWindow, NOTEBOOK_FILTERS, type HostDialogs, type NotebookHost } from './notebook-window';
 import { hardenWebContents, isTrustedRendererUrl } from './security';
 
+export const APP_USER_MODEL_ID = 'dev.lossbook.app';
+
 export interface LossbookAppOptions {
   electron: ElectronSurface;
   /** Builds one notebook's host (ApiHost over its own kernel supervisor). */
@@ -52,6 +54,8 @@ export class LossbookApp implements Disposable {
   install(): boolean {
     const { app } = this.options.electron;
     if (!app.requestSingleInstanceLock()) return false;
+    // The id electron-builder gives the installed app (electron-builder.ts appId).
+    if (this.options.electron.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
     app.on('second-instance', (_event, argv, workingDirectory) => {
       const paths = notebookPathsFromArgv(argv, workingDirectory);
       if (paths.length > 0) this.openPaths(paths);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import config, { DAWN_BUILDS, dawnExclusions } from '../../electron-builder';
+import { APP_USER_MODEL_ID } from './lossbook-app';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resources = join(root, 'resources');
@@ -74,6 +75,10 @@ function keeps(os: 'linux' | 'mac' | 'win', arch: string, path: string): boolean
 }
 
 describe('electron-builder configuration', () => {
+  it('gives Windows the app id the app registers itself under (jump list, recent documents)', () => {
+    expect(config.appId).toBe(APP_USER_MODEL_ID);
+  });
+
   it('builds AppImage + deb, dmg and NSIS', () => {
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
     expect(config.mac?.target).toEqual(['dmg']);

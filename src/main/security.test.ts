@@ -12,6 +12,7 @@ import {
   notebookPathFromFileUrl,
   RENDERER_CSP,
   RENDERER_ENTRY_URL,
+  RENDERER_SCHEME_PRIVILEGES,
 } from './security';
 
 async function startedApp() {
@@ -163,6 +164,12 @@ describe('URL checks', () => {
     expect(notebookPathFromFileUrl('file:///tmp/a%20b.lossbook')).toBe('/tmp/a b.lossbook');
     expect(notebookPathFromFileUrl('file:///tmp/a.txt')).toBeUndefined();
     expect(notebookPathFromFileUrl('https://x/a.lossbook')).toBeUndefined();
+  });
+});
+
+describe('renderer scheme', () => {
+  it('is a standard, secure origin that never bypasses the CSP', () => {
+    expect(RENDERER_SCHEME_PRIVILEGES).toMatchObject({ standard: true, secure: true, bypassCSP: false });
   });
 });
 

@@ -12,8 +12,12 @@ export const RENDERER_HOST = 'app';
 export const RENDERER_ORIGIN = `${RENDERER_SCHEME}://${RENDERER_HOST}`;
 export const RENDERER_ENTRY_URL = `${RENDERER_ORIGIN}/index.html`;
 
-/** Privileges of the renderer scheme: a standard, secure origin so workers (Monaco) and fetch work. */
-export const RENDERER_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true, codeCache: true } as const;
+/**
+ * Privileges of the renderer scheme: a standard, secure origin, so module scripts (Vite emits
+ * `<script type="module" crossorigin>`, CORS-mode even when same-origin), workers (Monaco) and
+ * fetch work. Never `bypassCSP`: the page's CSP applies in full.
+ */
+export const RENDERER_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true, bypassCSP: false } as const;
 
 /**
  * The page's Content-Security-Policy. Scripts only from our own origin (no inline script, no
