@@ -146,6 +146,20 @@ describe('opening files: command line, OS, second instance, drop, recent', () =>
     expect(findMenuItem(h.electron.menu.template!, 'recent-0')?.label).toContain('/n/one.lossbook');
   });
 
+  it('a recent file that is gone leaves the recent list, and its window is free again', async () => {
+    const h = await harness();
+    await h.recent.add('/gone/old.lossbook');
+    h.app.actions.openRecent('/gone/old.lossbook');
+    h.hosts[0]!.answers.openNotebook = () => {
+      throw Object.assign(new Error('/gone/old.lossbook does not exist.'), { name: 'NotebookFileError', reason: 'not-found' });
+    };
+    const answer = await h.call(0, { method: 'openNotebook', params: { path: '/gone/old.lossbook' } });
+    expect(answer).toMatchObject({ ok: false, error: { message: '/gone/old.lossbook does not exist.' } });
+    await settle();
+    expect(h.recent.list()).toEqual([]);
+    expect(h.app.openWindows[0]!.isPristine).toBe(true);
+  });
+
   it('dropped .lossbook files (openFiles from the preload) open; other paths are ignored', async () => {
     const h = await harness();
     const answer = await h.call(0, { method: 'openFiles', params: { paths: ['/d/drop.lossbook', 'relative.lossbook', '/d/evil.exe'] } });

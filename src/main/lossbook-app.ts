@@ -185,6 +185,7 @@ export class LossbookApp implements Disposable {
         void this.options.recent.add(path);
       },
       onOpenFiles: (paths) => this.openPaths(paths),
+      onMissingFile: (path) => void this.options.recent.remove(path),
       onRecoveryResolved: (path) => void this.options.recovery?.discard(path).catch(() => undefined),
       onFocus: (focused) => {
         if (!focused.isClosed) this.focused = focused;

@@ -40,6 +40,8 @@ export interface NotebookWindowOptions {
   /** Title or backend changed: the application menu may need rebuilding. */
   onStateChange(window: NotebookWindow): void;
   onClosed(window: NotebookWindow): void;
+  /** A file asked for is gone (moved, deleted): it leaves the recent list. */
+  onMissingFile?(path: string): void;
   /** A restored recovery copy was saved to a real file, or knowingly discarded: delete the copy. */
   onRecoveryResolved?(recoveryPath: string): void;
   log?(message: string): void;
@@ -224,6 +226,7 @@ export class NotebookWindow {
         this.pendingPath = undefined;
         if (!this.path) this.hasDocument = this.dirty;
       }
+      if (call.method === 'openNotebook' && call.params.path && (error as { reason?: unknown }).reason === 'not-found') this.options.onMissingFile?.(call.params.path);
       throw error;
     }
     if (call.method === 'openNotebook' && call.params.path !== undefined && call.params.path === this.recoveredPath) result = this.asRecovered(result);
