@@ -52,6 +52,9 @@ describe('sweep view model on a real SweepScheduler run', () => {
     expect(artifacts.map((artifact) => artifact.name)).toEqual([name, 'second']);
     expect(artifacts[0]!.state.trials).toHaveLength(state.trials.length);
     expect(artifacts[1]!.state.trials).toHaveLength(3);
+    // A damaged newest snapshot: the one before it is shown.
+    const damaged = latestSweepArtifacts({ artifacts: [...run.artifacts, { kind: 'sweep', data: { name, state: 'garbage' } }] });
+    expect(damaged[0]!.state.trials).toHaveLength(state.trials.length);
     expect(sweepViews({ artifacts: [] })).toEqual([]);
     expect(sweepViews({ artifacts: [{ kind: 'lr-range-test', data: { suggested: 1 } }] })).toEqual([]);
   });

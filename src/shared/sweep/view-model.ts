@@ -86,15 +86,24 @@ function normalizeArtifact(data: z.infer<typeof SweepArtifactSchema>): SweepArti
 
 /** The latest artifact of each sweep in the run, in the order the sweeps started. Malformed ones are skipped. */
 export function latestSweepArtifacts(run: Pick<RunRecord, 'artifacts'>): SweepArtifact[] {
+  // A sweep publishes a whole snapshot per trial: validate only the newest readable one per name
+  // (views re-read on every event), walking back from the end.
+  const order = new Map<string, number>();
+  run.artifacts.forEach((artifact, index) => {
+    const name = artifact.kind === 'sweep' ? (artifact.data as { name?: unknown } | null)?.name : undefined;
+    if (typeof name === 'string' && !order.has(name)) order.set(name, index);
+  });
   const latest = new Map<string, SweepArtifact>();
-  for (const artifact of run.artifacts) {
+  for (let index = run.artifacts.length - 1; index >= 0; index--) {
+    const artifact = run.artifacts[index]!;
     if (artifact.kind !== 'sweep') continue;
+    const name = (artifact.data as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || latest.has(name)) continue;
     const parsed = SweepArtifactSchema.safeParse(artifact.data);
-    if (!parsed.success) continue;
-    // Map keeps first-insertion order: a later snapshot replaces the value, not the position.
-    latest.set(parsed.data.name, normalizeArtifact(parsed.data));
+    if (parsed.success) latest.set(name, normalizeArtifact(parsed.data));
   }
-  return [...latest.values()];
+  // In the order the sweeps started.
+  return [...latest.values()].sort((a, b) => order.get(a.name)! - order.get(b.name)!);
 }
 
 export function hasSweep(run: Pick<RunRecord, 'artifacts'>): boolean {
@@ -828,7 +837,7 @@ export function scatterFigure(scatter: MetricScatter, palette: SweepPalette): Pl
     data.push({
       type: 'scatter',
       mode: 'markers',
-      name: 'no finite value (diverged / failed)',
+      name: `no finite ${scatter.metric}`,
       x: scatter.noFinite.map((point) => point.x),
       y: scatter.noFinite.map((point) => point.y),
       text: scatter.noFinite.map((point) => point.label),
