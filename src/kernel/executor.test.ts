@@ -120,6 +120,17 @@ await tiny.fit(hx, hy, { epochs: 2, batchSize: 4, verbose: 0 })`);
     expect(result.display).toMatchObject({ kind: 'json', json: { epoch: [0, 1], history: { loss: [expect.any(Number), expect.any(Number)] } } });
   });
 
+  it('keeps the tensors of a tf.data pipeline the namespace holds (sources live in closures)', async () => {
+    const made = await kernel.run(`const pipeline = tf.data
+  .zip({ xs: tf.data.array([tf.ones([2]), tf.ones([2])]), ys: tf.data.array([tf.zeros([1]), tf.zeros([1])]) })
+  .map((pair) => pair)
+  .batch(2);`);
+    expect(made.finished.memory.kept.tensors).toBe(4);
+    const used = await kernel.run('const batches = await pipeline.toArray();\nbatches[0].xs.shape');
+    expect(used.error).toBeUndefined();
+    expect(used.display).toEqual({ kind: 'json', json: [2, 2] });
+  });
+
   it('bounds a run’s output and says how much was dropped', async () => {
     const result = await kernel.run("for (let i = 0; i < 30; i++) process.stdout.write('x'.repeat(100_000) + '\\n');\n'done'");
     expect(result.finished.status).toBe('ok');

@@ -2,6 +2,7 @@
 // monitor to the run, and answers the host's requests. Transport-free (main.ts owns the
 // process channel), so tests can drive it in-process too.
 import type { BackendInfo, CellError, Disposable, Finding, KernelEvent, KernelRequest, MemorySnapshot, RunMemory, RunStatus } from '../shared/protocol';
+import { linkDatasetSources } from './dataset-links';
 import { describeValue } from './display';
 import { CellExitError, Executor, InterruptError } from './executor';
 import { NvidiaProcessMemory } from './gpu-memory';
@@ -102,6 +103,8 @@ export class Kernel implements Disposable {
       opaque: () => [tf as object, lossbookApi],
     });
 
+    const datasetLinks = linkDatasetSources(tf);
+    this.disposables.push(() => datasetLinks.dispose());
     const onRejection = (reason: unknown) => this.reportAsync(reason, 'Unhandled promise rejection');
     const onException = (error: unknown) => this.reportAsync(error, 'Uncaught exception');
     process.on('unhandledRejection', onRejection);

@@ -348,20 +348,24 @@ export function collectReachableTensors(
       }
       continue;
     }
-    if (object instanceof Map) {
-      for (const [key, entry] of object) {
-        stack.push(key, entry);
+    try {
+      if (object instanceof Map) {
+        for (const [key, entry] of object) {
+          stack.push(key, entry);
+        }
+      } else if (object instanceof Set) {
+        for (const entry of object) stack.push(entry);
       }
-    } else if (object instanceof Set) {
-      for (const entry of object) stack.push(entry);
-    }
-    const descriptors = Object.getOwnPropertyDescriptors(object) as Record<string | symbol, PropertyDescriptor>;
-    for (const key of Reflect.ownKeys(descriptors)) {
-      const descriptor = descriptors[key];
-      if (descriptor && 'value' in descriptor) {
-        const property: unknown = descriptor.value;
-        if (property !== null && typeof property === 'object') stack.push(property);
+      const descriptors = Object.getOwnPropertyDescriptors(object) as Record<string | symbol, PropertyDescriptor>;
+      for (const key of Reflect.ownKeys(descriptors)) {
+        const descriptor = descriptors[key];
+        if (descriptor && 'value' in descriptor) {
+          const property: unknown = descriptor.value;
+          if (property !== null && typeof property === 'object') stack.push(property);
+        }
       }
+    } catch {
+      // A revoked Proxy or an exotic object that refuses inspection: what it holds stays unseen.
     }
   }
   return { tensors, incomplete: false, visitedObjects: visited.size };
