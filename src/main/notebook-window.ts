@@ -119,7 +119,14 @@ export class NotebookWindow {
     });
     this.webContentsId = this.window.webContents.id;
     this.host = options.createHost(this.dialogs());
-    this.hostSubscription = this.host.onEvent((event) => this.send(IPC_EVENT_CHANNEL, event));
+    this.hostSubscription = this.host.onEvent((event) => {
+      this.send(IPC_EVENT_CHANNEL, event);
+      // Kernel → Backend shows what the running kernel was asked for (a setting, LOSSBOOK_BACKEND, the default).
+      if (event.type === 'ready' && event.backend.requested !== this.backendRequest) {
+        this.backendRequest = event.backend.requested;
+        this.options.onStateChange(this);
+      }
+    });
 
     this.window.once('ready-to-show', () => this.window.show());
     this.window.on('focus', () => options.onFocus(this));
