@@ -131,6 +131,13 @@ await tiny.fit(hx, hy, { epochs: 2, batchSize: 4, verbose: 0 })`);
     expect(used.display).toEqual({ kind: 'json', json: [2, 2] });
   });
 
+  it('explains a disposed tensor kept only by a closure', async () => {
+    await kernel.run('const readHidden = (() => { const hidden = tf.ones([2]); return () => hidden.sum().dataSync()[0]; })();');
+    const result = await kernel.run('readHidden()');
+    expect(result.finished.status).toBe('error');
+    expect(result.error?.message).toMatch(/Tensor is disposed[\s\S]*top-level variable/);
+  });
+
   it('bounds a run’s output and says how much was dropped', async () => {
     const result = await kernel.run("for (let i = 0; i < 30; i++) process.stdout.write('x'.repeat(100_000) + '\\n');\n'done'");
     expect(result.finished.status).toBe('ok');

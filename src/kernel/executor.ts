@@ -38,6 +38,9 @@ export const TF_PACKAGES = new Set([
 ]);
 
 const CELL_FILE_PREFIX = 'lossbook-cell-';
+/** Why a tensor may be gone: the run scope rule of lifetimes.ts, said for the user. */
+const DISPOSED_HINT =
+  'Lossbook frees, when a cell ends, every tensor the notebook namespace cannot reach. Keep tensors you need later in a top-level variable (or an object, array or Map it holds); tensors only a closure holds are not seen.';
 const KEPT_COMPILED_CELLS = 500;
 
 export interface ExecutorOptions {
@@ -159,7 +162,7 @@ export class Executor {
     const { stack, line, column } = this.mapStack(error, executionCount);
     return {
       name: error.name || 'Error',
-      message: error.message,
+      message: /Tensor is disposed|is already disposed/.test(error.message) ? `${error.message}\n${DISPOSED_HINT}` : error.message,
       ...(stack ? { stack } : {}),
       ...(line != null ? { line } : {}),
       ...(column != null ? { column } : {}),
