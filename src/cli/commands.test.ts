@@ -65,6 +65,10 @@ beforeAll(async () => {
     join(folder, 'diverging.ts'),
     `${DATA}const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [3], activation: 'relu' }), tf.layers.dense({ units: 1 })] });\nmodel.compile({ optimizer: tf.train.sgd(10), loss: 'meanSquaredError' });\nawait model.fit(xs, ys, { epochs: 3, batchSize: 8, verbose: 0 });\n`,
   );
+  await writeFile(
+    join(folder, 'sweep.ts'),
+    `import * as tf from '@tensorflow/tfjs';\nconst r = await lossbook.sweep({ space: { lr: lossbook.sweep.logUniform(1e-3, 1) }, trials: 4, metric: 'val_loss', train: async ({ lr }, report) => { const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] }); m.compile({ optimizer: tf.train.sgd(lr), loss: 'meanSquaredError' }); const x = tf.randomNormal([32, 2]); const y = x.sum(1, true); await m.fit(x, y, { epochs: 3, validationSplit: 0.25, verbose: 0, callbacks: [report.callback] }); } });\nconsole.log('best trial', r.best?.id, 'of', r.trials.length);\n`,
+  );
   await writeFile(join(folder, 'throws.js'), `// %%\nconst a = 1;\n// %%\nthrow new Error('cell exploded');\n// %%\nconsole.log('never runs');\n`);
   await writeFile(
     join(folder, 'long.ts'),
@@ -97,6 +101,36 @@ describe('lossbook run', () => {
     expect(saved.cells[1]!.runs[0]!.series.find((series) => series.name === 'loss')!.values).toHaveLength(training.metrics.loss!.length);
     expect(saved.metadata.lastBackend?.name).toBe('cpu');
     expect(await readFile(join(folder, 'healthy.html'), 'utf8')).toContain('<div class="chart"');
+  });
+
+  it('lists a lossbook.sweep cell in --json sweeps (one entry, its last state) and in the report', async () => {
+    const io = makeIo();
+    const json = join(folder, 'sweep.json');
+    const code = await runCommand(join(folder, 'sweep.ts'), { json, save: join(folder, 'sweep.lossbook'), report: join(folder, 'sweep.html'), backend: 'cpu' }, io, createSupervisor);
+    expect(code).toBe(EXIT.ok);
+    const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    expect(result.sweeps).toHaveLength(1);
+    const [sweep] = result.sweeps;
+    expect(Object.keys(sweep!)).toEqual(['cell', 'name', 'metric', 'goal', 'best', 'trials', 'commonFindings']);
+    expect(sweep).toMatchObject({ cell: 0, metric: 'val_loss', goal: 'min' });
+    expect(sweep!.trials.map((trial) => trial.id).sort()).toEqual([0, 1, 2, 3]);
+    for (const trial of sweep!.trials) {
+      expect(Object.keys(trial)).toEqual(['id', 'status', 'params', 'best', 'final', 'prunedAt', 'reason', 'findings']);
+      expect(trial.params.lr).toBeGreaterThanOrEqual(1e-3);
+      expect(trial.params.lr).toBeLessThanOrEqual(1);
+      expect(['completed', 'pruned', 'failed']).toContain(trial.status);
+    }
+    // Best first; the best entry is the first trial, and the cell's own result agrees.
+    const finite = sweep!.trials.filter((trial) => trial.best !== null).map((trial) => trial.best!);
+    expect(finite).toEqual([...finite].sort((a, b) => a - b));
+    expect(sweep!.best).toEqual({ trial: sweep!.trials[0]!.id, params: sweep!.trials[0]!.params, value: finite[0] });
+    expect(io.out.text).toContain(`best trial ${sweep!.best!.trial} of 4`);
+    // The saved notebook keeps every snapshot; --json and the report show the last one once.
+    const saved = await readNotebookFile(join(folder, 'sweep.lossbook'));
+    expect(saved.cells[0]!.runs[0]!.artifacts.filter((artifact) => artifact.kind === 'sweep')).toHaveLength(4);
+    const html = await readFile(join(folder, 'sweep.html'), 'utf8');
+    expect(html.match(/<section class="sweep"/g)).toHaveLength(1);
+    expect(html).toContain('class="chart sweep-parallel"');
   });
 
   it('exits 3 with --fail-on error when the diagnosis finds an error', async () => {
