@@ -41,7 +41,7 @@ describe('backend chain', () => {
     const selection = await selectBackend({ request: 'cpu', requestedBy: 'setting' });
     expect(selection.info.attempts).toEqual([expect.objectContaining({ backend: 'cpu', ok: true })]);
     expect(selection.tf.getBackend()).toBe('cpu');
-    expect(selection.releasePooledMemory()).toMatch(/nothing pooled/);
+    expect(await selection.releasePooledMemory()).toMatch(/nothing pooled/);
   });
 
   it('reads LOSSBOOK_BACKEND and its source; an unknown value falls back to auto with a note', () => {

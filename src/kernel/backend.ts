@@ -52,7 +52,7 @@ export interface BackendSelection {
    * manager's free buffers (live tensors' buffers stay). Others have nothing releasable from
    * JavaScript: wasm memory cannot shrink, tfjs-node's allocator is TensorFlow's own.
    */
-  releasePooledMemory(): string;
+  releasePooledMemory(): Promise<string>;
 }
 
 interface StepResult {
@@ -281,9 +281,17 @@ async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepRes
   return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}` };
 }
 
-function releasePooledMemory(tf: Tf, name: BackendName): string {
+async function releasePooledMemory(tf: Tf, name: BackendName): Promise<string> {
   if (name === 'webgpu') {
-    const backend = tf.backend() as unknown as { bufferManager?: WebgpuBufferManager };
+    const backend = tf.backend() as unknown as {
+      bufferManager?: WebgpuBufferManager;
+      submitQueue?: () => void;
+      device?: { queue?: { onSubmittedWorkDone?: () => Promise<void> } };
+    };
+    // Buffers of disposed tensors still used by queued commands return to the pool only after
+    // the queue is submitted and done; release them first so the pool can shrink to zero.
+    backend.submitQueue?.();
+    await backend.device?.queue?.onSubmittedWorkDone?.();
     const manager = backend.bufferManager;
     if (!manager?.freeBuffers) return 'webgpu: no buffer manager found; nothing released';
     let released = 0;

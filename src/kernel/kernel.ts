@@ -22,7 +22,7 @@ export interface KernelOptions {
   emit(event: KernelEvent): void;
   monitorFactory?: RunMonitorFactory;
   checksFactory?: ChecksFactory;
-  releasePooledMemory?: () => string;
+  releasePooledMemory?: () => Promise<string>;
   /** Interrupts that arrive while the event loop is blocked (interrupt-channel.ts). */
   interruptChannel?: InterruptChannel;
   /** Replace process.exit so a cell cannot end the kernel (true in the kernel process). */
@@ -323,7 +323,12 @@ export class Kernel implements Disposable {
     const before = this.snapshot();
     if (resetNamespace) this.executor.resetNamespace();
     const disposed = this.lifetimes.disposeUnreachable();
-    const released = this.options.releasePooledMemory?.() ?? 'nothing pooled';
+    let released = 'nothing pooled';
+    try {
+      released = (await this.options.releasePooledMemory?.()) ?? released;
+    } catch (error) {
+      released = `releasing the backend's pool failed: ${(error as Error).message}`;
+    }
     const after = this.snapshot();
     this.options.emit({
       type: 'log',
