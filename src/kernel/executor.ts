@@ -40,7 +40,7 @@ export const TF_PACKAGES = new Set([
 const CELL_FILE_PREFIX = 'lossbook-cell-';
 /** Why a tensor may be gone: the run scope rule of lifetimes.ts, said for the user. */
 const DISPOSED_HINT =
-  'Lossbook frees, when a cell ends, every tensor the notebook namespace cannot reach. Keep tensors you need later in a top-level variable (or an object, array or Map it holds); tensors only a closure holds are not seen.';
+  'Lossbook frees, when a cell ends, every tensor the notebook namespace cannot reach. Keep tensors you need later in a top-level variable (or an object, array or Map it holds); tensors held only by a closure or a #private class field are not seen.';
 const KEPT_COMPILED_CELLS = 500;
 
 export interface ExecutorOptions {

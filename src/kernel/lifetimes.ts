@@ -306,9 +306,9 @@ export function tensorBytes(tensor: Tensor): number {
 
 /**
  * Walks plain data reachable from `roots`: own data properties (getters are never run), array
- * elements, Map keys/values, Set values. Long arrays whose sampled elements are all primitives
- * (numbers, strings) are not scanned element by element — a tensor hidden in the middle of a
- * long array of numbers would not be seen. Functions (closures cannot be inspected), typed arrays,
+ * elements, Map keys/values, Set values — not closures, not #private fields. Long arrays whose
+ * sampled elements are all primitives (numbers, strings) are not scanned element by element: a
+ * tensor hidden in the middle of a long array of numbers would not be seen. Functions, typed arrays,
  * module namespaces and the `opaque` objects are not walked into. A LayersModel reaches its
  * weights through layers → LayerVariable.val; an optimizer its slot variables through its
  * own fields, so "models and optimizers count as reachable through the globals that hold them".
