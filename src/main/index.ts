@@ -13,6 +13,7 @@ import { LossbookApp } from './lossbook-app';
 import type { NotebookHost } from './notebook-window';
 import { findOrphanedUntitledRecoveries, untitledRecoveryKey } from './recovery';
 import { createRendererProtocolHandler } from './renderer-protocol';
+import { ShellSettings } from './settings';
 import { addCspToDevServerResponses, denyAllPermissions, RENDERER_ENTRY_URL, RENDERER_SCHEME } from './security';
 import { createUtilityProcessLauncher } from './utility-launcher';
 
@@ -34,6 +35,7 @@ let windowNumber = 0;
 const lossbook = new LossbookApp({
   electron,
   recent: new RecentDocuments(fileStorage(join(app.getPath('userData'), 'recent-documents.json'))),
+  settings: new ShellSettings(fileStorage(join(app.getPath('userData'), 'shell-settings.json'))),
   preloadPath: join(root, 'out/preload/index.cjs'),
   rendererUrl: devServerUrl ?? RENDERER_ENTRY_URL,
   ...(devServerOrigin ? { devServerOrigin } : {}),

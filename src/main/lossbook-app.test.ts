@@ -5,6 +5,7 @@ import { fakeElectron, FakeBrowserWindow, FakeHost, settle, type FakeElectron } 
 import { LossbookApp } from './lossbook-app';
 import { findMenuItem } from './menu';
 import { RENDERER_ENTRY_URL } from './security';
+import { ShellSettings } from './settings';
 
 function memoryStorage() {
   let text: string | undefined;
@@ -21,7 +22,7 @@ interface Harness {
   call(index: number, payload: unknown): Promise<any>;
 }
 
-async function harness(options: { platform?: NodeJS.Platform; argv?: string[]; beforeStart?: (h: Harness) => void } = {}): Promise<Harness> {
+async function harness(options: { platform?: NodeJS.Platform; argv?: string[]; beforeStart?: (h: Harness) => void; settings?: ShellSettings } = {}): Promise<Harness> {
   FakeBrowserWindow.instances.length = 0;
   const electron = fakeElectron(options.platform ?? 'linux');
   const hosts: FakeHost[] = [];
@@ -29,6 +30,7 @@ async function harness(options: { platform?: NodeJS.Platform; argv?: string[]; b
   const app = new LossbookApp({
     electron,
     recent,
+    ...(options.settings ? { settings: options.settings } : {}),
     preloadPath: '/app/out/preload/index.cjs',
     rendererUrl: RENDERER_ENTRY_URL,
     createHost: (dialogs) => {
@@ -225,6 +227,19 @@ describe('menu actions reach the focused window', () => {
     expect(h.electron.nativeTheme.themeSource).toBe('dark');
     expect(menuCommands(h.windows()[0]!)).toEqual([{ command: 'set-theme', theme: 'dark' }]);
     expect(findMenuItem(h.electron.menu.template!, 'theme-dark')?.checked).toBe(true);
+  });
+
+  it('the chosen theme is remembered and applied at the next launch, to every new window', async () => {
+    const storage = memoryStorage();
+    const first = await harness({ beforeStart: () => undefined, settings: new ShellSettings(storage) });
+    findMenuItem(first.electron.menu.template!, 'theme-light')!.click!();
+    await settle();
+    expect(JSON.parse(storage.text()!)).toEqual({ version: 1, theme: 'light' });
+    const second = await harness({ settings: new ShellSettings(storage) });
+    expect(second.electron.nativeTheme.themeSource).toBe('light');
+    expect(findMenuItem(second.electron.menu.template!, 'theme-light')?.checked).toBe(true);
+    await second.call(0, { method: 'shellReady' });
+    expect(menuCommands(second.windows()[0]!)).toEqual([{ command: 'set-theme', theme: 'light' }]);
   });
 
   it('About names the versions and the kernel backend with the reasons for skipped ones', async () => {

@@ -5,6 +5,7 @@ import type { ApiCall, MenuCommand, ThemeChoice } from '../shared/api';
 import type { Disposable } from '../shared/protocol';
 import type { ElectronSurface, MenuItemSpec } from './electron-surface';
 import { isNotebookPath, notebookPathsFromArgv, type RecentDocuments } from './documents';
+import type { ShellSettings } from './settings';
 import { registerIpcRouter } from './ipc-router';
 import { buildMenuTemplate, type MenuActions } from './menu';
 import { NotebookWindow, NOTEBOOK_FILTERS, type HostDialogs, type NotebookHost } from './notebook-window';
@@ -17,6 +18,8 @@ export interface LossbookAppOptions {
   /** Builds one notebook's host (ApiHost over its own kernel supervisor). */
   createHost(dialogs: HostDialogs): NotebookHost;
   recent: RecentDocuments;
+  /** The remembered theme (settings.ts); without it the theme follows the system each launch. */
+  settings?: ShellSettings;
   preloadPath: string;
   rendererUrl: string;
   /** Set only for `electron-vite dev` in an unpackaged app. */
@@ -104,6 +107,11 @@ export class LossbookApp implements Disposable {
     );
     this.disposables.push(this.options.recent.onChange(() => this.updateMenu()));
     await this.options.recent.load();
+    if (this.options.settings) {
+      await this.options.settings.load();
+      this.theme = this.options.settings.theme;
+      electron.nativeTheme.themeSource = this.theme;
+    }
     this.ready = true;
     const paths = [...this.pendingPaths.splice(0), ...notebookPathsFromArgv(argv, workingDirectory)];
     if (paths.length > 0) this.openPaths(paths);
@@ -201,6 +209,8 @@ export class LossbookApp implements Disposable {
     });
     this.windows.add(window);
     this.focused = window;
+    // A chosen theme reaches the page as soon as it listens (the system theme needs no message).
+    if (this.theme !== 'system') window.sendCommand({ command: 'set-theme', theme: this.theme });
     void window.load().catch((error: unknown) => this.options.log?.(`could not load the notebook page: ${(error as Error).message}`));
     return window;
   }
@@ -227,6 +237,7 @@ export class LossbookApp implements Disposable {
       this.theme = theme;
       // Chromium's prefers-color-scheme follows themeSource, so the page restyles itself.
       this.options.electron.nativeTheme.themeSource = theme;
+      void this.options.settings?.setTheme(theme).catch((error: unknown) => this.options.log?.(`could not remember the theme: ${(error as Error).message}`));
       for (const window of this.windows) window.sendCommand({ command: 'set-theme', theme });
       this.updateMenu();
     },
