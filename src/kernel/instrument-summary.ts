@@ -170,38 +170,66 @@ export function summarizeFit(observation: FitObservation): FitSummary {
 /** Bounds: values downloaded for statistics, and rows hashed for the overlap check. */
 export const DATA_LIMITS = { sampleElements: 250_000, sampleRows: 4096, wholeScanElements: 20_000_000, labelElements: 2_000_000, overlapElements: 4_000_000, validationRows: 1024 };
 
-function stridedIndices(rows: number, wanted: number, start = 0): number[] {
-  if (rows <= wanted) return Array.from({ length: rows }, (_, i) => start + i);
-  const stride = rows / wanted;
-  return Array.from({ length: wanted }, (_, i) => start + Math.floor(i * stride));
+function asFloat32(data: ArrayLike<number>): Float32Array {
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}
+
+/** Tensors up to this size are read to JS once; slicing or gathering on wasm reads them whole anyway. */
+const READ_WHOLE_ELEMENTS = 8_000_000;
+
+/** Up to `wanted` rows of [start, end), evenly spaced and in order (order checks still work),
+ *  as a JS array. Larger tensors are sampled from their first rows with a single slice. */
+function hostRows(x: tfType.Tensor, start: number, end: number, wanted: number, whole?: Float32Array): { values: Float32Array; count: number } {
+  const rows = x.shape[0] ?? 1;
+  const rowSize = Math.max(1, x.size / Math.max(1, rows));
+  const available = Math.max(0, end - start);
+  const count = Math.min(available, wanted);
+  if (whole || x.size <= READ_WHOLE_ELEMENTS) {
+    const all = whole ?? asFloat32(x.dataSync());
+    const values = new Float32Array(count * rowSize);
+    const stride = available / Math.max(1, count);
+    for (let r = 0; r < count; r++) {
+      const source = (start + Math.floor(r * stride)) * rowSize;
+      values.set(all.subarray(source, source + rowSize), r * rowSize);
+    }
+    return { values, count };
+  }
+  const picked = x.slice(start, count);
+  const values = asFloat32(picked.dataSync());
+  picked.dispose();
+  return { values, count };
 }
 
 function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows: number } {
   const rows = x.shape[0] ?? 1;
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const wanted = Math.max(1, Math.min(rows, DATA_LIMITS.sampleRows, Math.floor(DATA_LIMITS.sampleElements / rowSize)));
-  const indices = stridedIndices(rows, wanted);
+  const readWhole = x.size <= READ_WHOLE_ELEMENTS;
   const scannedWhole = x.size <= DATA_LIMITS.wholeScanElements;
-  const [sample, total] = tf.tidy(() => {
-    const flat = x.reshape([rows, rowSize]).toFloat();
-    // One pass over the whole tensor: its sum is finite unless a value is NaN/Inf (or it overflows).
-    return [tf.gather(flat, tf.tensor1d(indices, 'int32')), scannedWhole ? tf.sum(flat) : tf.scalar(0)] as const;
-  });
-  const values = sample.dataSync();
-  const wholeSum = total.dataSync()[0]!;
-  sample.dispose();
-  total.dispose();
+  const whole = readWhole ? asFloat32(x.dataSync()) : undefined;
+  const { values, count: sampledRows } = hostRows(x, 0, rows, wanted, whole);
   let nan = 0;
   let infinite = 0;
-  if (scannedWhole && !Number.isFinite(wholeSum)) {
-    const counts = tf.tidy(() => {
-      const flat = x.reshape([rows, rowSize]).toFloat();
-      return tf.stack([tf.sum(tf.isNaN(flat).toFloat()), tf.sum(tf.isInf(flat).toFloat())]);
-    });
-    const [nanCount = 0, infiniteCount = 0] = Array.from(counts.dataSync());
-    nan = nanCount;
-    infinite = infiniteCount;
-    counts.dispose();
+  if (whole) {
+    for (let i = 0; i < whole.length; i++) {
+      const v = whole[i]!;
+      if (v - v !== 0) {
+        if (Number.isNaN(v)) nan++;
+        else infinite++;
+      }
+    }
+  } else if (scannedWhole) {
+    // One pass on the backend: the sum is finite unless a value is NaN/Inf (or it overflows).
+    const total = tf.tidy(() => tf.sum(x.toFloat()));
+    const finite = Number.isFinite(total.dataSync()[0]!);
+    total.dispose();
+    if (!finite) {
+      const counts = tf.tidy(() => tf.stack([tf.sum(tf.isNaN(x).toFloat()), tf.sum(tf.isInf(x).toFloat())]));
+      const [nanCount = 0, infiniteCount = 0] = Array.from(counts.dataSync());
+      nan = nanCount;
+      infinite = infiniteCount;
+      counts.dispose();
+    }
   }
   let min = Infinity;
   let max = -Infinity;
@@ -210,7 +238,8 @@ function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows:
   let finite = 0;
   let sampleNan = 0;
   let sampleInf = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (Number.isNaN(v)) sampleNan++;
     else if (!Number.isFinite(v)) sampleInf++;
     else {
@@ -222,11 +251,11 @@ function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows:
     }
   }
   let constantColumns = 0;
-  if (indices.length >= 2 && rowSize <= 100_000) {
+  if (sampledRows >= 2 && rowSize <= 100_000) {
     for (let column = 0; column < rowSize; column++) {
       const first = values[column]!;
       let constant = true;
-      for (let r = 1; r < indices.length && constant; r++) if (values[r * rowSize + column] !== first) constant = false;
+      for (let r = 1; r < sampledRows && constant; r++) if (values[r * rowSize + column] !== first) constant = false;
       if (constant) constantColumns++;
     }
   }
@@ -245,7 +274,7 @@ function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows:
       constantColumns,
       scannedWhole,
     },
-    sampledRows: indices.length,
+    sampledRows,
   };
 }
 
@@ -364,14 +393,8 @@ function hashRow(bits: Uint32Array, row: number, rowSize: number): string {
   return `${a >>> 0}:${b >>> 0}`;
 }
 
-function downloadRows(tf: Tf, x: tfType.Tensor, start: number, end: number, maxRows: number): Float32Array {
-  const rows = x.shape[0] ?? 1;
-  const rowSize = Math.max(1, x.size / Math.max(1, rows));
-  const indices = stridedIndices(end - start, Math.min(end - start, maxRows), start);
-  const picked = tf.tidy(() => tf.gather(x.reshape([rows, rowSize]).toFloat(), tf.tensor1d(indices, 'int32')));
-  const values = picked.dataSync() as Float32Array;
-  picked.dispose();
-  return values;
+function downloadRows(x: tfType.Tensor, start: number, end: number, maxRows: number): Float32Array {
+  return hostRows(x, start, end, maxRows).values;
 }
 
 function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor } | { splitAt: number }): DataStats['overlap'] {
@@ -379,11 +402,11 @@ function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor }
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const trainEnd = 'splitAt' in validation ? validation.splitAt : rows;
   const trainRows = Math.max(1, Math.floor(DATA_LIMITS.overlapElements / rowSize));
-  const train = rowHashes(downloadRows(tf, x, 0, trainEnd, trainRows), rowSize);
+  const train = rowHashes(downloadRows(x, 0, trainEnd, trainRows), rowSize);
   const validationValues =
     'splitAt' in validation
-      ? downloadRows(tf, x, validation.splitAt, rows, DATA_LIMITS.validationRows)
-      : downloadRows(tf, validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows);
+      ? downloadRows(x, validation.splitAt, rows, DATA_LIMITS.validationRows)
+      : downloadRows(validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows);
   const bits = new Uint32Array(validationValues.buffer, validationValues.byteOffset, validationValues.length);
   const checked = Math.floor(validationValues.length / rowSize);
   let duplicates = 0;

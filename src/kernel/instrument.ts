@@ -93,7 +93,7 @@ export class TrainingMonitor implements RunMonitor {
 
   // Early steps decide the most (dead units, NaN, a loss stuck from the start), so the first few
   // are always measured; afterwards each measurement keeps to its share of the step time.
-  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 10);
+  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 6);
   private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 6);
   private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3);
   private readonly updates: UpdateTracker;

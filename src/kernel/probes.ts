@@ -66,34 +66,33 @@ export function layerOfVariable(name: string, known?: ReadonlyMap<string, string
   return slash > 0 ? name.slice(0, slash) : name;
 }
 
-/** Per-layer gradient norms and mean |g| in one download. */
+function squaredNorm(tf: Tf, tensor: tfType.Tensor): tfType.Scalar {
+  const flat = (tensor.dtype === 'float32' ? tensor : tensor.toFloat()).reshape([-1]) as tfType.Tensor1D;
+  return tf.dot(flat, flat) as tfType.Scalar;
+}
+
+/** Per-layer gradient norms and RMS in one download. */
 export function measureGradients(tf: Tf, step: number, gradients: GradientList, layerNames?: ReadonlyMap<string, string>): GradientSample {
-  const packed = tf.tidy(() =>
-    tf.stack(gradients.flatMap(({ tensor }) => {
-      const g = tensor.dtype === 'float32' ? tensor : tensor.toFloat();
-      return [tf.sum(tf.square(g)), tf.sum(tf.abs(g))];
-    })),
-  );
+  // One dot product per gradient (g·g = ‖g‖²): the fewest ops, which is what costs on wasm/cpu.
+  const packed = tf.tidy(() => tf.stack(gradients.map(({ tensor }) => squaredNorm(tf, tensor))));
   const values = packed.dataSync();
   packed.dispose();
-  const layers = new Map<string, { squares: number; absolute: number; size: number }>();
+  const layers = new Map<string, { squares: number; size: number }>();
   let total = 0;
   let nonFinite = false;
   gradients.forEach(({ name, tensor }, i) => {
-    const squares = values[2 * i]!;
-    const absolute = values[2 * i + 1]!;
-    if (!Number.isFinite(squares) || !Number.isFinite(absolute)) nonFinite = true;
+    const squares = values[i]!;
+    if (!Number.isFinite(squares)) nonFinite = true;
     const layer = layerOfVariable(name, layerNames);
-    const entry = layers.get(layer) ?? { squares: 0, absolute: 0, size: 0 };
+    const entry = layers.get(layer) ?? { squares: 0, size: 0 };
     entry.squares += squares;
-    entry.absolute += absolute;
     entry.size += tensor.size;
     layers.set(layer, entry);
     total += squares;
   });
   return {
     step,
-    layers: [...layers].map(([name, e]) => ({ name, norm: Math.sqrt(e.squares), meanAbs: e.size ? e.absolute / e.size : 0 })),
+    layers: [...layers].map(([name, e]) => ({ name, norm: Math.sqrt(e.squares), rms: e.size ? Math.sqrt(e.squares / e.size) : 0 })),
     globalNorm: Math.sqrt(total),
     nonFinite,
   };
@@ -135,12 +134,12 @@ export class UpdateTracker {
       return undefined;
     }
     const tf = this.tf;
-    const packed = tf.tidy(() => tf.stack(live.flatMap((s) => [tf.norm(tf.sub(s.variable, s.before)), tf.norm(s.before)])));
+    const packed = tf.tidy(() => tf.stack(live.flatMap((s) => [squaredNorm(tf, tf.sub(s.variable, s.before)), squaredNorm(tf, s.before)])));
     const values = packed.dataSync();
     packed.dispose();
     const layers = live.map((s, i) => {
-      const deltaNorm = values[2 * i]!;
-      const weightNorm = values[2 * i + 1]!;
+      const deltaNorm = Math.sqrt(values[2 * i]!);
+      const weightNorm = Math.sqrt(values[2 * i + 1]!);
       return { name: layerOfVariable(s.name, layerNames), weightNorm, deltaNorm, ratio: weightNorm > 0 ? deltaNorm / weightNorm : Number.NaN };
     });
     this.release();
@@ -225,7 +224,8 @@ export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, inp
       const y = raw.dtype === 'float32' ? raw : raw.toFloat();
       const units = Math.max(1, y.shape[y.shape.length - 1] ?? 1);
       const flat = y.reshape([-1, units]);
-      scalars.push(tf.sum(tf.logicalOr(tf.isNaN(y), tf.isInf(y)).toFloat()));
+      // The sum is NaN/Inf iff a value is (or the layer overflows, which is as bad): one op per layer.
+      scalars.push(tf.sum(y));
       if (role.kind === 'relu') scalars.push(tf.mean(tf.lessEqual(tf.max(flat, 0), 0).toFloat()));
       else if (role.kind === 'sigmoid') scalars.push(tf.mean(tf.logicalOr(tf.less(y, SIGMOID_LIMIT), tf.greater(y, 1 - SIGMOID_LIMIT)).toFloat()));
       else if (role.kind === 'tanh') scalars.push(tf.mean(tf.greater(tf.abs(y), TANH_LIMIT).toFloat()));
@@ -245,7 +245,7 @@ export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, inp
   let output: ProbeSample['output'];
   let firstNonFiniteLayer: string | undefined;
   for (const role of plan.roles) {
-    const nonFinite = stats[cursor++]!;
+    const nonFinite = Number.isFinite(stats[cursor++]!) ? 0 : 1;
     if (nonFinite > 0 && !firstNonFiniteLayer) firstNonFiniteLayer = role.layer;
     if (role.kind === 'relu') layers.push({ name: role.layer, activation: role.activation, units: role.units, nonFinite, deadFraction: stats[cursor++]! });
     else if (role.kind === 'sigmoid' || role.kind === 'tanh') layers.push({ name: role.layer, activation: role.activation, units: role.units, nonFinite, saturatedFraction: stats[cursor++]! });

@@ -332,10 +332,11 @@ const gradVanishing = defineRule({
     const t = this.thresholds;
     const samples = recentGradients(context, t.samples);
     if (samples.length < t.samples) return [];
-    const maxMeanAbs = median(samples.map((s) => Math.max(...s.layers.map((l) => l.meanAbs))));
+    // RMS bounds mean |g| from above, so this is at least as strict as the catalog's mean-|g| test.
+    const maxRms = median(samples.map((s) => Math.max(...s.layers.map((l) => l.rms))));
     const step = samples[samples.length - 1]!.step;
-    if (maxMeanAbs < t.maxMeanAbs)
-      return [{ summary: `mean |gradient| ≤ ${formatNumber(maxMeanAbs)} in every layer (step ${step})`, values: { maxMeanAbs }, step }];
+    if (maxRms < t.maxMeanAbs)
+      return [{ summary: maxRms === 0 ? `every gradient is exactly 0 (step ${step})` : `gradient RMS ≤ ${formatNumber(maxRms)} in every layer (step ${step})`, values: { maxRms }, step }];
     if (samples[0]!.layers.length < t.minLayers) return [];
     const first = median(samples.map((s) => s.layers[0]!.norm));
     const last = median(samples.map((s) => s.layers[s.layers.length - 1]!.norm));

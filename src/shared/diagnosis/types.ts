@@ -121,7 +121,8 @@ export interface SeriesView {
 export interface GradientSample {
   step: number;
   /** Layers in model order (input → output). */
-  layers: Array<{ name: string; norm: number; meanAbs: number }>;
+  /** rms = ‖g‖/√n: an upper bound of mean |g| (so "rms < 1e-7" implies the catalog's mean-|g| test). */
+  layers: Array<{ name: string; norm: number; rms: number }>;
   globalNorm: number;
   nonFinite: boolean;
 }
@@ -140,6 +141,7 @@ export interface ProbeLayerStats {
   deadFraction?: number;
   /** sigmoid/tanh: fraction of pre-activations beyond ±5 (read from the outputs). */
   saturatedFraction?: number;
+  /** 1 if the layer's output held NaN/Inf on the probe batch. */
   nonFinite: number;
 }
 
