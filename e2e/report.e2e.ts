@@ -33,6 +33,19 @@ console.log('healthy model trained </pre><script>window.__xss = "stream"</script
 const diverging = tf.sequential({ layers: [tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 1 })] });
 diverging.compile({ optimizer: tf.train.sgd(10), loss: 'meanSquaredError' });
 await diverging.fit(xs, ys, { epochs: 3, batchSize: 16, verbose: 0 });
+// %%
+const sweep = await lossbook.sweep({
+  name: 'lr-l2-search',
+  space: { lr: lossbook.sweep.logUniform(1e-3, 3), l2: lossbook.sweep.logUniform(1e-5, 1e-1), batchSize: lossbook.sweep.choice([8, 16]) },
+  trials: 10,
+  metric: 'val_loss',
+  seed: 3,
+  train: async ({ lr, l2, batchSize }, report) => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2 }) }), tf.layers.dense({ units: 1 })] });
+    model.compile({ optimizer: tf.train.sgd(lr), loss: 'meanSquaredError' });
+    await model.fit(xs, ys, { epochs: 4, batchSize, validationSplit: 0.25, verbose: 0, callbacks: [report.callback] });
+  },
+});
 `;
 
 function lossbook(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -131,7 +144,33 @@ describe('HTML report in Chromium', () => {
     expect(environment).toContain('4.22.0');
     expect(html).toContain('Content-Security-Policy');
 
+    // The sweep (issue 9): one section, every chart drawn — parcoords by WebGL under the report's
+    // no-eval CSP (Plotly's strict bundle), the scatter on a log x axis — and the refine snippet.
+    const sweep = page.locator('#cell-4 section.sweep');
+    expect(await sweep.count()).toBe(1);
+    expect(await sweep.locator('.no-webgl').count()).toBe(0);
+    expect(await sweep.locator('.sweep-parallel').getAttribute('data-fallback')).toBeNull();
+    expect(await sweep.locator('.sweep-parallel .parcoords').count()).toBe(1);
+    expect(await sweep.locator('.sweep-parallel .parcoords .axis-title').allTextContents()).toEqual(['lr (log)', 'l2 (log)', 'batchSize', expect.stringMatching(/^best val_loss/)]);
+    const scatterAxis = await sweep.locator('.sweep-scatter').evaluate((element) => (element as unknown as { _fullLayout: { xaxis: { type: string } } })._fullLayout.xaxis.type);
+    expect(scatterAxis).toBe('log');
+    expect(await sweep.locator('.sweep-curves path.js-line').count()).toBeGreaterThanOrEqual(1);
+    const snippet = (await sweep.locator('pre.refine-snippet').textContent()) ?? '';
+    expect(snippet).toMatch(/^space: \{\n {2}lr: lossbook\.sweep\.logUniform\([\d.e-]+, [\d.e-]+\),\n {2}l2: lossbook\.sweep\.logUniform\(/);
+    expect(await sweep.locator('table.trials tbody tr').count()).toBe(10);
+    // Sortable in place: by lr, ascending.
+    await sweep.locator('table.trials th', { hasText: /^lr$/ }).click();
+    const lrs = await sweep.locator('table.trials tbody tr td:nth-child(3)').evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-value'))));
+    expect(lrs).toEqual([...lrs].sort((a, b) => a - b));
+    await sweep.locator('table.trials th', { hasText: /^best val_loss/ }).click();
+
     mkdirSync(artifacts, { recursive: true });
+    // Clip in page coordinates (an element screenshot resizes the viewport, and Plotly re-lays out).
+    const sweepBox = await sweep.evaluate((element) => {
+      const rect = element.getBoundingClientRect();
+      return { x: rect.left + window.scrollX, y: rect.top + window.scrollY, width: rect.width, height: rect.height };
+    });
+    await page.screenshot({ path: join(artifacts, 'report-sweep.png'), fullPage: true, clip: sweepBox });
     await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(artifacts, 'report-print.png'), fullPage: true });

@@ -557,6 +557,7 @@ details.earlier { margin: 8px 0; color: var(--muted); } details.artifact summary
 .sweep h5 { font-size: 12.5px; margin: 14px 0 4px; } .sweep-line, .sweep-best { margin: 2px 0; } .chart.sweep-parallel { margin-top: 8px; min-height: 320px; }
 .sweep-findings { list-style: none; padding: 0; margin: 4px 0; } .sweep-findings li { margin: 2px 0; } .sweep-findings code { margin-right: 4px; }
 .table-scroll { overflow-x: auto; } table.trials td, table.trials th { white-space: nowrap; font-variant-numeric: tabular-nums; } table.trials th[data-key] { cursor: pointer; user-select: none; }
+table.trials td:last-child { white-space: normal; min-width: 150px; }
 table.trials th[aria-sort=ascending]::after { content: ' ▲'; font-size: 9px; } table.trials th[aria-sort=descending]::after { content: ' ▼'; font-size: 9px; }
 table.trials tr.best td { font-weight: 700; } table.trials tr.trial-failed td, table.trials tr.trial-pruned td { color: var(--muted); }
 .hljs-keyword, .hljs-built_in { color: #cf222e; } .hljs-string, .hljs-regexp { color: #0a3069; } .hljs-number, .hljs-literal { color: #0550ae; }

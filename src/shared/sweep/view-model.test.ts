@@ -243,6 +243,10 @@ describe('sweep view helpers', () => {
 
   it('log ticks: decades when the range holds two, else ends and middle', () => {
     expect(logTicks(-5.2, -0.5).tickvals).toEqual([-5, -4, -3, -2, -1]);
+    // 18 decades (an exploding trial): thinned to every third, labelled 1e6, not 1000000.
+    const wide = logTicks(-2.1, 15.2);
+    expect(wide.tickvals).toEqual([-2, 1, 4, 7, 10, 13]);
+    expect(wide.ticktext).toEqual(['0.01', '10', '1e4', '1e7', '1e10', '1e13']);
     const narrow = logTicks(Math.log10(2e-3), Math.log10(8e-3));
     expect(narrow.tickvals).toHaveLength(3);
     expect(narrow.ticktext).toEqual(['0.002', '0.004', '0.008']);

@@ -146,10 +146,20 @@ function wantsLog(values: number[]): boolean {
  * when the range holds two or more, else the ends and the middle, labelled in real units.
  */
 export function logTicks(lowLog: number, highLog: number): { tickvals: number[]; ticktext: string[] } {
+  const first = Math.ceil(lowLog - 1e-9);
+  const last = Math.floor(highLog + 1e-9);
+  // At most about seven labels: an exploding trial can stretch a metric axis over 15 decades.
+  const step = Math.max(1, Math.ceil((last - first + 1) / 7));
   const decades: number[] = [];
-  for (let exponent = Math.ceil(lowLog - 1e-9); exponent <= Math.floor(highLog + 1e-9); exponent++) decades.push(exponent);
+  for (let exponent = first; exponent <= last; exponent += step) decades.push(exponent);
   const tickvals = decades.length >= 2 ? decades : [...new Set([lowLog, (lowLog + highLog) / 2, highLog])];
-  return { tickvals, ticktext: tickvals.map((tick) => formatValue(Number((10 ** tick).toPrecision(2)))) };
+  return { tickvals, ticktext: tickvals.map((tick) => tickLabel(Number((10 ** tick).toPrecision(2)))) };
+}
+
+/** Axis labels: plain numbers in the everyday range, 1e5 / 1e-6 outside it. */
+function tickLabel(value: number): string {
+  const size = Math.abs(value);
+  return size >= 1e4 || (size > 0 && size < 1e-3) ? value.toExponential(1).replace(/\.0e/, 'e').replace('e+', 'e') : formatValue(value);
 }
 
 // ───────────────────────────── trials table ─────────────────────────────
