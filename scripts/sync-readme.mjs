@@ -1,0 +1,83 @@
+// Fills README.md's generated blocks from generated data, so no number in them is typed by hand:
+//   examples-table: the table of examples/RESULTS.md (scripts/examples-table.ts runs the gallery)
+//   bench-table:    one row per bench/results/<name>.json with its targets, met or not
+// `node scripts/sync-readme.mjs` rewrites README.md; `--check` exits 1 if it is out of date.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readmePath = `${root}README.md`;
+
+export function examplesTable() {
+  const results = readFileSync(`${root}examples/RESULTS.md`, 'utf8');
+  const rows = results.split('\n').filter((line) => line.startsWith('|'));
+  // Links in RESULTS.md are relative to examples/.
+  return rows.map((row) => row.replace(/\]\((?!https?:)([^)]+)\)/g, '](examples/$1)')).join('\n');
+}
+
+const round = (value, digits = 3) => (typeof value === 'number' && Number.isFinite(value) ? Number(value.toPrecision(digits)) : '—');
+const mb = (bytes) => `${round(bytes / 2 ** 20)} MB`;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** The one-line headline of each benchmark, from its saved result. */
+const headlines = {
+  lifetimes: (r) => `${r.cycles} interrupted MNIST training cycles: Lossbook leaked ${mb(r.lossbook.leaked.bytes)}, plain tfjs ${mb(r.plain.leaked.bytes)}`,
+  interrupt: (r) =>
+    `interrupt → idle, median: fit ${round(median(r.latenciesMs.fit))} ms (batch ${round(r.batchMs)} ms), custom loop ${round(median(r.latenciesMs.customLoop))} ms, sync loop ${round(median(r.latenciesMs.syncLoop))} ms, stuck cell (kill + restart) ${round(median(r.latenciesMs.stuck))} ms`,
+  overhead: (r) => `instrumented / plain: CPU time ${round(r.cpuRatio)}×, wall ${round(r.ratio)}×; ${round(r.probe?.msPerStep)} ms probes per step`,
+  chart: (r) => `${r.series.initialPoints.toLocaleString('en')} points + ${r.series.batchPoints} every ${r.series.intervalMs} ms: update median ${round(r.updateMedianMs)} ms, p95 ${round(r.updateP95Ms)} ms; first render ${round(r.firstRenderMs)} ms`,
+  'file-format': (r) => `${r.points.toLocaleString('en')} points: ${r.megabytes} MB file, opens in ${r.openMsMedian} ms (median), saves in ${r.saveMsMedian} ms`,
+  sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
+};
+
+export function benchTable() {
+  const dir = `${root}bench/results/`;
+  const rows = ['| benchmark | result | targets |', '|---|---|---|'];
+  // gpu-no-gpu.json (a GPU benchmark run where no GPU exists) is local only and proves nothing.
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'gpu-no-gpu.json').sort()) {
+    const name = file.replace(/\.json$/, '');
+    const result = JSON.parse(readFileSync(dir + file, 'utf8'));
+    const headline = headlines[name] ?? (name.startsWith('gpu-') ? gpuHeadline : () => '');
+    let text;
+    try {
+      text = headline(result);
+    } catch {
+      text = '(see the JSON)';
+    }
+    const targets = Object.entries(result.targets ?? {}).map(([target, met]) => `${met ? '✔' : '✘'} ${target}`).join('<br>');
+    rows.push(`| [${name}](bench/results/${file}) | ${text} | ${targets} |`);
+  }
+  return rows.join('\n');
+}
+
+function gpuHeadline(r) {
+  if (!r.webgpu?.available) return `no GPU: ${r.webgpu?.reason ?? 'webgpu unavailable'}`;
+  return (r.webgpu.rows ?? []).map((row) => `${row.hidden}/${row.batch}: ${round(row.lossbookSamplesPerSecond)} samples/s (${round(row.ratio)}× plain)`).join('; ') + ` on ${r.device}`;
+}
+
+export function syncedReadme(text = readFileSync(readmePath, 'utf8')) {
+  const fill = (source, marker, body) => {
+    const pattern = new RegExp(`(<!-- ${marker}:start -->)[\\s\\S]*?(<!-- ${marker}:end -->)`);
+    if (!pattern.test(source)) throw new Error(`README.md has no <!-- ${marker}:start/end --> block`);
+    return source.replace(pattern, `$1\n${body}\n$2`);
+  };
+  return fill(fill(text, 'examples-table', examplesTable()), 'bench-table', benchTable());
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const current = readFileSync(readmePath, 'utf8');
+  const synced = syncedReadme(current);
+  if (process.argv.includes('--check')) {
+    if (synced !== current) {
+      console.error('README.md is out of date: run node scripts/sync-readme.mjs');
+      process.exit(1);
+    }
+  } else if (synced !== current) {
+    writeFileSync(readmePath, synced);
+    console.log('README.md updated');
+  } else console.log('README.md is up to date');
+}
