@@ -3,6 +3,7 @@
 // output (console.log in cells) passes through; findings print once, when first seen.
 import type { RunRecord } from '../shared/notebook/model';
 import type { Finding, HostEvent } from '../shared/protocol';
+import { formatValue, latestSweepArtifacts, rankTrials } from '../shared/sweep/view-model';
 
 export interface ProgressOptions {
   /** Where status lines go (stderr). */
@@ -27,6 +28,8 @@ export class ProgressReporter {
   private label = '';
   private lastPlainEpoch = -1;
   private readonly seenFindings = new Set<string>();
+  /** Sweep trials already reported, by `${sweep}:${trial}`: each snapshot repeats every earlier trial. */
+  private readonly seenTrials = new Set<string>();
   private lastDraw = 0;
 
   constructor(private readonly options: ProgressOptions) {
@@ -60,6 +63,9 @@ export class ProgressReporter {
           this.line(`  ${SEVERITY_MARK[finding.severity]} ${finding.id}: ${finding.title} — ${finding.evidence.summary}`);
         }
         return;
+      case 'artifact':
+        if (event.kind === 'sweep') this.sweepTrials(event.data);
+        return;
       default:
         return;
     }
@@ -86,6 +92,30 @@ export class ProgressReporter {
     if (event.epoch !== this.lastPlainEpoch) {
       this.lastPlainEpoch = event.epoch;
       this.line(`  ${this.label} · epoch ${event.epoch + 1}${epochs} · step ${event.step} · loss ${formatLoss(loss)}`);
+    }
+  }
+
+  /** One line per finished sweep trial: its outcome and the best trial so far. */
+  private sweepTrials(data: unknown): void {
+    for (const sweep of latestSweepArtifacts({ artifacts: [{ kind: 'sweep', data }] })) {
+      const { state } = sweep;
+      const metric = state.settings.metric;
+      const best = rankTrials(state).find((trial) => trial.best !== undefined && Number.isFinite(trial.best));
+      for (const trial of state.trials) {
+        const key = `${sweep.name}:${trial.id}`;
+        if (trial.status === 'running' || this.seenTrials.has(key)) continue;
+        this.seenTrials.add(key);
+        const value = trial.best !== undefined && Number.isFinite(trial.best) ? `${metric} ${formatLoss(trial.best)}` : `no finite ${metric}`;
+        const outcome =
+          trial.status === 'pruned' ? `stopped early at epoch ${trial.prunedAt ?? '?'}` : trial.status === 'failed' ? `failed (${trial.reason ?? 'error'})` : 'completed';
+        const params = Object.entries(trial.params)
+          .map(([name, param]) => `${name}=${formatValue(param)}`)
+          .join(' ');
+        const lead = best ? ` · best so far: trial ${best.id} (${formatLoss(best.best)})` : '';
+        // Trial ids as in the table, the report and --json (from 0); the count is of finished trials.
+        const finished = [...this.seenTrials].filter((seen) => seen.startsWith(`${sweep.name}:`)).length;
+        this.line(`  sweep trial ${trial.id} (${finished}/${state.settings.trials}) ${outcome} · ${params} · ${value}${lead}`);
+      }
     }
   }
 

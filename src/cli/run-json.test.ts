@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { Finding } from '../shared/protocol';
+import { formatValue } from '../shared/sweep/view-model';
 import { runSyntheticSweep } from '../shared/sweep/view-model.testing';
 import { ProgressReporter } from './progress';
 import { buildRunJson, failingFindings } from './run-json';
@@ -129,6 +130,24 @@ describe('progress output', () => {
       '  cell 2 (1/1): ok · last loss 0.5000 · 0 tensors leaked',
     ]);
     expect(status.text).not.toContain('\r');
+  });
+
+  it('prints one line per finished sweep trial, once, with the best so far', () => {
+    const { run } = fixture();
+    const sweep = runSyntheticSweep({ trials: 4 });
+    const status = new Sink();
+    const reporter = new ProgressReporter({ status, cellOutput: new Sink() });
+    for (const artifact of sweep.run.artifacts) reporter.event({ type: 'artifact', runId: 'r1', kind: artifact.kind, data: artifact.data }, run, new Set());
+    reporter.event({ type: 'artifact', runId: 'r1', kind: 'sweep', data: sweep.run.artifacts.at(-1)!.data }, run, new Set());
+    const lines = status.text.trimEnd().split('\n');
+    const trials = sweep.scheduler.state.trials;
+    expect(lines).toHaveLength(trials.length);
+    for (const [index, trial] of trials.entries()) {
+      expect(lines[index]).toContain(`sweep trial ${trial.id} (${index + 1}/4) ${trial.status === 'pruned' ? `stopped early at epoch ${trial.prunedAt}` : trial.status}`);
+      expect(lines[index]).toContain(`lr=${formatValue(trial.params.lr)}`);
+    }
+    const best = sweep.scheduler.ranked()[0]!;
+    expect(lines.at(-1)).toContain(`best so far: trial ${best.id} (${best.best!.toFixed(4)})`);
   });
 
   it('draws a bar redrawn in place on a terminal, and keeps cell output on its own lines', () => {
