@@ -121,6 +121,23 @@ describe('TensorLifetimes', () => {
     expect(memory.leaked).toEqual({ tensors: 0, bytes: 0 });
   });
 
+  it('frees tensors made between runs (a timer a cell left behind) at the next run’s end, unless the namespace holds them', async () => {
+    const start = tf.memory().numTensors;
+    const between = tf.ones([4]).mul(3);
+    tf.tidy(() => tf.keep(tf.zeros([2])));
+    const heldBetween = tf.ones([1]);
+    namespace.set('heldBetween', heldBetween);
+    expect(tf.memory().numTensors).toBe(start + 4);
+    const memory = await run(() => undefined);
+    expect(between.isDisposed).toBe(true);
+    expect(heldBetween.isDisposed).toBe(false);
+    expect(tf.memory().numTensors).toBe(start + 1);
+    expect(memory.leaked).toEqual({ tensors: 0, bytes: 0 });
+    namespace.delete('heldBetween');
+    await run(() => undefined);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it('keeps everything when the namespace is too large to walk (never frees what it cannot see)', () => {
     const tensor = tf.ones([1]);
     const wide = Array.from({ length: 50 }, () => ({ tensor }));

@@ -81,6 +81,8 @@ export class TensorLifetimes {
   private readonly engine: EngineInternals;
   private readonly originalKeep: EngineInternals['keep'];
   private activeRun: { keptByUser: Set<Tensor>; scope: ScopeState | null; compactAt: number } | undefined;
+  private betweenRunScope: ScopeState | null = null;
+  private variablesAtLastSettle = new Set<tfType.Variable>();
 
   constructor(
     private readonly tf: Tf,
@@ -91,9 +93,11 @@ export class TensorLifetimes {
     const engine = this.engine;
     const originalKeep = this.originalKeep;
     engine.keep = <T extends Tensor>(tensor: T): T => {
-      this.activeRun?.keptByUser.add(tensor);
+      if (this.activeRun) this.activeRun.keptByUser.add(tensor);
+      else this.survivors.add(tensor);
       return originalKeep.call(engine, tensor) as T;
     };
+    this.openBetweenRunScope();
   }
 
   /** Number of tensors/variables the kernel holds on behalf of the namespace. */
@@ -103,6 +107,7 @@ export class TensorLifetimes {
 
   beginRun(runId: string): RunScope {
     if (this.activeRun) throw new Error('A run scope is already open: one cell runs at a time.');
+    this.adoptBetweenRunAllocations();
     const before = this.options.snapshot();
     const variablesBefore = new Set(Object.values(this.engine.state.registeredVariables));
     const run = { keptByUser: new Set<Tensor>(), scope: null as ScopeState | null, compactAt: COMPACT_AT };
@@ -122,9 +127,32 @@ export class TensorLifetimes {
           if (!variablesBefore.has(variable)) created.add(variable);
         }
         this.activeRun = undefined;
-        return this.settle(before, created);
+        try {
+          return this.settle(before, created);
+        } finally {
+          this.openBetweenRunScope();
+        }
       },
     };
+  }
+
+  /**
+   * Tensors made while no cell runs — by a timer or an unawaited promise a cell left behind —
+   * are tracked in a scope of their own and join the survivors when the next run (or
+   * free-memory) begins: kept if the namespace reaches them, disposed otherwise.
+   */
+  private adoptBetweenRunAllocations(): void {
+    for (const tensor of this.closeScopesDownTo(this.betweenRunScope)) if (!tensor.isDisposed) this.survivors.add(tensor);
+    this.betweenRunScope = null;
+    for (const variable of Object.values(this.engine.state.registeredVariables)) {
+      if (!this.variablesAtLastSettle.has(variable)) this.survivors.add(variable);
+    }
+  }
+
+  private openBetweenRunScope(): void {
+    this.variablesAtLastSettle = new Set(Object.values(this.engine.state.registeredVariables));
+    this.engine.startScope('lossbook-between-runs');
+    this.betweenRunScope = this.engine.state.activeScope;
   }
 
   /**
@@ -186,6 +214,10 @@ export class TensorLifetimes {
    * (used by free-memory after the namespace is reset, and at every run end).
    */
   disposeUnreachable(): { tensors: number; bytes: number; incomplete: boolean } {
+    if (!this.activeRun) {
+      this.adoptBetweenRunAllocations();
+      this.openBetweenRunScope();
+    }
     const reachability = this.reachable();
     if (reachability.incomplete) return { tensors: 0, bytes: 0, incomplete: true };
     const before = this.tf.memory();
@@ -210,6 +242,7 @@ export class TensorLifetimes {
 
   dispose(): void {
     this.engine.keep = this.originalKeep;
+    if (!this.activeRun) this.closeScopesDownTo(this.betweenRunScope);
   }
 
   /** Pop the run's scope and any scope user code opened inside it and never closed; return their tensors. */
