@@ -89,6 +89,28 @@ describe('a running kernel', () => {
   });
 });
 
+describe('restart', () => {
+  it('says what a restart loses, goes restarting → starting → idle, and starts from a fresh kernel’s memory', async () => {
+    const supervisor = startSupervisor({ backend: 'cpu' });
+    const events: HostEvent[] = [];
+    supervisor.onEvent((event) => events.push(event));
+    try {
+      await supervisor.start();
+      await runCell(supervisor, 'const weights = tf.ones([16]);\nconst label = "kept";');
+      events.length = 0;
+      await supervisor.restart('the user asked');
+      const exit = events.find((event) => event.type === 'kernel-exit');
+      expect(exit).toMatchObject({ expected: true, reason: 'the user asked', lostState: 'the namespace (weights, label) — re-run the cells that define them' });
+      const states = events.filter((event) => event.type === 'kernel-state').map((event) => (event as Extract<HostEvent, { type: 'kernel-state' }>).state);
+      expect(states).toEqual(['restarting', 'starting', 'idle']);
+      expect(supervisor.lastMemory).toMatchObject({ numTensors: 0, numBytes: 0 });
+      expect((await runCell(supervisor, 'typeof weights')).display).toEqual({ kind: 'text', text: 'undefined' });
+    } finally {
+      await supervisor.shutdown();
+    }
+  });
+});
+
 describe('crashes', () => {
   it('a native abort is detected, the run finished as killed, and the next execute starts a fresh kernel', async () => {
     const supervisor = startSupervisor({ backend: 'cpu' });
