@@ -125,9 +125,12 @@ describe('lossbook run', () => {
     expect(finite).toEqual([...finite].sort((a, b) => a - b));
     expect(sweep!.best).toEqual({ trial: sweep!.trials[0]!.id, params: sweep!.trials[0]!.params, value: finite[0] });
     expect(io.out.text).toContain(`best trial ${sweep!.best!.trial} of 4`);
-    // The saved notebook keeps every snapshot; --json and the report show the last one once.
+    // The saved notebook keeps the newest snapshot only (it holds every trial), so files do not
+    // grow with trials²; --json and the report show it once.
     const saved = await readNotebookFile(join(folder, 'sweep.lossbook'));
-    expect(saved.cells[0]!.runs[0]!.artifacts.filter((artifact) => artifact.kind === 'sweep')).toHaveLength(4);
+    const snapshots = saved.cells[0]!.runs[0]!.artifacts.filter((artifact) => artifact.kind === 'sweep');
+    expect(snapshots).toHaveLength(1);
+    expect((snapshots[0]!.data as { state: { trials: unknown[] } }).state.trials).toHaveLength(4);
     const html = await readFile(join(folder, 'sweep.html'), 'utf8');
     expect(html.match(/<section class="sweep"/g)).toHaveLength(1);
     expect(html).toContain('class="chart sweep-parallel"');

@@ -71,9 +71,16 @@ export function applyRunEvent(run: RunRecord, outputs: CellOutput[], event: Host
     case 'findings':
       mergeFindings(run.findings, event.findings);
       return true;
-    case 'artifact':
-      run.artifacts.push({ kind: event.kind, data: event.data });
+    case 'artifact': {
+      // A live artifact (a sweep republishes its whole state after every trial) is identified by
+      // kind + data.name: the newer one replaces the older, so saved notebooks do not grow with
+      // every snapshot.
+      const name = artifactName(event.data);
+      const index = name === undefined ? -1 : run.artifacts.findIndex((a) => a.kind === event.kind && artifactName(a.data) === name);
+      if (index >= 0) run.artifacts[index] = { kind: event.kind, data: event.data };
+      else run.artifacts.push({ kind: event.kind, data: event.data });
       return true;
+    }
     case 'run-finished':
       run.status = event.status;
       run.durationMs = event.durationMs;
@@ -82,4 +89,9 @@ export function applyRunEvent(run: RunRecord, outputs: CellOutput[], event: Host
     default:
       return true;
   }
+}
+
+function artifactName(data: unknown): string | undefined {
+  const name = data && typeof data === 'object' ? (data as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
