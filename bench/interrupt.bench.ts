@@ -1,7 +1,8 @@
 // `npm run bench -- interrupt` (issue 4): latency from the user's interrupt to an idle kernel,
 // for model.fit (target ≤ one batch + 100 ms), a custom training loop, a synchronous loop
-// (target ≤ 2 s including any restart) and, for completeness, code stuck outside any loop
-// (only the graded interrupt's kill + restart can end it) — on wasm, with the bundled kernel.
+// (target ≤ 2 s including any restart) and code stuck outside any loop (only the graded
+// interrupt's kill + restart can end it; a standby kernel started halfway through the grace
+// period is promoted) — on wasm, with the bundled kernel.
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { KernelSupervisor, forkLauncher } from '../src/host/kernel-supervisor';
@@ -204,8 +205,8 @@ const benchmark: Benchmark = {
       summarize('custom loop awaiting only microtasks', results.microtaskLoop!, '—'),
       summarize('synchronous loop (interrupt pipe)', results.syncLoop!, '≤ 2000 ms'),
       summarize('synchronous loop (interrupt file, utilityProcess-like)', results.syncLoopInterruptFile!, '≤ 2000 ms'),
-      summarize('stuck outside any loop (kill + restart)', results.stuck!, `grace ${grace} ms + restart`),
-      summarize('synchronous loop, no interrupt pipe or file (kill + restart)', results.syncLoopWithoutChannel!, `grace ${grace} ms + restart`),
+      summarize('stuck outside any loop (kill + restart)', results.stuck!, `≤ 2000 ms (grace ${grace} ms + restart)`),
+      summarize('synchronous loop, no interrupt pipe or file (kill + restart)', results.syncLoopWithoutChannel!, `≤ 2000 ms (grace ${grace} ms + restart)`),
     ];
     return {
       table,
@@ -222,7 +223,8 @@ const benchmark: Benchmark = {
         'fit: every run stopped as interrupted (model kept)': results.fit!.statuses.every((status) => status === 'interrupted'),
         'synchronous loop: every interrupt → idle ≤ 2000 ms': Math.max(...results.syncLoop!.latencies) <= 2_000,
         'synchronous loop through the interrupt file: every interrupt → idle ≤ 2000 ms': Math.max(...results.syncLoopInterruptFile!.latencies) <= 2_000,
-        'synchronous loop without pipe or file: killed and back to idle ≤ 2000 ms after the grace period': Math.max(...results.syncLoopWithoutChannel!.latencies) <= grace + 2_000,
+        'synchronous loop without pipe or file: killed, restarted, idle ≤ 2000 ms': Math.max(...results.syncLoopWithoutChannel!.latencies) <= 2_000,
+        'stuck outside any loop: killed, restarted, idle ≤ 2000 ms': Math.max(...results.stuck!.latencies) <= 2_000,
       },
     };
   },

@@ -50,6 +50,10 @@ interface KernelProcess {
   /** Set when the supervisor itself ends the process (hard interrupt, restart, shutdown). */
   expectedExit?: { reason: string };
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Settles when the kernel reports ready (or rejects if it exits first). */
+  ready: Promise<void>;
+  readyEvent: Extract<KernelEvent, { type: 'ready' }> | undefined;
+  configuration: string;
   output: string;
   executeRequests: number;
   interruptFile: InterruptFile | undefined;
@@ -113,6 +117,9 @@ export class KernelSupervisor implements KernelSupervisorApi {
   private interruptWaiters: Array<() => void> = [];
   private disposed = false;
   private hardRestarting: Promise<void> | undefined;
+  /** A kernel started in the background while an interrupt is pending, promoted by a hard restart. */
+  private standby: KernelProcess | undefined;
+  private standbyTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: KernelSupervisorOptions = {}) {}
 
@@ -187,6 +194,12 @@ export class KernelSupervisor implements KernelSupervisorApi {
         // The pipe is gone with the process; the grace timer handles it.
       }
       const grace = this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
+      // Halfway through the grace period a cell that has not stopped is likely stuck: start its
+      // replacement now, so killing it at the end costs little more than the grace period.
+      this.standbyTimer = setTimeout(() => {
+        this.standbyTimer = undefined;
+        if (this.current === run && this.process === kernel && !this.standby && !this.disposed) this.standby = this.spawnKernel();
+      }, grace / 2);
       this.interruptTimer = setTimeout(() => {
         this.interruptTimer = undefined;
         if (this.current === run && this.process === kernel) {
@@ -235,6 +248,9 @@ export class KernelSupervisor implements KernelSupervisorApi {
 
   async shutdown(): Promise<void> {
     this.disposed = true;
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
+    this.discardStandby();
     if (this.process) await this.stopProcess('shutdown', false);
     this.setState('dead');
   }
@@ -270,6 +286,45 @@ export class KernelSupervisor implements KernelSupervisorApi {
 
   private async launch(): Promise<void> {
     this.setState('starting');
+    // A standby kernel started while an interrupt was pending (see interrupt()) is already
+    // loading or loaded: promoting it makes a hard restart cost the grace period, not a start.
+    let kernel = this.standby && this.standby.configuration === this.configurationKey() ? this.standby : undefined;
+    if (!kernel) this.discardStandby();
+    this.standby = undefined;
+    kernel ??= this.spawnKernel();
+    this.process = kernel;
+    if (kernel.readyEvent) {
+      this.onKernelEvent(kernel.readyEvent);
+      return;
+    }
+    const timeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KernelStartError(`The kernel did not become ready within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+    });
+    try {
+      await Promise.race([kernel.ready, timedOut]);
+    } catch (error) {
+      if (this.process === kernel) {
+        kernel.expectedExit = { reason: (error as Error).message };
+        kernel.handle.kill('SIGKILL');
+        this.cleanupProcess(kernel);
+        this.setState('dead', undefined, (error as Error).message);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What a kernel process was started with; a standby is promoted only if this still matches. */
+  private configurationKey(): string {
+    const { backend, backendRequestedBy, env, cwd, entry } = this.options;
+    return JSON.stringify({ backend, backendRequestedBy, env, cwd, entry });
+  }
+
+  /** Starts a kernel process. Its events reach listeners only while it is the current one. */
+  private spawnKernel(): KernelProcess {
     const { entry, execArgv } = resolveKernelEntry(this.options.entry);
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
@@ -283,42 +338,51 @@ export class KernelSupervisor implements KernelSupervisorApi {
     const launcher: KernelLauncher = this.options.launcher ?? forkLauncher;
     const handle = launcher({ entry, env, execArgv, ...(this.options.cwd ? { cwd: this.options.cwd } : {}) });
     let resolveExit!: (value: { code: number | null; signal: string | null }) => void;
+    let readyResolve!: () => void;
+    let readyReject!: (error: Error) => void;
     const kernel: KernelProcess = {
       handle,
       disposables: [],
       exited: new Promise((resolve) => {
         resolveExit = resolve;
       }),
+      ready: new Promise<void>((resolve, reject) => {
+        readyResolve = resolve;
+        readyReject = reject;
+      }),
+      readyEvent: undefined,
+      configuration: this.configurationKey(),
       output: '',
       executeRequests: 0,
       interruptFile,
     };
-    this.process = kernel;
-
-    let readyResolve!: () => void;
-    let readyReject!: (error: Error) => void;
-    const ready = new Promise<void>((resolve, reject) => {
-      readyResolve = resolve;
-      readyReject = reject;
-    });
+    // A standby that dies before anyone waits on it must not raise an unhandled rejection.
+    kernel.ready.catch(() => undefined);
     kernel.disposables.push(
       handle.onMessage((message) => {
-        if (this.process !== kernel) return;
         let event: KernelEvent;
         try {
           event = parseKernelEvent(message);
         } catch (error) {
-          this.emit({ type: 'log', level: 'warn', message: `The kernel sent a message that does not match the protocol: ${(error as Error).message.slice(0, 300)}` });
+          if (this.process === kernel) {
+            this.emit({ type: 'log', level: 'warn', message: `The kernel sent a message that does not match the protocol: ${(error as Error).message.slice(0, 300)}` });
+          }
           return;
         }
-        if (event.type === 'ready') readyResolve();
-        this.onKernelEvent(event);
+        if (event.type === 'ready') {
+          kernel.readyEvent = event;
+          readyResolve();
+        }
+        if (this.process === kernel) this.onKernelEvent(event);
       }),
       handle.onExit((code, signal) => {
         resolveExit({ code, signal });
-        if (this.process !== kernel) return;
         readyReject(new KernelStartError(`The kernel exited while starting: ${crashReason(code, signal, kernel.output)}`));
-        this.onKernelExit(kernel, code, signal);
+        if (this.standby === kernel) {
+          this.standby = undefined;
+          this.cleanupProcess(kernel);
+        }
+        if (this.process === kernel) this.onKernelExit(kernel, code, signal);
       }),
     );
     if (handle.onOutput) {
@@ -328,21 +392,16 @@ export class KernelSupervisor implements KernelSupervisorApi {
         }),
       );
     }
-    const timeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-    const timer = setTimeout(() => readyReject(new KernelStartError(`The kernel did not become ready within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
-    try {
-      await ready;
-    } catch (error) {
-      if (this.process === kernel) {
-        kernel.expectedExit = { reason: (error as Error).message };
-        handle.kill('SIGKILL');
-        this.cleanupProcess(kernel);
-        this.setState('dead', undefined, (error as Error).message);
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    return kernel;
+  }
+
+  private discardStandby(): void {
+    const standby = this.standby;
+    if (!standby) return;
+    this.standby = undefined;
+    standby.expectedExit = { reason: 'standby discarded' };
+    standby.handle.kill('SIGKILL');
+    this.cleanupProcess(standby);
   }
 
   private onKernelEvent(event: KernelEvent): void {
@@ -384,6 +443,8 @@ export class KernelSupervisor implements KernelSupervisorApi {
   private afterRun(): void {
     if (this.interruptTimer) clearTimeout(this.interruptTimer);
     this.interruptTimer = undefined;
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
     if (this.currentState === 'busy' || this.currentState === 'interrupting') this.setState('idle');
     for (const resolve of this.interruptWaiters.splice(0)) resolve();
     this.pump();
@@ -458,6 +519,8 @@ export class KernelSupervisor implements KernelSupervisorApi {
     this.namespaceNames = [];
     if (this.interruptTimer) clearTimeout(this.interruptTimer);
     this.interruptTimer = undefined;
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
     for (const resolve of this.interruptWaiters.splice(0)) resolve();
     for (const resolve of this.memoryFreedWaiters.splice(0)) resolve();
     if (!expected || reason === 'shutdown') this.setState('dead', undefined, reason);
