@@ -111,6 +111,30 @@ describe('restart', () => {
   });
 });
 
+describe('hard interrupt with a standby kernel', () => {
+  it('starts the replacement during the grace period and promotes it when the stuck kernel is killed', async () => {
+    const supervisor = startSupervisor({ backend: 'cpu', interruptGraceMs: 8_000 });
+    const events: Array<{ event: HostEvent; at: number }> = [];
+    supervisor.onEvent((event) => events.push({ event, at: Date.now() }));
+    try {
+      await supervisor.start();
+      const firstPid = (events.find(({ event }) => event.type === 'ready')?.event as Extract<HostEvent, { type: 'ready' }>).pid;
+      const outcome = await runCell(supervisor, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);', (event) => event.type === 'run-started');
+      expect(outcome.finished.status).toBe('killed');
+      const killedAt = events.find(({ event }) => event.type === 'kernel-exit')?.at ?? 0;
+      const readies = events.filter(({ event }) => event.type === 'ready').map(({ event }) => event as Extract<HostEvent, { type: 'ready' }>);
+      expect(readies).toHaveLength(2);
+      expect(readies[1]?.pid).not.toBe(firstPid);
+      // The replacement reported ready (its memory snapshot) before the stuck kernel was killed.
+      expect(readies[1]?.memory.time).toBeLessThan(killedAt);
+      expect(supervisor.state).toBe('idle');
+      expect((await runCell(supervisor, '"replacement works"')).display).toEqual({ kind: 'text', text: 'replacement works' });
+    } finally {
+      await supervisor.shutdown();
+    }
+  });
+});
+
 describe('crashes', () => {
   it('a native abort is detected, the run finished as killed, and the next execute starts a fresh kernel', async () => {
     const supervisor = startSupervisor({ backend: 'cpu' });
