@@ -177,15 +177,28 @@ function asFloat32(data: ArrayLike<number>): Float32Array {
 /** Tensors up to this size are read to JS once; slicing or gathering on wasm reads them whole anyway. */
 const READ_WHOLE_ELEMENTS = 8_000_000;
 
+/** Host copies of the fit's tensors, shared by the checks of one fit start and then dropped. */
+export type HostCache = Map<tfType.Tensor, Float32Array>;
+
+function readWhole(x: tfType.Tensor, cache?: HostCache): Float32Array | undefined {
+  if (x.size > READ_WHOLE_ELEMENTS) return undefined;
+  const cached = cache?.get(x);
+  if (cached) return cached;
+  const values = asFloat32(x.dataSync());
+  cache?.set(x, values);
+  return values;
+}
+
 /** Up to `wanted` rows of [start, end), evenly spaced and in order (order checks still work),
  *  as a JS array. Larger tensors are sampled from their first rows with a single slice. */
-function hostRows(x: tfType.Tensor, start: number, end: number, wanted: number, whole?: Float32Array): { values: Float32Array; count: number } {
+function hostRows(x: tfType.Tensor, start: number, end: number, wanted: number, cache?: HostCache): { values: Float32Array; count: number } {
   const rows = x.shape[0] ?? 1;
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const available = Math.max(0, end - start);
   const count = Math.min(available, wanted);
-  if (whole || x.size <= READ_WHOLE_ELEMENTS) {
-    const all = whole ?? asFloat32(x.dataSync());
+  const all = readWhole(x, cache);
+  if (all) {
+    if (count === available) return { values: all.subarray(start * rowSize, (start + count) * rowSize), count };
     const values = new Float32Array(count * rowSize);
     const stride = available / Math.max(1, count);
     for (let r = 0; r < count; r++) {
@@ -200,26 +213,26 @@ function hostRows(x: tfType.Tensor, start: number, end: number, wanted: number, 
   return { values, count };
 }
 
-function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows: number } {
+/** The probe batch: the first rows of x as a new tensor (from the host copy when there is one). */
+export function firstRows(tf: Tf, x: tfType.Tensor, count: number, cache?: HostCache): tfType.Tensor {
+  const rows = Math.min(count, x.shape[0] ?? 0);
+  const all = readWhole(x, cache);
+  if (!all) return tf.tidy(() => x.slice(0, rows));
+  const rowSize = Math.max(1, x.size / Math.max(1, x.shape[0] ?? 1));
+  return tf.tensor(all.slice(0, rows * rowSize), [rows, ...x.shape.slice(1)], 'float32');
+}
+
+function valueStats(tf: Tf, x: tfType.Tensor, cache?: HostCache): { stats: ValueStats; sampledRows: number } {
   const rows = x.shape[0] ?? 1;
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const wanted = Math.max(1, Math.min(rows, DATA_LIMITS.sampleRows, Math.floor(DATA_LIMITS.sampleElements / rowSize)));
-  const readWhole = x.size <= READ_WHOLE_ELEMENTS;
   const scannedWhole = x.size <= DATA_LIMITS.wholeScanElements;
-  const whole = readWhole ? asFloat32(x.dataSync()) : undefined;
-  const { values, count: sampledRows } = hostRows(x, 0, rows, wanted, whole);
+  const { values, count: sampledRows } = hostRows(x, 0, rows, wanted, cache);
   let nan = 0;
   let infinite = 0;
-  if (whole) {
-    for (let i = 0; i < whole.length; i++) {
-      const v = whole[i]!;
-      if (v - v !== 0) {
-        if (Number.isNaN(v)) nan++;
-        else infinite++;
-      }
-    }
-  } else if (scannedWhole) {
-    // One pass on the backend: the sum is finite unless a value is NaN/Inf (or it overflows).
+  if (scannedWhole) {
+    // One op over the whole tensor on the backend (far cheaper than a JS loop): the sum is finite
+    // unless a value is NaN/Inf (or it overflows); only then are they counted.
     const total = tf.tidy(() => tf.sum(x.toFloat()));
     const finite = Number.isFinite(total.dataSync()[0]!);
     total.dispose();
@@ -278,13 +291,11 @@ function valueStats(tf: Tf, x: tfType.Tensor): { stats: ValueStats; sampledRows:
   };
 }
 
-function labelStats(tf: Tf, y: tfType.Tensor, batchSize: number, validationStart: number | undefined): LabelStats {
+function labelStats(y: tfType.Tensor, batchSize: number, validationStart: number | undefined, cache?: HostCache): LabelStats {
   const rows = y.shape[0] ?? 1;
   const columns = Math.max(1, y.size / Math.max(1, rows));
   const readRows = Math.min(rows, Math.floor(DATA_LIMITS.labelElements / columns));
-  const head = tf.tidy(() => y.reshape([rows, columns]).slice([0, 0], [readRows, columns]).toFloat());
-  const values = head.dataSync();
-  head.dispose();
+  const { values } = hostRows(y, 0, readRows, readRows, cache);
   let allIntegers = true;
   let allBinary = true;
   let allUnit = true;
@@ -393,20 +404,20 @@ function hashRow(bits: Uint32Array, row: number, rowSize: number): string {
   return `${a >>> 0}:${b >>> 0}`;
 }
 
-function downloadRows(x: tfType.Tensor, start: number, end: number, maxRows: number): Float32Array {
-  return hostRows(x, start, end, maxRows).values;
+function downloadRows(x: tfType.Tensor, start: number, end: number, maxRows: number, cache?: HostCache): Float32Array {
+  return hostRows(x, start, end, maxRows, cache).values;
 }
 
-function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor } | { splitAt: number }): DataStats['overlap'] {
+function overlapStats(x: tfType.Tensor, validation: { x: tfType.Tensor } | { splitAt: number }, cache?: HostCache): DataStats['overlap'] {
   const rows = x.shape[0] ?? 1;
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const trainEnd = 'splitAt' in validation ? validation.splitAt : rows;
   const trainRows = Math.max(1, Math.floor(DATA_LIMITS.overlapElements / rowSize));
-  const train = rowHashes(downloadRows(x, 0, trainEnd, trainRows), rowSize);
+  const train = rowHashes(downloadRows(x, 0, trainEnd, trainRows, cache), rowSize);
   const validationValues =
     'splitAt' in validation
-      ? downloadRows(x, validation.splitAt, rows, DATA_LIMITS.validationRows)
-      : downloadRows(validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows);
+      ? downloadRows(x, validation.splitAt, rows, DATA_LIMITS.validationRows, cache)
+      : downloadRows(validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows, cache);
   const bits = new Uint32Array(validationValues.buffer, validationValues.byteOffset, validationValues.length);
   const checked = Math.floor(validationValues.length / rowSize);
   let duplicates = 0;
@@ -415,7 +426,7 @@ function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor }
 }
 
 /** Statistics of x/y as passed to fit; undefined for datasets (their batches are not materialized). */
-export function computeDataStats(tf: Tf, observation: FitObservation, classification: boolean): DataStats | undefined {
+export function computeDataStats(tf: Tf, observation: FitObservation, classification: boolean, cache: HostCache = new Map()): DataStats | undefined {
   const x = firstTensor(observation.x);
   if (!x || x.isDisposed) return undefined;
   const y = firstTensor(observation.y);
@@ -423,16 +434,16 @@ export function computeDataStats(tf: Tf, observation: FitObservation, classifica
   const args = observation.args;
   const split = typeof args.validationSplit === 'number' && args.validationSplit > 0 ? args.validationSplit : undefined;
   const splitAt = split ? Math.floor(rows * (1 - split)) : undefined;
-  const { stats, sampledRows } = valueStats(tf, x);
+  const { stats, sampledRows } = valueStats(tf, x, cache);
   const result: DataStats = { x: stats, rows, sampledRows };
   if (y && !y.isDisposed) {
-    result.y = valueStats(tf, y).stats;
-    if (classification) result.labels = labelStats(tf, y, typeof args.batchSize === 'number' ? args.batchSize : 32, splitAt);
+    result.y = valueStats(tf, y, cache).stats;
+    if (classification) result.labels = labelStats(y, typeof args.batchSize === 'number' ? args.batchSize : 32, splitAt, cache);
   }
   const validationData = args.validationData as unknown;
   const validationX = Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined;
   if (validationX && !validationX.isDisposed && validationX.size / Math.max(1, validationX.shape[0] ?? 1) === x.size / Math.max(1, rows))
-    result.overlap = overlapStats(tf, x, { x: validationX });
-  else if (splitAt !== undefined && splitAt > 0 && splitAt < rows) result.overlap = overlapStats(tf, x, { splitAt });
+    result.overlap = overlapStats(x, { x: validationX }, cache);
+  else if (splitAt !== undefined && splitAt > 0 && splitAt < rows) result.overlap = overlapStats(x, { splitAt }, cache);
   return result;
 }

@@ -20,7 +20,7 @@ import { isClassificationLoss } from '../shared/diagnosis/stats';
 import { outputHead } from '../shared/diagnosis/model-shape';
 import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
-import { computeDataStats, summarizeFit, summarizeModel } from './instrument-summary';
+import { computeDataStats, firstRows, summarizeFit, summarizeModel, type HostCache } from './instrument-summary';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
 export const MONITOR_LIMITS = {
@@ -36,9 +36,9 @@ export const MONITOR_LIMITS = {
   epochRecords: 1000,
   probeRows: 32,
   /** Fraction of training time each sampled measurement may take (adaptive interval). */
-  gradientBudget: 0.0075,
-  updateBudget: 0.005,
-  probeBudget: 0.005,
+  gradientBudget: 0.005,
+  updateBudget: 0.004,
+  probeBudget: 0.004,
   /** Minimum time between rule passes during steps. */
   rulesEveryMs: 150,
   /** Custom loops have no epochs: every this many steps form one pseudo-epoch for trend rules. */
@@ -141,12 +141,15 @@ export class TrainingMonitor implements RunMonitor {
     this.layerOfVariable = new Map(model.layers.flatMap((layer) => layer.trainableWeights.map((w) => [w.name, layer.name] as [string, string])));
     const head = outputHead(summary);
     const classification = summary.losses.some(isClassificationLoss) || head.activation === 'softmax' || head.activation === 'sigmoid';
+    // One host copy of x/y serves every check of this fit start, then is dropped (wasm slices read whole tensors anyway).
+    const cache: HostCache = new Map();
     this.guard('data-checks', () => {
-      const data = computeDataStats(this.tf, observation, classification);
+      const data = computeDataStats(this.tf, observation, classification, cache);
       if (data) this.context.data = data;
     });
     if (fit.samples && fit.batchSize) this.batchesPerEpoch = Math.ceil(fit.samples / fit.batchSize);
-    this.guard('probe-setup', () => this.setupProbe(observation));
+    this.guard('probe-setup', () => this.setupProbe(observation, cache));
+    cache.clear();
     this.wrapEvaluate(model);
     this.epochStart = now();
     this.runRules('fit-start', true);
@@ -154,7 +157,7 @@ export class TrainingMonitor implements RunMonitor {
     this.context.phase = 'step';
   }
 
-  private setupProbe(observation: FitObservation): void {
+  private setupProbe(observation: FitObservation, cache: HostCache): void {
     this.disposeProbeInput();
     const x = observation.x;
     if (!x || Array.isArray(x) || typeof (x as tfType.Tensor).slice !== 'function') return;
@@ -165,7 +168,7 @@ export class TrainingMonitor implements RunMonitor {
     const rows = Math.min(MONITOR_LIMITS.probeRows, tensor.shape[0] ?? 0);
     if (rows < 1) return;
     this.probePlan = plan;
-    this.probeInput = this.tf.tidy(() => tensor.slice(0, rows));
+    this.probeInput = firstRows(this.tf, tensor, rows, cache);
   }
 
   private wrapEvaluate(model: tfType.LayersModel): void {
