@@ -76,6 +76,23 @@ describe('notebook (browser mode, Chromium)', () => {
     await screenshot(page, '02-typed-cell');
   });
 
+  it('shows a runtime error under the cell and highlights its line in the editor', async () => {
+    await page.keyboard.press('b');
+    await page.keyboard.type('const fine = 1;\n');
+    await page.keyboard.type('const broken = notDefinedAnywhere + 1;');
+    await page.keyboard.press('Control+Enter');
+    const cell = page.locator('section.cell').nth(1);
+    const error = cell.locator('[data-testid=cell-error]');
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.textContent()).toMatch(/ReferenceError.*notDefinedAnywhere.*line 2/s);
+    await cell.locator('.cell-error-line').waitFor();
+    await screenshot(page, '02b-error-line');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    expect(await page.locator('section.cell').count()).toBe(1);
+  });
+
   it('runs the MNIST example: the chart grows and the epoch counter advances', async () => {
     await openExample(/MNIST MLP/i);
     await page.click('[data-testid=run-all]');
@@ -108,18 +125,34 @@ describe('notebook (browser mode, Chromium)', () => {
     expect(await page.locator('[data-testid=leak-meter]').getAttribute('data-leaked')).toBe('0');
     expect(await training.locator('[data-testid=cell-error]').textContent()).toMatch(/Interrupted/);
     await screenshot(page, '04-interrupted');
+    // "Free memory" releases what the backend pools and reports it.
+    await page.click('[data-testid=free-memory]');
+    await page.locator('.notice', { hasText: 'Freed memory' }).waitFor({ timeout: 30_000 });
+    await page.click('[data-testid=backend] summary');
+    await page.locator('[data-testid=backend] .attempts').waitFor();
+    expect(await page.locator('[data-testid=backend] .attempts').textContent()).toMatch(/wasm/);
+    await screenshot(page, '04b-free-memory-and-backend');
+    await page.click('[data-testid=backend] summary');
   });
 
   it('runs a buggy example, shows its finding, inserts the fix as a new cell and dismisses the finding', async () => {
-    await openExample(/Softmax applied twice/i);
+    await openExample(/memorizes 40 noisy samples/i);
     await page.click('[data-testid=run-all]');
-    const finding = page.locator('[data-testid=finding][data-finding-id="model.double-softmax"]');
+    const finding = page.locator('[data-testid=finding][data-finding-id="trend.overfitting"]');
     await finding.waitFor({ timeout: TRAINING_TIMEOUT });
     const cellId = await page.locator('section.cell', { has: finding }).getAttribute('data-cell-id');
     const cell = page.locator(`section.cell[data-cell-id="${cellId}"]`);
     expect(await waitForRunEnd(cell)).toBe('ok');
-    expect(await finding.locator('.title').textContent()).toMatch(/softmax/i);
-    await finding.scrollIntoViewIfNeeded();
+    expect(await finding.locator('.title').textContent()).toMatch(/overfit/i);
+    // The finding's step is marked on the loss chart (train and validation on one chart).
+    const lossChart = cell.locator('.chart[data-chart=loss]');
+    await expect.poll(() => lossChart.locator('.annotation-text').allTextContents()).toContain('trend.overfitting');
+    expect(await lossChart.locator('.legendtext').allTextContents()).toEqual(['train', 'validation']);
+    // The README's picture: the end of the code, the live charts with the finding's marker,
+    // the diagnosis with its fix, and the memory strip.
+    await cell.locator('[data-testid=training-view]').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await page.mouse.move(0, 0);
+    for (const close of await page.locator('.notice button').all()) await close.click();
     await screenshot(page, '05-finding');
     copyFileSync(`${artifactsDir}05-finding.png`, `${artifactsDir}readme.png`);
     copyFileSync(`${artifactsDir}readme.png`, `${root}resources/screenshot.png`);
@@ -129,12 +162,20 @@ describe('notebook (browser mode, Chromium)', () => {
     await finding.locator('[data-testid=insert-fix]').click();
     expect(await page.locator('section.cell').count()).toBe(cellsBefore + 1);
     const inserted = page.locator(`section.cell[data-cell-index="${cellIndex + 1}"]`);
-    await expect.poll(() => inserted.locator('.view-lines').textContent()).toMatch(/Fix:.*categoricalCrossentropy/s);
+    await expect.poll(() => inserted.locator('.view-lines').textContent()).toMatch(/Fix:.*earlyStopping/s);
     await screenshot(page, '06-fix-inserted');
 
     await finding.locator('[data-testid=dismiss-finding]').click();
-    await expect.poll(() => page.locator('[data-testid=finding][data-finding-id="model.double-softmax"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=finding][data-finding-id="trend.overfitting"]').count()).toBe(0);
     expect(await cell.locator('.restore').textContent()).toMatch(/1 dismissed/);
     await screenshot(page, '07-dismissed');
+
+    // A re-run overlays the previous run on the same chart.
+    await cell.locator('[data-testid=run-cell]').click();
+    await expect.poll(() => cell.locator('[data-testid=run-status]').getAttribute('data-status'), { timeout: TRAINING_TIMEOUT }).toBe('ok');
+    await expect.poll(() => cell.locator('.chart[data-chart=loss] .legendtext').allTextContents(), { timeout: 30_000 }).toContain('train · previous run');
+    // The dismissed finding stays dismissed on the new run (saved in cell.dismissed).
+    expect(await cell.locator('[data-testid=finding][data-finding-id="trend.overfitting"]').count()).toBe(0);
+    await screenshot(page, '08-rerun-overlay');
   });
 });

@@ -7,7 +7,7 @@ import { markRaw, reactive, ref, shallowRef, computed } from 'vue';
 import type { KernelInfo, LossbookApi, OpenedNotebook } from '../../../shared/api';
 import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, type RunRecord } from '../../../shared/notebook/model';
 import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
-import type { BackendInfo, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
+import type { BackendInfo, BackendRequest, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
 import { LOSSBOOK_VERSION } from '../../../shared/version';
 
 /** Runs kept per cell in the open notebook: the latest and the previous one it is compared with. */
@@ -155,8 +155,14 @@ export const useNotebookStore = defineStore('notebook', () => {
         return;
       case 'memory-freed': {
         kernel.memory = event.after;
-        const freed = event.before.gpu?.pooledBytes !== undefined && event.after.gpu?.pooledBytes !== undefined ? event.before.gpu.pooledBytes - event.after.gpu.pooledBytes : event.before.numBytes - event.after.numBytes;
-        notify('success', `Freed memory: ${formatBytes(Math.max(0, freed))} returned.`);
+        const tensors = Math.max(0, event.before.numTensors - event.after.numTensors);
+        const pooled = event.before.gpu?.pooledBytes !== undefined && event.after.gpu?.pooledBytes !== undefined ? event.before.gpu.pooledBytes - event.after.gpu.pooledBytes : undefined;
+        notify(
+          'success',
+          `Freed memory: ${tensors} tensor${tensors === 1 ? '' : 's'} (${formatBytes(Math.max(0, event.before.numBytes - event.after.numBytes))})` +
+            (pooled !== undefined ? `, ${formatBytes(Math.max(0, pooled))} of pooled GPU buffers released.` : '.'),
+          pooled === undefined ? 'This backend keeps no GPU buffer pool; tensors the namespace still holds stay.' : undefined,
+        );
         return;
       }
       case 'log':
@@ -296,6 +302,18 @@ export const useNotebookStore = defineStore('notebook', () => {
       if (api) applyKernelInfo(await api.kernelInfo());
     } catch (error) {
       notify('error', 'Could not free memory.', (error as Error).message);
+    }
+  }
+
+  /** Force a backend (or 'auto'); the kernel restarts on it and reports why faster ones were skipped. */
+  async function setBackend(request: BackendRequest): Promise<void> {
+    try {
+      await api?.setBackend(request);
+      notebook.value.metadata.backend = request;
+      touch();
+      if (api) applyKernelInfo(await api.kernelInfo());
+    } catch (error) {
+      notify('error', `Could not switch to the ${request} backend.`, (error as Error).message);
     }
   }
 
@@ -520,12 +538,23 @@ export const useNotebookStore = defineStore('notebook', () => {
     notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer,
     cells, activeIndex, busy, outline,
     connect, handleEvent, notify, dismissNotice, latestRun, cellById,
-    runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory,
+    runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory, setBackend,
     select, insertCell, deleteCell, undoDelete, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
     dismissFinding, restoreFindings, insertFix,
     openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load,
   };
 });
+
+/**
+ * Whether the user dismissed this finding in this cell. cell.dismissed holds finding keys
+ * (rule id + layer); a re-run rebuilds the model and tfjs numbers its layers anew
+ * (dense_Dense2 → dense_Dense4), so keys are compared without the layer's trailing counter.
+ */
+export function isDismissed(dismissed: readonly string[], finding: { key: string }): boolean {
+  const stable = (key: string) => key.replace(/\d+$/, '');
+  const wanted = stable(finding.key);
+  return dismissed.some((key) => key === finding.key || stable(key) === wanted);
+}
 
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined || !Number.isFinite(bytes)) return '—';

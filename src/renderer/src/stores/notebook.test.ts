@@ -1,0 +1,100 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LossbookApi } from '../../../shared/api';
+import type { HostEvent } from '../../../shared/protocol';
+import { formatBytes, isDismissed, useNotebookStore } from './notebook';
+
+const memory = { numTensors: 3, numBytes: 12, rssBytes: 1, heapUsedBytes: 1, time: 0 };
+
+describe('notebook store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('folds a run into its cell with the shared reducer: counter, outputs, series, findings, memory', () => {
+    const store = useNotebookStore();
+    const cell = store.cells[0]!;
+    const events: HostEvent[] = [
+      { type: 'run-started', runId: 'r1', cellId: cell.id, executionCount: 4, time: 0 },
+      { type: 'stream', runId: 'r1', name: 'stdout', text: 'hello\n' },
+      { type: 'metrics', runId: 'r1', points: [{ name: 'loss', step: 0, value: 2.3 }, { name: 'loss', step: 1, value: 2.1 }] },
+      { type: 'progress', runId: 'r1', epoch: 0, epochs: 3, step: 1 },
+      {
+        type: 'findings',
+        runId: 'r1',
+        findings: [{ id: 'loss.nan', key: 'loss.nan', family: 'dynamic', severity: 'error', title: 'NaN', evidence: { summary: 's', values: {} }, explanation: 'e', fix: { text: 'f' }, source: 'seed', count: 1 }],
+      },
+      { type: 'run-finished', runId: 'r1', status: 'ok', durationMs: 5, memory: { before: memory, after: memory, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 2, bytes: 8 }, leaked: { tensors: 0, bytes: 0 } } },
+    ];
+    for (const event of events) store.handleEvent(event);
+    const run = store.latestRun(cell)!;
+    expect(cell.executionCount).toBe(4);
+    expect(cell.outputs).toEqual([{ type: 'stream', name: 'stdout', text: 'hello\n' }]);
+    expect(run.series[0]).toMatchObject({ name: 'loss', steps: [0, 1], values: [2.3, 2.1] });
+    expect(run.findings.map((f) => f.id)).toEqual(['loss.nan']);
+    expect(run.status).toBe('ok');
+    expect(store.lastRunMemory?.disposed.tensors).toBe(2);
+    expect(store.revisions.get(cell.id)).toBeGreaterThan(0);
+  });
+
+  it('keeps the latest run and the previous one for the overlay', () => {
+    const store = useNotebookStore();
+    const cell = store.cells[0]!;
+    for (const runId of ['a', 'b', 'c']) store.handleEvent({ type: 'run-started', runId, cellId: cell.id, executionCount: 1, time: 0 });
+    expect(cell.runs.map((run) => run.runId)).toEqual(['b', 'c']);
+  });
+
+  it('runs queued cells one at a time and stops the queue when a cell fails', async () => {
+    const store = useNotebookStore();
+    store.insertCell(1, 'code', 'second');
+    store.insertCell(2, 'code', 'third');
+    const executed: string[] = [];
+    let runs = 0;
+    const api = {
+      transport: 'browser',
+      onEvent: () => ({ dispose() {} }),
+      kernelInfo: async () => ({ state: 'idle', lossbookVersion: '0' }),
+      listExamples: async () => [],
+      execute: async ({ cellId }: { cellId: string }) => {
+        executed.push(cellId);
+        const runId = `run-${++runs}`;
+        setTimeout(() => {
+          store.handleEvent({ type: 'run-started', runId, cellId, executionCount: runs, time: 0 });
+          store.handleEvent({ type: 'run-finished', runId, status: runs === 2 ? 'error' : 'ok', durationMs: 1, memory: { before: memory, after: memory, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 0, bytes: 0 }, leaked: { tensors: 0, bytes: 0 } } });
+        }, 0);
+        return { runId };
+      },
+    } as unknown as LossbookApi;
+    await store.connect(api);
+    store.runAll();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(executed).toEqual([store.cells[0]!.id, store.cells[1]!.id]);
+    expect(store.busy).toBe(false);
+  });
+
+  it('deletes and undoes a delete, converts kinds, and builds the outline from markdown headings', () => {
+    const store = useNotebookStore();
+    const markdown = store.insertCell(0, 'markdown', '# Data\ntext\n## Model');
+    expect(store.outline).toEqual([
+      { cellId: markdown.id, level: 1, text: 'Data' },
+      { cellId: markdown.id, level: 2, text: 'Model' },
+    ]);
+    store.deleteCell(markdown.id);
+    expect(store.cells.some((cell) => cell.id === markdown.id)).toBe(false);
+    store.undoDelete();
+    expect(store.cells[0]!.id).toBe(markdown.id);
+    store.setKind(markdown.id, 'code');
+    expect(store.cells[0]!.kind).toBe('code');
+  });
+
+  it('keeps a dismissed finding dismissed when a re-run renumbers the layers', () => {
+    expect(isDismissed(['model.double-softmax:dense_Dense2'], { key: 'model.double-softmax:dense_Dense4' })).toBe(true);
+    expect(isDismissed(['model.double-softmax:dense_Dense2'], { key: 'model.no-bias:dense_Dense2' })).toBe(false);
+    expect(isDismissed(['loss.nan'], { key: 'loss.nan' })).toBe(true);
+  });
+
+  it('formats bytes for the memory strip', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(-2 * 1024 * 1024)).toBe('−2.0 MB');
+    expect(formatBytes(undefined)).toBe('—');
+  });
+});
