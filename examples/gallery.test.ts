@@ -62,6 +62,11 @@ describe('examples gallery through the real kernel', () => {
         const result = await runExample(supervisor, example);
         const ids = result.findings.map((f) => f.id);
         expect(ids, 'no diagnosis rule may fail').not.toContain('internal.rule-failed');
+        // Sanity tools used in a notebook report through the same event stream.
+        const source = example.script.cells.map((c) => c.source).join('\n');
+        if (source.includes('lossbook.checks.lrRangeTest')) expect(result.artifacts).toContain('lr-range-test');
+        if (source.includes('lossbook.checks.overfitTinyBatch')) expect(result.artifacts).toContain('check:overfit-tiny-batch');
+        if (source.includes('lossbook.checks.bisectNonFinite')) expect(result.artifacts).toContain('check:bisect-non-finite');
         if (example.script.healthy) {
           expect(result.statuses.every((s) => s === 'ok'), result.errors.join('\n')).toBe(true);
           const loud = notable(result.findings).filter((f) => f.severity !== 'info');

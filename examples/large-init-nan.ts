@@ -20,3 +20,7 @@ for (let i = 0; i < 7; i++) model.add(tf.layers.dense({ units: 32, activation: '
 model.add(tf.layers.dense({ units: 1, kernelInitializer: init }));
 model.compile({ optimizer: tf.train.sgd(1e-6), loss: 'meanSquaredError' });
 await model.fit(xs, ys, { epochs: 2, batchSize: 32 });
+// %% [markdown]
+// Seed 002 #13: find the first layer that produces NaN/Inf (bisecting the forward pass).
+// %%
+console.log(lossbook.checks.bisectNonFinite(model, xs.slice(0, 16)).message);

@@ -25,6 +25,10 @@ export interface ExampleResult {
   expected: string[];
   healthy: boolean;
   findings: Finding[];
+  /** Kinds of `artifact` events (lossbook.checks results, LR range tests). */
+  artifacts: string[];
+  /** Everything the cells printed. */
+  output: string;
   statuses: string[];
   errors: string[];
   durationMs: number;
@@ -47,6 +51,8 @@ export async function runExample(supervisor: KernelSupervisor, example: GalleryE
   await supervisor.start();
   await supervisor.resetNamespace();
   const findings: Finding[] = [];
+  const artifacts: string[] = [];
+  let output = '';
   const statuses: string[] = [];
   const errors: string[] = [];
   const runIds = new Set<string>();
@@ -54,6 +60,8 @@ export async function runExample(supervisor: KernelSupervisor, example: GalleryE
     if (!('runId' in event) || !event.runId || !runIds.has(event.runId)) return;
     if (event.type === 'findings') mergeFindings(findings, event.findings);
     if (event.type === 'error') errors.push(`${event.error.name}: ${event.error.message}`);
+    if (event.type === 'artifact') artifacts.push(event.kind);
+    if (event.type === 'stream') output += event.text;
   });
   const started = Date.now();
   try {
@@ -75,6 +83,8 @@ export async function runExample(supervisor: KernelSupervisor, example: GalleryE
     expected: example.script.expected,
     healthy: example.script.healthy,
     findings,
+    artifacts,
+    output,
     statuses,
     errors,
     durationMs: Date.now() - started,

@@ -1,5 +1,5 @@
 // @title: Unnormalized features into a sigmoid classifier (loss stuck at 16.12 × error)
-// @expect: loss.saturated, data.unnormalized
+// @expect: loss.saturated, data.unnormalized, output.saturated
 // %% [markdown]
 // Income in dollars and age in years go straight into the network. The logits are in the
 // thousands, the sigmoid outputs are exactly 0 or 1, and every wrong sample costs the clipped

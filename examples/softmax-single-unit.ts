@@ -24,3 +24,9 @@ model.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [4] }));
 model.add(tf.layers.dense({ units: 1, activation: 'softmax' }));
 model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
 await model.fit(xs, ys, { epochs: 5, batchSize: 20 });
+// %% [markdown]
+// Seed 000's "train on 10 samples" test: a correct model memorizes 10 samples easily. This one
+// cannot, whatever the learning rate — the architecture/loss pairing is wrong.
+// %%
+const tiny = await lossbook.checks.overfitTinyBatch(model, xs, ys);
+console.log(tiny.message);
