@@ -150,3 +150,46 @@ describe('robustness', () => {
     expect(metricEvents.length).toBeLessThan(1000); // …in coalesced batches, not one event per point
   });
 });
+
+describe('training written other ways', () => {
+  it('fit called in a loop: epochs keep counting across fits and the plateau is seen', async () => {
+    const { xs, ys } = blobs(64);
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys, [ys.length, 1]);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    // the bug: a learning rate of 1e-6 — nothing moves from one fit to the next
+    model.compile({ optimizer: tf.train.adam(1e-6), loss: 'binaryCrossentropy' });
+    const run = monitoredRun(tf);
+    for (let round = 0; round < 8; round++) await run.fit(model, x, y, { epochs: 1, batchSize: 16 });
+    run.finish();
+    const context = (run.monitor as unknown as { context: import('../shared/diagnosis').DiagnosisContext }).context;
+    expect(context.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const plateau = run.finding('loss.plateau');
+    expect(plateau?.evidence.values.improvement).toBeLessThan(0.01);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('hand-written gradient descent reported with lossbook.log: an exploding loss is caught from the logged values', async () => {
+    const run = monitoredRun(tf);
+    const w = tf.variable(tf.zeros([3, 1]));
+    const x = tf.tensor2d([[1, 2, 3], [2, 1, 0], [3, 3, 3], [0, 1, 4]]);
+    const y = tf.tensor2d([[6], [3], [9], [5]]);
+    const lossOf = () => tf.losses.meanSquaredError(y, x.matMul(w)) as tf.Scalar;
+    for (let step = 0; step < 30; step++) {
+      // the bug: a step size far above 2/λmax of this quadratic — no optimizer involved, only tf.grads
+      const loss = tf.tidy(() => {
+        const gradient = tf.grad(() => lossOf())(w);
+        w.assign(w.sub(gradient.mul(0.2)));
+        return lossOf();
+      });
+      run.monitor.log({ loss: loss.dataSync()[0]! });
+      loss.dispose();
+    }
+    run.finish();
+    const exploding = run.finding('loss.exploding');
+    expect(exploding).toBeDefined();
+    expect(exploding!.evidence.values.ratio as number).toBeGreaterThan(10);
+    tf.dispose([w, x, y]);
+  });
+});

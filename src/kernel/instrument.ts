@@ -72,6 +72,11 @@ export class TrainingMonitor implements RunMonitor {
 
   private step = 0;
   private epoch = 0;
+  /** Epochs completed by earlier fits of this run (a cell calling fit in a loop keeps counting). */
+  private epochOffset = 0;
+  private epochsThisFit = 0;
+  /** The x/y the data checks last looked at: a fit loop over the same arrays is checked once. */
+  private checkedData: { x: unknown; y: unknown } | undefined;
   private inFit = false;
   private model: tfType.LayersModel | undefined;
   private layerOfVariable = new Map<string, string>();
@@ -143,10 +148,13 @@ export class TrainingMonitor implements RunMonitor {
     const classification = summary.losses.some(isClassificationLoss) || head.activation === 'softmax' || head.activation === 'sigmoid';
     // One host copy of x/y serves every check of this fit start, then is dropped (wasm slices read whole tensors anyway).
     const cache: HostCache = new Map();
-    this.guard('data-checks', () => {
-      const data = computeDataStats(this.tf, observation, classification, cache);
-      if (data) this.context.data = data;
-    });
+    const sameData = this.checkedData && this.checkedData.x === observation.x && this.checkedData.y === observation.y;
+    if (!sameData)
+      this.guard('data-checks', () => {
+        const data = computeDataStats(this.tf, observation, classification, cache);
+        if (data) this.context.data = data;
+        this.checkedData = { x: observation.x, y: observation.y };
+      });
     if (fit.samples && fit.batchSize) this.batchesPerEpoch = Math.ceil(fit.samples / fit.batchSize);
     this.guard('probe-setup', () => this.setupProbe(observation, cache));
     cache.clear();
@@ -201,7 +209,8 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private onEpochBegin(epoch: number): void {
-    this.epoch = epoch;
+    this.epoch = this.epochOffset + epoch;
+    this.epochsThisFit = epoch + 1;
     this.epochStart = now();
   }
 
@@ -243,12 +252,12 @@ export class TrainingMonitor implements RunMonitor {
   private onEpochEnd(epoch: number, logs: tfType.Logs): void {
     const ms = now() - this.epochStart;
     const step = Math.max(0, this.step - 1);
-    const record: EpochRecord = { epoch, step, logs: {}, ms };
+    const record: EpochRecord = { epoch: this.epochOffset + epoch, step, logs: {}, ms };
     for (const [name, value] of Object.entries(logs)) if (typeof value === 'number') record.logs[name] = value;
     this.pushEpoch(record);
-    for (const [name, value] of Object.entries(record.logs)) if (name.startsWith('val_')) this.point(name, step, value, epoch);
-    this.point('epoch_ms', step, ms, epoch);
-    if (this.lastLearningRate !== undefined) this.point('lr', step, this.lastLearningRate, epoch);
+    for (const [name, value] of Object.entries(record.logs)) if (name.startsWith('val_')) this.point(name, step, value, record.epoch);
+    this.point('epoch_ms', step, ms, record.epoch);
+    if (this.lastLearningRate !== undefined) this.point('lr', step, this.lastLearningRate, record.epoch);
     // Short runs may end between sampled probes: look again at epoch ends, within the budget's spirit.
     if (this.probeBudget.stepsSince(step) >= Math.min(this.probeBudget.interval, 20)) this.probe(step);
     this.runRules('epoch', true);
@@ -256,6 +265,8 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private endFit(): void {
+    this.epochOffset += this.epochsThisFit;
+    this.epochsThisFit = 0;
     const last = Math.max(0, this.step - 1);
     if (this.probeBudget.stepsSince(last) > 0) this.probe(last);
     this.inFit = false;
