@@ -19,7 +19,7 @@ const WIDTH = Number(process.env.CHART_BENCH_WIDTH ?? 900);
 // Runs in the page: the chart path exactly as MetricChart calls it.
 const pageSource = `
 import Plotly from 'plotly.js-dist-min';
-import { buildTraces } from './src/renderer/src/charts/plot';
+import { buildLayout, buildTraces, CHART_CONFIG } from './src/renderer/src/charts/plot';
 
 function lossAt(step) {
   return 2.3 * Math.exp(-step / 200000) + 0.05 + 0.08 * Math.sin(step / 37) * Math.random();
@@ -31,8 +31,9 @@ window.runChartBench = async ({ total, batch, intervalMs, updates, smoothing, wi
   const series = { name: 'loss', steps: [], values: [], epochs: [] };
   for (let step = 0; step < total; step++) { series.steps.push(step); series.values.push(lossAt(step)); }
   const input = [{ name: 'loss', label: 'train', color: '#2563eb', series, previous: undefined }];
-  const layout = { height: 230, margin: { l: 48, r: 12, t: 30, b: 34 }, uirevision: 'keep', showlegend: true };
-  const config = { displaylogo: false, responsive: false };
+  // The notebook's own layout and config (MetricChart), with its default colors.
+  const layout = buildLayout({ height: 200, logY: false, uirevision: 'step-false', colors: { text: '#5d6570', grid: 'rgba(15,23,42,0.07)', font: 'system-ui', hoverBackground: '#fff', hoverBorder: '#cdd2da' } });
+  const config = { ...CHART_CONFIG, modeBarButtonsToRemove: [...CHART_CONFIG.modeBarButtonsToRemove] };
   const buildMs = [];
   const draw = () => {
     const start = performance.now();

@@ -67,9 +67,17 @@ function blockIndexFor(values: ArrayLike<number | null>): MinMaxBlockIndex {
   return index;
 }
 
-function line(series: Series, values: ArrayLike<number | null>, options: BuildTracesOptions, batchesPerEpoch: number | undefined) {
+/**
+ * Buckets per pixel: each bucket draws up to four points (first, min, max, last), so one bucket
+ * per two pixels already draws every spike; the faint raw curve behind the smoothed one gets
+ * half of that. Plotly's cost grows with the points drawn, not with the series (bench/chart).
+ */
+const PIXELS_PER_BUCKET = 2;
+const RAW_PIXELS_PER_BUCKET = 4;
+
+function line(series: Series, values: ArrayLike<number | null>, options: BuildTracesOptions, batchesPerEpoch: number | undefined, pixelsPerBucket = PIXELS_PER_BUCKET) {
   const decimated = blockIndexFor(values).decimate(series.steps, values, {
-    buckets: Math.max(50, Math.round(options.width)),
+    buckets: Math.max(50, Math.round(options.width / pixelsPerBucket)),
     xMin: options.stepRange?.[0],
     xMax: options.stepRange?.[1],
   });
@@ -105,7 +113,7 @@ export function buildTraces(inputs: ChartSeriesInput[], options: BuildTracesOpti
         name: `${input.label} (raw)`,
         legendgroup: input.name,
         showlegend: false,
-        ...line(series, series.values, options, options.batchesPerEpoch),
+        ...line(series, series.values, options, options.batchesPerEpoch, RAW_PIXELS_PER_BUCKET),
         line: { color: input.color, width: 1 },
         opacity: 0.22,
         hoverinfo: 'skip',
@@ -125,3 +133,53 @@ export function buildTraces(inputs: ChartSeriesInput[], options: BuildTracesOpti
   }
   return traces;
 }
+
+export interface ChartColors {
+  text: string;
+  grid: string;
+  font: string;
+  hoverBackground: string;
+  hoverBorder: string;
+}
+
+export interface LayoutOptions {
+  height: number;
+  logY: boolean;
+  colors: ChartColors;
+  shapes?: unknown[];
+  annotations?: unknown[];
+  /** Plotly keeps the user's zoom while this stays the same. */
+  uirevision: string;
+}
+
+/**
+ * The Plotly layout of a metric chart. Title and legend are drawn in HTML by MetricChart, not by
+ * Plotly: Plotly re-measures every text it draws on each update (getBoundingClientRect was the
+ * top cost in a profile of a live 1M-point chart), fixed margins avoid automargin's second pass, and
+ * ticklabeloverflow 'allow' skips measuring every tick label against the plot edge on each draw.
+ */
+export function buildLayout(options: LayoutOptions): Record<string, unknown> {
+  const { colors } = options;
+  return {
+    height: options.height,
+    margin: { l: 46, r: 10, t: 8, b: 24 },
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    font: { family: colors.font, size: 11, color: colors.text },
+    showlegend: false,
+    hovermode: 'x unified',
+    hoverlabel: { bgcolor: colors.hoverBackground, bordercolor: colors.hoverBorder, font: { color: colors.text } },
+    xaxis: { gridcolor: colors.grid, zeroline: false, linecolor: colors.grid, ticklen: 3, ticklabeloverflow: 'allow' },
+    yaxis: { type: options.logY ? 'log' : 'linear', gridcolor: colors.grid, zeroline: false, linecolor: colors.grid, exponentformat: 'SI', ticklen: 3, ticklabeloverflow: 'allow' },
+    shapes: options.shapes ?? [],
+    annotations: options.annotations ?? [],
+    uirevision: options.uirevision,
+  };
+}
+
+export const CHART_CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines'],
+  doubleClick: 'reset',
+} as const;
