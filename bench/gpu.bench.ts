@@ -3,18 +3,25 @@
 // interrupt cycles of a training cell with GPU tensor bytes and pooled bytes before/after and
 // after "free memory" (targets: 0 tensor bytes left; pool back to a fresh kernel's size).
 // Where webgpu cannot load (no GPU, as on CI), the reason is recorded and wasm is measured alone.
+// Also: the kernel's webgpu flag defaults on vs off (backend.ts WEBGPU_FLAG_DEFAULTS) and a
+// per-step profile (kernels, submits, enqueue vs wait) for the 1024/1024 MLP, to find the fixed
+// per-step cost. On a bare GPU machine this runs from the GPU kit (scripts/gpu-kit/, docs/gpu.md):
+// LOSSBOOK_KERNEL_ENTRY and LOSSBOOK_GPU_PLAIN then name built .mjs files (no tsx there).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName, HostEvent, MemorySnapshot } from '../src/shared/protocol';
 import { KernelSupervisor } from '../src/host/kernel-supervisor';
 import { median, type Benchmark } from './harness';
-import { interruptibleSource, trainingSource, type TrainingConfig } from './gpu-training';
+import { interruptibleSource, stepProfileSource, trainingSource, type TrainingConfig } from './gpu-training';
 
-const plainScript = fileURLToPath(new URL('./gpu-plain.ts', import.meta.url));
+const plainScript = process.env.LOSSBOOK_GPU_PLAIN ?? fileURLToPath(new URL('./gpu-plain.ts', import.meta.url));
+const kernelEntry = process.env.LOSSBOOK_KERNEL_ENTRY || undefined;
 const REPETITIONS = Number(process.env.LOSSBOOK_BENCH_REPS ?? 2);
 const CYCLES = Number(process.env.LOSSBOOK_BENCH_CYCLES ?? 20);
+/** Smoke runs (packing the kit, CI-like checks): tiny configs, same code paths. */
+const QUICK = process.env.LOSSBOOK_BENCH_QUICK === '1';
 
-const configs: Record<string, TrainingConfig[]> = {
+const fullConfigs: Record<string, TrainingConfig[]> = {
   webgpu: [
     { hidden: 256, batch: 128, steps: 40, warmupSteps: 8 },
     { hidden: 1024, batch: 1024, steps: 40, warmupSteps: 8 },
@@ -25,6 +32,14 @@ const configs: Record<string, TrainingConfig[]> = {
     { hidden: 1024, batch: 1024, steps: 4, warmupSteps: 4 },
   ],
 };
+const quickConfigs: Record<string, TrainingConfig[]> = {
+  webgpu: [{ hidden: 256, batch: 128, steps: 8, warmupSteps: 4 }],
+  wasm: [{ hidden: 64, batch: 32, steps: 8, warmupSteps: 4 }],
+};
+const configs = QUICK ? quickConfigs : fullConfigs;
+/** The config the issue's speed goal is stated for (1024-wide MLP at batch 1024). */
+const speedConfig = (backend: BackendName): TrainingConfig =>
+  QUICK || backend !== 'webgpu' ? { hidden: 64, batch: 32, steps: 8, warmupSteps: 4 } : { hidden: 1024, batch: 1024, steps: 40, warmupSteps: 8 };
 
 interface Throughput {
   ok: boolean;
@@ -36,7 +51,7 @@ interface Throughput {
 function runPlain(backend: string, config: TrainingConfig): Promise<Throughput> {
   return new Promise((resolve) => {
     const child = fork(plainScript, [backend, String(config.hidden), String(config.batch), String(config.steps), String(config.warmupSteps)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: plainScript.endsWith('.ts') ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';
@@ -49,8 +64,8 @@ function runPlain(backend: string, config: TrainingConfig): Promise<Throughput> 
   });
 }
 
-async function startKernel(backend: BackendName): Promise<{ supervisor: KernelSupervisor; events: HostEvent[]; fresh: MemorySnapshot | undefined }> {
-  const supervisor = new KernelSupervisor({ backend, backendRequestedBy: 'flag' });
+async function startKernel(backend: BackendName, env?: Record<string, string>): Promise<{ supervisor: KernelSupervisor; events: HostEvent[]; fresh: MemorySnapshot | undefined }> {
+  const supervisor = new KernelSupervisor({ backend, backendRequestedBy: 'flag', ...(kernelEntry ? { entry: kernelEntry } : {}), ...(env ? { env } : {}) });
   const events: HostEvent[] = [];
   supervisor.onEvent((event) => events.push(event));
   await supervisor.start();
@@ -114,6 +129,55 @@ async function throughputs(backend: BackendName) {
   return { available: true, device, backendInfo: kernel.supervisor.backend, rows };
 }
 
+/**
+ * The kernel's webgpu flag defaults on vs off (LOSSBOOK_WEBGPU_DEFAULTS=off), same cell, two
+ * kernels, interleaved repetitions; then one profiled step in each (kernels dispatched, submits,
+ * readbacks, JS enqueue time vs waiting for the GPU). Where webgpu is unavailable this runs on
+ * wasm with a tiny model only to exercise the code (flags do not apply there).
+ */
+async function flagsAndProfile(backend: BackendName) {
+  const config = speedConfig(backend);
+  const on = await startKernel(backend);
+  const off = await startKernel(backend, { LOSSBOOK_WEBGPU_DEFAULTS: 'off' });
+  try {
+    const samples: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const errors: string[] = [];
+    for (let rep = 0; rep < REPETITIONS; rep++) {
+      for (const [key, kernel] of [['on', on], ['off', off]] as const) {
+        const result = await runCell(kernel, trainingSource(config));
+        const value = result.value as { samplesPerSecond?: number } | undefined;
+        if (value?.samplesPerSecond) samples[key].push(value.samplesPerSecond);
+        else errors.push(`${key}: ${result.error ?? result.status}`);
+      }
+    }
+    const profiles: Record<string, unknown> = {};
+    for (const [key, kernel] of [['on', on], ['off', off]] as const) {
+      const result = await runCell(kernel, stepProfileSource(config));
+      profiles[key] = result.value ?? { error: result.error ?? result.status };
+    }
+    const onMedian = samples.on.length ? median(samples.on) : undefined;
+    const offMedian = samples.off.length ? median(samples.off) : undefined;
+    return {
+      backend,
+      hidden: config.hidden,
+      batch: config.batch,
+      deviceOn: on.supervisor.backend?.device,
+      deviceOff: off.supervisor.backend?.device,
+      flagsOnSamplesPerSecond: onMedian,
+      flagsOffSamplesPerSecond: offMedian,
+      msPerStepOn: onMedian ? (config.batch / onMedian) * 1000 : undefined,
+      msPerStepOff: offMedian ? (config.batch / offMedian) * 1000 : undefined,
+      speedup: onMedian && offMedian ? onMedian / offMedian : undefined,
+      ...(backend === 'webgpu' ? {} : { note: 'webgpu unavailable: flags do not apply on this backend; run only to exercise the code' }),
+      ...(errors.length ? { errors } : {}),
+      profile: profiles,
+    };
+  } finally {
+    await on.supervisor.shutdown();
+    await off.supervisor.shutdown();
+  }
+}
+
 async function interruptCycles(backend: BackendName) {
   const kernel = await startKernel(backend);
   const fresh = kernel.fresh;
@@ -168,6 +232,7 @@ const benchmark: Benchmark = {
     const webgpu = await throughputs('webgpu');
     const wasm = await throughputs('wasm');
     const cycleBackend: BackendName = webgpu.available ? 'webgpu' : 'wasm';
+    const flags = await flagsAndProfile(cycleBackend);
     const cycles = await interruptCycles(cycleBackend);
     // The namespace keeps the last cycle's model and data (top-level names): after the first
     // cycle, memory must stay exactly at that level (no growth), and every run must leak 0.
@@ -176,14 +241,16 @@ const benchmark: Benchmark = {
     const tensorBytesLeft = (cycles.afterFree.gpu?.tensorBytes ?? cycles.afterFree.numBytes) - (cycles.fresh?.gpu?.tensorBytes ?? cycles.fresh?.numBytes ?? 0);
     const ratios = [...webgpu.rows, ...wasm.rows].filter((r) => r.backend === cycleBackend && typeof r.ratio === 'number').map((r) => r.ratio as number);
     const mlp1024 = webgpu.rows.find((r) => r.hidden === 1024 && r.batch === 1024);
-    const deviceSlug = webgpu.available ? String(webgpu.device ?? 'gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) : 'no-gpu';
+    // The device text is "<GPU name> (WebGPU through Dawn, …; flags …)": the name alone names the file.
+    const deviceSlug = webgpu.available ? String(webgpu.device ?? 'gpu').split(' (')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) : 'no-gpu';
     return {
       resultName: `gpu-${deviceSlug}`,
-      table: [...webgpu.rows, ...wasm.rows].map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(4)) : String(v ?? '—')]))),
+      table: [...webgpu.rows, ...wasm.rows, flagsRow(flags)].map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(4)) : String(v ?? '—')]))),
       data: {
         device: webgpu.available ? webgpu.device : undefined,
         webgpu: webgpu.available ? { available: true, backend: webgpu.backendInfo, rows: webgpu.rows } : { available: false, reason: webgpu.reason },
         wasm,
+        flagsOnVsOff: flags,
         interruptCycles: { backend: cycleBackend, ...cycles },
         reference: { note: 'shared/gpu-kit/README.md, H100: plain fit 1024/1024 = 18.5k samples/s; PyTorch CUDA 693k', plainFit1024: 18_500, pytorchCuda1024: 693_000 },
       },
@@ -195,11 +262,27 @@ const benchmark: Benchmark = {
               'pool back to a fresh kernel after free memory': (cycles.afterFree.gpu?.pooledBytes ?? Number.POSITIVE_INFINITY) <= (cycles.fresh?.gpu?.pooledBytes ?? 0),
               'Lossbook ≥ 0.95× plain tfjs on webgpu': ratios.length > 0 && Math.min(...ratios) >= 0.95,
               '1024-wide MLP at batch 1024 ≥ 3× 18.5k samples/s': Number(mlp1024?.lossbookSamplesPerSecond ?? 0) >= 3 * 18_500,
+              'webgpu flag defaults do not slow the 1024/1024 step': (flags.speedup ?? 0) >= 0.95,
             }
           : { 'Lossbook ≥ 0.95× plain tfjs on wasm (no GPU here)': ratios.length > 0 && Math.min(...ratios) >= 0.95 }),
       },
     };
   },
 };
+
+/** The flags-on/off result as a table row beside the throughput rows. */
+function flagsRow(flags: Awaited<ReturnType<typeof flagsAndProfile>>): Record<string, unknown> {
+  const profile = flags.profile as Record<string, { kernelsPerStep?: number; submitsPerStep?: number } | undefined>;
+  return {
+    backend: `${flags.backend} flags on/off`,
+    hidden: flags.hidden,
+    batch: flags.batch,
+    plainSamplesPerSecond: flags.flagsOffSamplesPerSecond,
+    lossbookSamplesPerSecond: flags.flagsOnSamplesPerSecond,
+    ratio: flags.speedup,
+    msPerStepLossbook: flags.msPerStepOn,
+    reason: `off = LOSSBOOK_WEBGPU_DEFAULTS=off; kernels/step ${profile.on?.kernelsPerStep ?? '?'}, submits/step on ${profile.on?.submitsPerStep ?? '?'} off ${profile.off?.submitsPerStep ?? '?'}`,
+  };
+}
 
 export default benchmark;

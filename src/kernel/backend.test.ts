@@ -3,7 +3,11 @@
 // and must say why; wasm is the first that loads. On a machine where a GPU step loads, the
 // order assertions still hold and the failure-specific ones are skipped.
 import { describe, expect, it } from 'vitest';
-import { AUTO_CHAIN, chainFor, requestFromEnvironment, selectBackend } from './backend';
+import { createRequire } from 'node:module';
+import { AUTO_CHAIN, WEBGPU_FLAG_DEFAULTS, applyWebgpuFlags, chainFor, describeWebgpuFlags, requestFromEnvironment, selectBackend, webgpuFlagPlan } from './backend';
+import type { Tf } from './monitor-api';
+
+const require = createRequire(import.meta.url);
 
 describe('backend chain', () => {
   it('tries tfjs-node-gpu → webgpu → tfjs-node → wasm → cpu and records why each was skipped', async () => {
@@ -56,5 +60,38 @@ describe('backend chain', () => {
     expect(chainFor('node')).toEqual(['tensorflow', 'wasm', 'cpu']);
     expect(chainFor('cpu')).toEqual(['cpu']);
     expect(chainFor('wasm')).toEqual(['wasm', 'cpu']);
+  });
+});
+
+describe('webgpu flags (issue 11 "Speed")', () => {
+  it('plans Lossbook defaults, lets WEBGPU_* variables override or add, and LOSSBOOK_WEBGPU_DEFAULTS=off drop them', () => {
+    expect(webgpuFlagPlan({})).toEqual([{ flag: 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', value: 1000, source: 'lossbook' }]);
+    expect(webgpuFlagPlan({ WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: '15', WEBGPU_CPU_FORWARD: 'false', PATH: '/bin' })).toEqual([
+      { flag: 'WEBGPU_CPU_FORWARD', value: false, source: 'env' },
+      { flag: 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', value: 15, source: 'env' },
+    ]);
+    expect(webgpuFlagPlan({ LOSSBOOK_WEBGPU_DEFAULTS: 'off' })).toEqual([]);
+    expect(webgpuFlagPlan({ LOSSBOOK_WEBGPU_DEFAULTS: '0', WEBGPU_PRINT_SHADER: 'matmul' })).toEqual([{ flag: 'WEBGPU_PRINT_SHADER', value: 'matmul', source: 'env' }]);
+  });
+
+  it('sets the flags on the real tf.env() once the webgpu package has registered them, and reports unknown ones', () => {
+    const tf = require('@tensorflow/tfjs') as Tf;
+    // Importing the package registers its flags even where no GPU exists (the backend itself
+    // registers only when navigator.gpu does), so this is the same env().set the kernel runs.
+    require('@tensorflow/tfjs-backend-webgpu');
+    const environment = tf.env();
+    const before = environment.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
+    try {
+      expect(before).toBe(15);
+      const applied = applyWebgpuFlags(environment, [...webgpuFlagPlan({}), { flag: 'WEBGPU_NOT_A_FLAG', value: 1, source: 'env' }]);
+      expect(environment.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')).toBe(WEBGPU_FLAG_DEFAULTS.WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE);
+      expect(applied[0]).toMatchObject({ flag: 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', applied: true });
+      expect(applied[1]).toMatchObject({ flag: 'WEBGPU_NOT_A_FLAG', applied: false, reason: expect.stringMatching(/not been registered/) });
+      expect(describeWebgpuFlags(applied)).toBe('flags WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=1000 (Lossbook default), WEBGPU_NOT_A_FLAG=1 (ignored: Cannot set flag WEBGPU_NOT_A_FLAG as it has not been registered.)');
+      applyWebgpuFlags(environment, webgpuFlagPlan({ WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: '64' }));
+      expect(environment.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')).toBe(64);
+    } finally {
+      environment.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', before);
+    }
   });
 });

@@ -224,6 +224,9 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown): Promise<StepR
     undo();
     return { ok: false, reason: 'a GPU adapter was found but the tfjs WebGPU backend failed to initialize on it (see the kernel log)' };
   }
+  // Only once webgpu is the backend: its flags are registered (by the package's import) and
+  // read at every dispatch, so they take effect from the first cell on.
+  const flags = applyWebgpuFlags(tf.env(), webgpuFlagPlan(process.env));
   const gpuInfo = {
     ...(adapterInfo.vendor ? { vendor: adapterInfo.vendor } : {}),
     ...(adapterInfo.architecture ? { architecture: adapterInfo.architecture } : {}),
@@ -234,9 +237,88 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown): Promise<StepR
   const label = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture, adapterInfo.device].filter(Boolean).join(' ') || 'GPU';
   return {
     ok: true,
-    device: `${nvidia?.name ?? label} (WebGPU through Dawn${nvidia ? `, driver ${nvidia.driver}` : ''})`,
+    device: `${nvidia?.name ?? label} (WebGPU through Dawn${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''})`,
     gpu: { ...gpuInfo, ...(nvidia ? { driver: nvidia.driver } : {}) },
   };
+}
+
+// ───────────── webgpu flags: the kernel's defaults (issue 11 "Speed") ─────────────
+
+/**
+ * Lossbook's defaults for flags that tfjs-backend-webgpu registers (dist/flags_webgpu.js), chosen
+ * to cut the fixed cost of a training step. Only flags whose effect was checked in the backend's
+ * source are set:
+ * - WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (tfjs default 15): recordAndSubmit() ends the compute pass
+ *   and calls queue.submit() every N dispatches; a training step of an MLP is hundreds of
+ *   dispatches, so 15 means tens of submits per step. Any readback (dataSync, data(), the loss
+ *   that fit reports) submits what is queued anyway, so batching costs no latency. The cost: the
+ *   uniform buffers and the buffers of tensors disposed meanwhile return to the pool only at the
+ *   next submit, so up to N dispatches' worth stays pending. Measured on an H100
+ *   (shared/gpu-kit/README.md): 55 → 46 ms per step with 1000.
+ * Left at tfjs's defaults on purpose: WEBGPU_CPU_FORWARD (true: small CPU-resident inputs run on
+ * the CPU instead of an upload + dispatch + readback, already the cheap path),
+ * WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD (read once when the package is imported; setting it later has
+ * no effect), WEBGPU_MATMUL_PROGRAM_TYPE / WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL
+ * (shader choice and occupancy, not fixed cost: measure before changing), and the debugging
+ * flags (WEBGPU_PRINT_SHADER, WEBGPU_USE_PROFILE_TOOL, WEBGPU_USE_NAIVE_CONV2D_DEBUG,
+ * WEBGPU_ENGINE_COMPILE_ONLY).
+ */
+export const WEBGPU_FLAG_DEFAULTS: Readonly<Record<string, number | boolean>> = {
+  WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: 1000,
+};
+
+export interface WebgpuFlagSetting {
+  flag: string;
+  value: number | boolean | string;
+  /** 'lossbook': the kernel's default; 'env': an environment variable of the same name. */
+  source: 'lossbook' | 'env';
+}
+
+/**
+ * The webgpu flags the kernel sets, from the environment: Lossbook's defaults unless
+ * LOSSBOOK_WEBGPU_DEFAULTS is 0/off/false, and any WEBGPU_* variable (named as the tfjs flag,
+ * e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=15) overriding or adding. A cell can still change any
+ * flag later with tf.env().set(...): the backend reads them at each dispatch.
+ */
+export function webgpuFlagPlan(env: NodeJS.ProcessEnv): WebgpuFlagSetting[] {
+  const defaultsOff = /^(0|off|false|no)$/i.test(env.LOSSBOOK_WEBGPU_DEFAULTS?.trim() ?? '');
+  const plan = new Map<string, WebgpuFlagSetting>();
+  if (!defaultsOff) for (const [flag, value] of Object.entries(WEBGPU_FLAG_DEFAULTS)) plan.set(flag, { flag, value, source: 'lossbook' });
+  for (const [name, raw] of Object.entries(env)) {
+    if (!/^WEBGPU_[A-Z0-9_]+$/.test(name) || raw === undefined || raw.trim() === '') continue;
+    plan.set(name, { flag: name, value: parseFlagValue(raw.trim()), source: 'env' });
+  }
+  return [...plan.values()].sort((a, b) => a.flag.localeCompare(b.flag));
+}
+
+function parseFlagValue(raw: string): number | boolean | string {
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+export interface AppliedWebgpuFlag extends WebgpuFlagSetting {
+  /** False when tfjs refused it (a flag name tfjs does not register); reason says why. */
+  applied: boolean;
+  reason?: string;
+}
+
+/** Sets the planned flags on the real tf.env(); a flag tfjs does not know is reported, not fatal. */
+export function applyWebgpuFlags(environment: { set(flag: string, value: number | boolean | string): void }, plan: readonly WebgpuFlagSetting[]): AppliedWebgpuFlag[] {
+  return plan.map((setting) => {
+    try {
+      environment.set(setting.flag, setting.value);
+      return { ...setting, applied: true };
+    } catch (error) {
+      return { ...setting, applied: false, reason: firstLine(error) };
+    }
+  });
+}
+
+/** For BackendInfo.device: "flags WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=1000 (Lossbook default)". */
+export function describeWebgpuFlags(flags: readonly AppliedWebgpuFlag[]): string {
+  const parts = flags.map((f) => `${f.flag}=${String(f.value)} (${f.applied ? (f.source === 'lossbook' ? 'Lossbook default' : 'from environment') : `ignored: ${f.reason ?? 'unknown flag'}`})`);
+  return `flags ${parts.join(', ')}`;
 }
 
 interface GpuLike {
