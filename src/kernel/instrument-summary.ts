@@ -168,44 +168,58 @@ export function summarizeFit(observation: FitObservation): FitSummary {
 }
 
 /** Bounds: values downloaded for statistics, and rows hashed for the overlap check. */
-export const DATA_LIMITS = { sampleElements: 250_000, sampleRows: 4096, wholeScanElements: 20_000_000, labelElements: 2_000_000, overlapElements: 4_000_000, validationRows: 1024 };
+export const DATA_LIMITS = { sampleElements: 250_000, sampleRows: 4096, wholeScanElements: 2_000_000, labelElements: 2_000_000, overlapElements: 4_000_000, validationRows: 1024 };
 
 function asFloat32(data: ArrayLike<number>): Float32Array {
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }
 
-/** Tensors up to this size are read to JS once; slicing or gathering on wasm reads them whole anyway. */
+/** On backends without ranged reads, tensors up to this size are read to JS once and sampled there. */
 const READ_WHOLE_ELEMENTS = 8_000_000;
 
 /** Host copies of the fit's tensors, shared by the checks of one fit start and then dropped. */
 export type HostCache = Map<tfType.Tensor, Float32Array>;
 
-function readWhole(x: tfType.Tensor, cache?: HostCache): Float32Array | undefined {
-  if (x.size > READ_WHOLE_ELEMENTS) return undefined;
-  const cached = cache?.get(x);
-  if (cached) return cached;
-  const values = asFloat32(x.dataSync());
-  cache?.set(x, values);
-  return values;
+interface RangedBackend {
+  readSync(dataId: object, start?: number, end?: number): ArrayLike<number>;
+  dataIdMap?: { has(dataId: object): boolean };
 }
 
-/** Up to `wanted` rows of [start, end), evenly spaced and in order (order checks still work),
- *  as a JS array. Larger tensors are sampled from their first rows with a single slice. */
-function hostRows(x: tfType.Tensor, start: number, end: number, wanted: number, cache?: HostCache): { values: Float32Array; count: number } {
+/** Elements [start, end) of x on the host. wasm reads just that range from its heap (a slice or
+ *  gather there would read the whole tensor); the cpu backend hands out its store without a copy. */
+function readRange(tf: Tf, x: tfType.Tensor, start: number, end: number, cache?: HostCache): Float32Array | undefined {
+  const backend = tf.engine().backend as unknown as RangedBackend;
+  // Only for data that already lives in wasm memory (the engine moves the rest on dataSync).
+  if (tf.getBackend() === 'wasm' && backend.dataIdMap?.has(x.dataId)) return asFloat32(backend.readSync(x.dataId, start, end));
+  if (x.size > READ_WHOLE_ELEMENTS) return undefined;
+  let all = cache?.get(x);
+  if (!all) {
+    all = asFloat32(x.dataSync());
+    cache?.set(x, all);
+  }
+  return all.subarray(start, end);
+}
+
+/** Up to `wanted` rows of [start, end), evenly spaced and in order (order checks still work). */
+function hostRows(tf: Tf, x: tfType.Tensor, start: number, end: number, wanted: number, cache?: HostCache): { values: Float32Array; count: number } {
   const rows = x.shape[0] ?? 1;
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const available = Math.max(0, end - start);
   const count = Math.min(available, wanted);
-  const all = readWhole(x, cache);
-  if (all) {
-    if (count === available) return { values: all.subarray(start * rowSize, (start + count) * rowSize), count };
-    const values = new Float32Array(count * rowSize);
-    const stride = available / Math.max(1, count);
-    for (let r = 0; r < count; r++) {
-      const source = (start + Math.floor(r * stride)) * rowSize;
-      values.set(all.subarray(source, source + rowSize), r * rowSize);
+  if (count === available) {
+    const block = readRange(tf, x, start * rowSize, (start + count) * rowSize, cache);
+    if (block) return { values: block, count };
+  } else if (readRange(tf, x, 0, 0, cache)) {
+    // Eight evenly spaced blocks of consecutive rows: the start, the end and the middle are all seen,
+    // and consecutive rows keep the batch-order checks meaningful.
+    const blocks = Math.min(8, count);
+    const blockRows = Math.floor(count / blocks);
+    const values = new Float32Array(blocks * blockRows * rowSize);
+    for (let b = 0; b < blocks; b++) {
+      const from = start + Math.floor((b * (available - blockRows)) / Math.max(1, blocks - 1));
+      values.set(readRange(tf, x, from * rowSize, (from + blockRows) * rowSize, cache)!, b * blockRows * rowSize);
     }
-    return { values, count };
+    return { values, count: blocks * blockRows };
   }
   const picked = x.slice(start, count);
   const values = asFloat32(picked.dataSync());
@@ -213,13 +227,13 @@ function hostRows(x: tfType.Tensor, start: number, end: number, wanted: number, 
   return { values, count };
 }
 
-/** The probe batch: the first rows of x as a new tensor (from the host copy when there is one). */
+/** The probe batch: the first rows of x as a new tensor. */
 export function firstRows(tf: Tf, x: tfType.Tensor, count: number, cache?: HostCache): tfType.Tensor {
   const rows = Math.min(count, x.shape[0] ?? 0);
-  const all = readWhole(x, cache);
-  if (!all) return tf.tidy(() => x.slice(0, rows));
   const rowSize = Math.max(1, x.size / Math.max(1, x.shape[0] ?? 1));
-  return tf.tensor(all.slice(0, rows * rowSize), [rows, ...x.shape.slice(1)], 'float32');
+  const values = readRange(tf, x, 0, rows * rowSize, cache);
+  if (!values) return tf.tidy(() => x.slice(0, rows));
+  return tf.tensor(values.slice(), [rows, ...x.shape.slice(1)], 'float32');
 }
 
 function valueStats(tf: Tf, x: tfType.Tensor, cache?: HostCache): { stats: ValueStats; sampledRows: number } {
@@ -227,7 +241,7 @@ function valueStats(tf: Tf, x: tfType.Tensor, cache?: HostCache): { stats: Value
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const wanted = Math.max(1, Math.min(rows, DATA_LIMITS.sampleRows, Math.floor(DATA_LIMITS.sampleElements / rowSize)));
   const scannedWhole = x.size <= DATA_LIMITS.wholeScanElements;
-  const { values, count: sampledRows } = hostRows(x, 0, rows, wanted, cache);
+  const { values, count: sampledRows } = hostRows(tf, x, 0, rows, wanted, cache);
   let nan = 0;
   let infinite = 0;
   if (scannedWhole) {
@@ -291,11 +305,11 @@ function valueStats(tf: Tf, x: tfType.Tensor, cache?: HostCache): { stats: Value
   };
 }
 
-function labelStats(y: tfType.Tensor, batchSize: number, validationStart: number | undefined, cache?: HostCache): LabelStats {
+function labelStats(tf: Tf, y: tfType.Tensor, batchSize: number, validationStart: number | undefined, cache?: HostCache): LabelStats {
   const rows = y.shape[0] ?? 1;
   const columns = Math.max(1, y.size / Math.max(1, rows));
   const readRows = Math.min(rows, Math.floor(DATA_LIMITS.labelElements / columns));
-  const { values } = hostRows(y, 0, readRows, readRows, cache);
+  const { values } = hostRows(tf, y, 0, readRows, readRows, cache);
   let allIntegers = true;
   let allBinary = true;
   let allUnit = true;
@@ -404,20 +418,20 @@ function hashRow(bits: Uint32Array, row: number, rowSize: number): string {
   return `${a >>> 0}:${b >>> 0}`;
 }
 
-function downloadRows(x: tfType.Tensor, start: number, end: number, maxRows: number, cache?: HostCache): Float32Array {
-  return hostRows(x, start, end, maxRows, cache).values;
+function downloadRows(tf: Tf, x: tfType.Tensor, start: number, end: number, maxRows: number, cache?: HostCache): Float32Array {
+  return hostRows(tf, x, start, end, maxRows, cache).values;
 }
 
-function overlapStats(x: tfType.Tensor, validation: { x: tfType.Tensor } | { splitAt: number }, cache?: HostCache): DataStats['overlap'] {
+function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor } | { splitAt: number }, cache?: HostCache): DataStats['overlap'] {
   const rows = x.shape[0] ?? 1;
   const rowSize = Math.max(1, x.size / Math.max(1, rows));
   const trainEnd = 'splitAt' in validation ? validation.splitAt : rows;
   const trainRows = Math.max(1, Math.floor(DATA_LIMITS.overlapElements / rowSize));
-  const train = rowHashes(downloadRows(x, 0, trainEnd, trainRows, cache), rowSize);
+  const train = rowHashes(downloadRows(tf, x, 0, trainEnd, trainRows, cache), rowSize);
   const validationValues =
     'splitAt' in validation
-      ? downloadRows(x, validation.splitAt, rows, DATA_LIMITS.validationRows, cache)
-      : downloadRows(validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows, cache);
+      ? downloadRows(tf, x, validation.splitAt, rows, DATA_LIMITS.validationRows, cache)
+      : downloadRows(tf, validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows, cache);
   const bits = new Uint32Array(validationValues.buffer, validationValues.byteOffset, validationValues.length);
   const checked = Math.floor(validationValues.length / rowSize);
   let duplicates = 0;
@@ -438,12 +452,12 @@ export function computeDataStats(tf: Tf, observation: FitObservation, classifica
   const result: DataStats = { x: stats, rows, sampledRows };
   if (y && !y.isDisposed) {
     result.y = valueStats(tf, y, cache).stats;
-    if (classification) result.labels = labelStats(y, typeof args.batchSize === 'number' ? args.batchSize : 32, splitAt, cache);
+    if (classification) result.labels = labelStats(tf, y, typeof args.batchSize === 'number' ? args.batchSize : 32, splitAt, cache);
   }
   const validationData = args.validationData as unknown;
   const validationX = Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined;
   if (validationX && !validationX.isDisposed && validationX.size / Math.max(1, validationX.shape[0] ?? 1) === x.size / Math.max(1, rows))
-    result.overlap = overlapStats(x, { x: validationX }, cache);
-  else if (splitAt !== undefined && splitAt > 0 && splitAt < rows) result.overlap = overlapStats(x, { splitAt }, cache);
+    result.overlap = overlapStats(tf, x, { x: validationX }, cache);
+  else if (splitAt !== undefined && splitAt > 0 && splitAt < rows) result.overlap = overlapStats(tf, x, { splitAt }, cache);
   return result;
 }

@@ -36,9 +36,9 @@ export const MONITOR_LIMITS = {
   epochRecords: 1000,
   probeRows: 32,
   /** Fraction of training time each sampled measurement may take (adaptive interval). */
-  gradientBudget: 0.005,
-  updateBudget: 0.004,
-  probeBudget: 0.004,
+  gradientBudget: 0.003,
+  updateBudget: 0.0025,
+  probeBudget: 0.0025,
   /** Minimum time between rule passes during steps. */
   rulesEveryMs: 150,
   /** Custom loops have no epochs: every this many steps form one pseudo-epoch for trend rules. */
