@@ -25,7 +25,8 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     base: './',
     plugins: [vue()],
-    resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
+    // Plotly's "strict" build draws without eval (parcoords included), which the app's CSP forbids.
+    resolve: { alias: { '@shared': resolve(__dirname, 'src/shared'), 'plotly.js-dist-min': 'plotly.js-strict-dist-min' } },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
