@@ -147,7 +147,8 @@ describe('notebook (browser mode, Chromium)', () => {
     // The finding's step is marked on the loss chart (train and validation on one chart).
     const lossChart = cell.locator('.chart[data-chart=loss]');
     await expect.poll(() => lossChart.locator('.annotation-text').allTextContents()).toContain('trend.overfitting');
-    const lossLegend = cell.locator('.metric-chart', { has: lossChart }).locator('[data-testid=legend-item]');
+    // `has` is matched inside each .metric-chart, so it must not be scoped to the cell.
+    const lossLegend = cell.locator('.metric-chart', { has: page.locator('.chart[data-chart=loss]') }).locator('[data-testid=legend-item]');
     expect((await lossLegend.allTextContents()).map((text) => text.trim())).toEqual(['train', 'validation']);
     // The README's picture: the end of the code, the live charts with the finding's marker,
     // the diagnosis with its fix, and the memory strip.
@@ -174,7 +175,7 @@ describe('notebook (browser mode, Chromium)', () => {
     // A re-run overlays the previous run on the same chart.
     await cell.locator('[data-testid=run-cell]').click();
     await expect.poll(() => cell.locator('[data-testid=run-status]').getAttribute('data-status'), { timeout: TRAINING_TIMEOUT }).toBe('ok');
-    const legend = cell.locator('.metric-chart', { has: cell.locator('.chart[data-chart=loss]') }).locator('[data-testid=legend-item]');
+    const legend = cell.locator('.metric-chart', { has: page.locator('.chart[data-chart=loss]') }).locator('[data-testid=legend-item]');
     await expect.poll(() => legend.allTextContents().then((texts) => texts.map((text) => text.trim())), { timeout: 30_000 }).toContain('train · previous run');
     // The dismissed finding stays dismissed on the new run (saved in cell.dismissed).
     expect(await cell.locator('[data-testid=finding][data-finding-id="trend.overfitting"]').count()).toBe(0);
