@@ -178,10 +178,7 @@ export class TensorLifetimes {
       for (const variable of Object.values(this.engine.state.registeredVariables)) {
         if (!variablesBefore.has(variable)) created.add(variable);
       }
-      const reachability = collectReachableTensors(this.tf, [...this.options.roots(), result], {
-        opaque: new Set(this.options.opaque?.() ?? []),
-        maxVisitedObjects: this.options.maxVisitedObjects ?? DEFAULT_MAX_VISITED,
-      });
+      const reachability = this.reachable([result]);
       const parent = this.engine.state.activeScope;
       for (const tensor of created) {
         if (tensor.isDisposed) continue;
@@ -232,9 +229,9 @@ export class TensorLifetimes {
     return { tensors: before.numTensors - after.numTensors, bytes: before.numBytes - after.numBytes, incomplete: false };
   }
 
-  /** Which tensors the namespace reaches: tensors, models (their weights), optimizers (their slots), containers. */
-  reachable(): Reachability {
-    return collectReachableTensors(this.tf, this.options.roots(), {
+  /** Which tensors the namespace (plus `extraRoots`, e.g. a sweep trial's result) reaches: tensors, models (their weights), optimizers (their slots), containers. */
+  reachable(extraRoots: readonly unknown[] = []): Reachability {
+    return collectReachableTensors(this.tf, [...this.options.roots(), ...extraRoots], {
       opaque: new Set(this.options.opaque?.() ?? []),
       maxVisitedObjects: this.options.maxVisitedObjects ?? DEFAULT_MAX_VISITED,
     });
