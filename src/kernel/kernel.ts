@@ -215,14 +215,9 @@ export class Kernel implements Disposable {
     const controller = new AbortController();
     const context: RunContext = { runId: request.runId, emit, signal: controller.signal, backend: this.options.backend.name };
     const scope = this.lifetimes.beginRun(request.runId);
-    let monitor: RunMonitor | undefined;
     let checks: unknown;
     const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
-    try {
-      monitor = this.options.monitorFactory?.(tf, context);
-    } catch (error) {
-      warn(`The training monitor could not start for this run: ${(error as Error).message}`);
-    }
+    const monitor = this.startMonitor(context, warn, 'this run');
     try {
       checks = this.options.checksFactory?.(tf, context);
     } catch (error) {
@@ -252,14 +247,7 @@ export class Kernel implements Disposable {
     } finally {
       this.output.end();
       this.hooks.activate(undefined);
-      if (monitor) {
-        try {
-          monitor.finish(status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error');
-          monitor.dispose();
-        } catch (error) {
-          warn(`The training monitor failed to finish: ${(error as Error).message}`);
-        }
-      }
+      this.finishMonitor(monitor, status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error', warn, '');
       this.active = undefined;
     }
     let runMemory: RunMemory;
@@ -292,15 +280,9 @@ export class Kernel implements Disposable {
    * the cell's charts and panel (the sweep artifact carries each trial's per-epoch history).
    */
   private async withTrialMonitor<T>(run: ActiveRun, trialId: string, fn: () => Promise<T>): Promise<{ value: T; findings: Finding[] }> {
-    const { tf } = this.options;
     const trialOnly = new Set<KernelEvent['type']>(['metrics', 'progress', 'findings']);
     const context: RunContext = { ...run.context, runId: trialId, emit: (event) => (trialOnly.has(event.type) ? undefined : run.context.emit(event)) };
-    let monitor: RunMonitor | undefined;
-    try {
-      monitor = this.options.monitorFactory?.(tf, context);
-    } catch (error) {
-      run.training.warn(`The training monitor could not start for ${trialId}: ${(error as Error).message}`);
-    }
+    const monitor = this.startMonitor(context, run.training.warn, trialId);
     this.hooks.activate({ ...run.training, monitor });
     let status: 'ok' | 'error' | 'interrupted' = 'ok';
     try {
@@ -310,12 +292,27 @@ export class Kernel implements Disposable {
       throw error;
     } finally {
       this.hooks.activate(run.training);
-      try {
-        monitor?.finish(status);
-        monitor?.dispose();
-      } catch (error) {
-        run.training.warn(`The training monitor failed to finish ${trialId}: ${(error as Error).message}`);
-      }
+      this.finishMonitor(monitor, status, run.training.warn, ` ${trialId}`);
+    }
+  }
+
+  /** A monitor that fails to start only costs diagnosis, never the run: warn and go on without it. */
+  private startMonitor(context: RunContext, warn: (message: string) => void, subject: string): RunMonitor | undefined {
+    try {
+      return this.options.monitorFactory?.(this.options.tf, context);
+    } catch (error) {
+      warn(`The training monitor could not start for ${subject}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private finishMonitor(monitor: RunMonitor | undefined, status: 'ok' | 'error' | 'interrupted', warn: (message: string) => void, subject: string): void {
+    if (!monitor) return;
+    try {
+      monitor.finish(status);
+      monitor.dispose();
+    } catch (error) {
+      warn(`The training monitor failed to finish${subject}: ${(error as Error).message}`);
     }
   }
 
