@@ -3,13 +3,13 @@
 // (target ≤ 2 s including any restart) and code stuck outside any loop (only the graded
 // interrupt's kill + restart can end it; a standby kernel started halfway through the grace
 // period is promoted) — on wasm, with the bundled kernel.
-import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { KernelSupervisor, forkLauncher } from '../src/host/kernel-supervisor';
 import type { KernelLauncher } from '../src/host/kernel-api';
 import type { HostEvent } from '../src/shared/protocol';
 import { median, percentile, type Benchmark } from './harness';
 import { buildKernelForBench } from './lifetimes.bench';
+import { ipcOnlyLauncher } from '../src/host/kernel-supervisor.testing';
 
 const REPETITIONS = Number(process.env.LOSSBOOK_BENCH_REPS ?? 10);
 const SLOW_REPETITIONS = Math.max(1, Math.round(REPETITIONS / 3));
@@ -140,26 +140,6 @@ const withoutInterruptChannel: KernelLauncher = (options) => {
   };
 };
 
-/** Like Electron's utilityProcess: IPC and nothing else, so the kernel polls the interrupt file. */
-const withoutPipe: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
-  const child = fork(entry, [], { env, ...(cwd ? { cwd } : {}), execArgv: execArgv ?? [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-  return {
-    get pid() {
-      return child.pid;
-    },
-    send: (message) => void (child.connected && child.send(message as object)),
-    onMessage: (listener) => {
-      child.on('message', listener);
-      return { dispose: () => child.off('message', listener) };
-    },
-    onExit: (listener) => {
-      child.on('exit', listener);
-      return { dispose: () => child.off('exit', listener) };
-    },
-    kill: (signal) => void child.kill(signal),
-  };
-};
-
 const benchmark: Benchmark = {
   name: 'interrupt',
   description: 'interrupt → idle latency on wasm: fit, custom loop, synchronous loop, stuck code (kill + restart)',
@@ -183,7 +163,7 @@ const benchmark: Benchmark = {
     } finally {
       await supervisor.shutdown();
     }
-    const fileOnly = new KernelSupervisor({ entry, backend: 'wasm', backendRequestedBy: 'flag', launcher: withoutPipe });
+    const fileOnly = new KernelSupervisor({ entry, backend: 'wasm', backendRequestedBy: 'flag', launcher: ipcOnlyLauncher });
     await fileOnly.start();
     try {
       results.syncLoopInterruptFile = await measure(fileOnly, SYNC_LOOP, REPETITIONS, runStarted, 100);

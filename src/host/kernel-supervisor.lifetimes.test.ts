@@ -7,12 +7,11 @@
 //   model 8→16→1: kernels 8×16, 16×1, biases 16, 1   4 tensors   161 × 4 = 644 bytes
 //   Adam, at compile: accBeta1, accBeta2          2 tensors   8 bytes
 //   Adam, after the first step: m and v per weight   8 tensors   2 × 644 = 1288 bytes
-import { fork } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../shared/protocol';
 import type { KernelLauncher } from './kernel-api';
 import { forkLauncher, type KernelSupervisor } from './kernel-supervisor';
-import { runCell, startSupervisor, streamIncludes, type CellOutcome } from './kernel-supervisor.testing';
+import { ipcOnlyLauncher, runCell, startSupervisor, streamIncludes, type CellOutcome } from './kernel-supervisor.testing';
 
 const CYCLES = 20;
 const DATA = { tensors: 2, bytes: 2304 };
@@ -151,28 +150,8 @@ await model.fit(xs, ys, { epochs: 1, batchSize: 16, verbose: 0 });`;
 });
 
 describe('a launcher without the extra pipe (as Electron’s utilityProcess): the interrupt file stops synchronous loops', () => {
-  // Like utilityProcess: an IPC channel and stdout/stderr, nothing else.
-  const launcherWithoutPipe: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
-    const child = fork(entry, [], { env, ...(cwd ? { cwd } : {}), execArgv: execArgv ?? [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    return {
-      get pid() {
-        return child.pid;
-      },
-      send: (message) => void (child.connected && child.send(message as object)),
-      onMessage: (listener) => {
-        child.on('message', listener);
-        return { dispose: () => child.off('message', listener) };
-      },
-      onExit: (listener) => {
-        child.on('exit', listener);
-        return { dispose: () => child.off('exit', listener) };
-      },
-      kill: (signal) => void child.kill(signal),
-    };
-  };
-
   it('while (true) {} interrupted 5 times: stopped at its checkpoint, no restart, namespace kept', async () => {
-    const supervisor = startSupervisor({ launcher: launcherWithoutPipe, interruptGraceMs: 10_000 });
+    const supervisor = startSupervisor({ launcher: ipcOnlyLauncher, interruptGraceMs: 10_000 });
     try {
       await supervisor.start();
       expectMemory(await runCell(supervisor, SETUP_DATA), DATA);

@@ -1,7 +1,8 @@
 // Test helpers: a real kernel process (src/kernel/main.ts through tsx) under a KernelSupervisor.
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostEvent } from '../shared/protocol';
-import type { KernelSupervisorOptions } from './kernel-api';
+import type { KernelLauncher, KernelSupervisorOptions } from './kernel-api';
 import { KernelSupervisor } from './kernel-supervisor';
 
 export const KERNEL_SOURCE_ENTRY = fileURLToPath(new URL('../kernel/main.ts', import.meta.url));
@@ -84,3 +85,23 @@ export async function runCell(
 export function streamIncludes(marker: string): (event: HostEvent) => boolean {
   return (event) => event.type === 'stream' && event.text.includes(marker);
 }
+
+/** Like Electron's utilityProcess: an IPC channel and nothing else, so the kernel gets no interrupt pipe and polls the interrupt file. */
+export const ipcOnlyLauncher: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
+  const child = fork(entry, [], { env, ...(cwd ? { cwd } : {}), execArgv: execArgv ?? [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (message) => void (child.connected && child.send(message as object)),
+    onMessage: (listener) => {
+      child.on('message', listener);
+      return { dispose: () => child.off('message', listener) };
+    },
+    onExit: (listener) => {
+      child.on('exit', listener);
+      return { dispose: () => child.off('exit', listener) };
+    },
+    kill: (signal) => void child.kill(signal),
+  };
+};
