@@ -5,6 +5,7 @@ import type { BackendRequest } from '../shared/protocol';
 import type { PanelName, ThemeChoice } from '../shared/api';
 import type { MenuItemSpec } from './electron-surface';
 import { basename } from 'node:path';
+import { BACKEND_CHOICES } from '../shared/backends';
 
 export interface MenuActions {
   newNotebook(): void;
@@ -39,15 +40,6 @@ export interface MenuState {
   hasWindow: boolean;
 }
 
-export const BACKEND_CHOICES: ReadonlyArray<{ backend: BackendRequest; label: string }> = [
-  { backend: 'auto', label: 'Automatic (best available)' },
-  { backend: 'gpu', label: 'Any GPU' },
-  { backend: 'tensorflow-gpu', label: 'TensorFlow GPU (CUDA)' },
-  { backend: 'webgpu', label: 'WebGPU (Dawn)' },
-  { backend: 'tensorflow', label: 'TensorFlow CPU (native)' },
-  { backend: 'wasm', label: 'WebAssembly' },
-  { backend: 'cpu', label: 'JavaScript CPU' },
-];
 
 const PANELS: ReadonlyArray<{ panel: PanelName; label: string }> = [
   { panel: 'diagnosis', label: 'Diagnosis Panel' },
