@@ -121,6 +121,24 @@ describe('TensorLifetimes', () => {
     expect(memory.leaked).toEqual({ tensors: 0, bytes: 0 });
   });
 
+  it('forgets tf.keep’d tensors once disposed (fit keeps and disposes each batch’s loss), so a long run holds no dead objects', async () => {
+    const kept = tf.keep(tf.scalar(-1));
+    const memory = await run(() => {
+      for (let step = 0; step < 25_000; step++) {
+        tf.keep(tf.scalar(step)).dispose();
+        lifetimes.compact();
+      }
+      const active = (lifetimes as unknown as { activeRun: { keptByUser: Set<unknown> } }).activeRun;
+      expect(active.keptByUser.size).toBeLessThan(10_001);
+      namespace.set('kept', kept);
+    });
+    expect(kept.isDisposed).toBe(false);
+    expect(memory.leaked).toEqual({ tensors: 0, bytes: 0 });
+    namespace.delete('kept');
+    await run(() => undefined);
+    expect(kept.isDisposed).toBe(true);
+  });
+
   it('frees tensors made between runs (a timer a cell left behind) at the next run’s end, unless the namespace holds them', async () => {
     const start = tf.memory().numTensors;
     const between = tf.ones([4]).mul(3);

@@ -80,7 +80,7 @@ export class TensorLifetimes {
   private readonly survivors = new Set<Tensor>();
   private readonly engine: EngineInternals;
   private readonly originalKeep: EngineInternals['keep'];
-  private activeRun: { keptByUser: Set<Tensor>; scope: ScopeState | null; compactAt: number } | undefined;
+  private activeRun: { keptByUser: Set<Tensor>; scope: ScopeState | null; compactAt: number; keptCompactAt: number } | undefined;
   private betweenRunScope: ScopeState | null = null;
   private variablesAtLastSettle = new Set<tfType.Variable>();
 
@@ -110,7 +110,7 @@ export class TensorLifetimes {
     this.adoptBetweenRunAllocations();
     const before = this.options.snapshot();
     const variablesBefore = new Set(Object.values(this.engine.state.registeredVariables));
-    const run = { keptByUser: new Set<Tensor>(), scope: null as ScopeState | null, compactAt: COMPACT_AT };
+    const run = { keptByUser: new Set<Tensor>(), scope: null as ScopeState | null, compactAt: COMPACT_AT, keptCompactAt: COMPACT_AT };
     this.activeRun = run;
     this.engine.startScope(`lossbook-run-${runId}`);
     const scope = this.engine.state.activeScope;
@@ -201,9 +201,17 @@ export class TensorLifetimes {
   compact(): void {
     const run = this.activeRun;
     const scope = run?.scope;
-    if (!run || !scope || scope.track.length < run.compactAt) return;
-    scope.track = scope.track.filter((tensor) => !tensor.isDisposed);
-    run.compactAt = Math.max(COMPACT_AT, scope.track.length * 2);
+    if (!run || !scope) return;
+    if (scope.track.length >= run.compactAt) {
+      scope.track = scope.track.filter((tensor) => !tensor.isDisposed);
+      run.compactAt = Math.max(COMPACT_AT, scope.track.length * 2);
+    }
+    // tf.keep'd tensors too: model.fit keeps every batch's loss and metrics and disposes them a step
+    // later, so a long fit would otherwise collect two dead tensors per batch here.
+    if (run.keptByUser.size >= run.keptCompactAt) {
+      for (const tensor of run.keptByUser) if (tensor.isDisposed) run.keptByUser.delete(tensor);
+      run.keptCompactAt = Math.max(COMPACT_AT, run.keptByUser.size * 2);
+    }
   }
 
   /**
