@@ -4,6 +4,7 @@
 // received (no extra backward pass), weight update ratios, activation probes on a fixed small batch,
 // data checks, and runs the diagnosis engine. Metrics leave as coalesced `metrics` events (~10/s),
 // findings as `findings` events updated in place. Everything it allocates it disposes.
+import { getHeapStatistics } from 'node:v8';
 import type * as tfType from '@tensorflow/tfjs';
 import type { Finding, KernelEvent, MetricPoint } from '../shared/protocol';
 import {
@@ -11,6 +12,7 @@ import {
   DiagnosisEngine,
   emptyContext,
   type DiagnosisContext,
+  type DataStats,
   type EpochRecord,
   type GradientSample,
   type ProbeSample,
@@ -35,12 +37,16 @@ export const MONITOR_LIMITS = {
   timingSamples: 60,
   epochRecords: 1000,
   probeRows: 32,
-  /** Fraction of training time each sampled measurement may take (adaptive interval). */
-  gradientBudget: 0.003,
-  updateBudget: 0.0025,
-  probeBudget: 0.0025,
-  /** Minimum time between rule passes during steps. */
+  /** Fraction of training time each sampled measurement may take (probes.ts Budget)… */
+  gradientBudget: 0.0015,
+  updateBudget: 0.001,
+  probeBudget: 0.001,
+  /** …plus this much measurement time per run for each of the three (ms): toy runs are sampled densely. */
+  samplingAllowanceMs: 2,
+  /** Minimum time between rule passes during steps… */
   rulesEveryMs: 150,
+  /** …except the first steps, each checked at once (a NaN or a stuck loss at step 0 is reported at step 0). */
+  rulesEveryStepUntil: 5,
   /** Custom loops have no epochs: every this many steps form one pseudo-epoch for trend rules. */
   customEpochSteps: 10,
   /** Per-layer metric series are emitted only for models up to this many layers. */
@@ -49,6 +55,32 @@ export const MONITOR_LIMITS = {
 
 /** Models trained by an earlier fit in this kernel: their kernels are no longer at init scale. */
 const trainedModels = new WeakSet<object>();
+
+/**
+ * Data statistics by the tensors they describe. A tensor's values never change (variables aside),
+ * so re-running a training cell on the same x/y — the usual notebook loop — reuses the checks of the
+ * first run instead of reading the data again. Keyed weakly by x; a few entries per x (y, the
+ * validation data and the fit arguments the checks depend on).
+ */
+const dataStatsMemo = new WeakMap<object, Array<{ y: unknown; validation: unknown; key: string; stats: DataStats | undefined }>>();
+
+function memoizedDataStats(tf: Tf, observation: FitObservation, classification: boolean, cache: HostCache): DataStats | undefined {
+  const x = observation.x;
+  const y = observation.y;
+  const args = observation.args;
+  const validation = Array.isArray(args.validationData) ? args.validationData[0] : args.validationData;
+  const immutable = (value: unknown) => value == null || (value instanceof tf.Tensor && !(value instanceof tf.Variable));
+  if (!x || !(x instanceof tf.Tensor) || !immutable(x) || !immutable(y) || !immutable(validation)) return computeDataStats(tf, observation, classification, cache);
+  const key = JSON.stringify([classification, args.batchSize ?? null, args.validationSplit ?? null]);
+  const entries = dataStatsMemo.get(x) ?? [];
+  const known = entries.find((entry) => entry.y === y && entry.validation === validation && entry.key === key);
+  if (known) return known.stats;
+  const stats = computeDataStats(tf, observation, classification, cache);
+  entries.push({ y, validation, key, stats });
+  if (entries.length > 4) entries.shift();
+  dataStatsMemo.set(x, entries);
+  return stats;
+}
 
 const now = (): number => performance.now();
 
@@ -98,9 +130,9 @@ export class TrainingMonitor implements RunMonitor {
 
   // Early steps decide the most (dead units, NaN, a loss stuck from the start), so the first few
   // are always measured; afterwards each measurement keeps to its share of the step time.
-  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 6);
-  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 6);
-  private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3);
+  private readonly gradientBudget = new Budget(MONITOR_LIMITS.gradientBudget, 10_000, 6, 2, MONITOR_LIMITS.samplingAllowanceMs);
+  private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 6, 2, MONITOR_LIMITS.samplingAllowanceMs);
+  private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3, 2, MONITOR_LIMITS.samplingAllowanceMs);
   private readonly updates: UpdateTracker;
   /** Measured cost of the monitor's sampled work (for the overhead benchmark). */
   readonly cost = { gradientMs: 0, gradientSamples: 0, updateMs: 0, updateSamples: 0, probeMs: 0, probeSamples: 0, rulesMs: 0, rulePasses: 0, fitStartMs: 0, callbackMs: 0 };
@@ -151,7 +183,7 @@ export class TrainingMonitor implements RunMonitor {
     const sameData = this.checkedData && this.checkedData.x === observation.x && this.checkedData.y === observation.y;
     if (!sameData)
       this.guard('data-checks', () => {
-        const data = computeDataStats(this.tf, observation, classification, cache);
+        const data = memoizedDataStats(this.tf, observation, classification, cache);
         if (data) this.context.data = data;
         this.checkedData = { x: observation.x, y: observation.y };
       });
@@ -289,9 +321,12 @@ export class TrainingMonitor implements RunMonitor {
         this.context.fit ??= { kind: 'custom', shuffle: true, hasValidation: false };
       }
       const step = this.step;
+      const gradientsDue = this.gradientBudget.due(step);
+      // Most steps measure nothing: leave before building the gradient list.
+      if (!gradientsDue && !this.updates.holding && !this.updateBudget.due(step)) return;
       const list = gradientList(gradients);
       if (!list.length) return;
-      if (this.gradientBudget.due(step)) this.measureGradients(step, list);
+      if (gradientsDue) this.measureGradients(step, list);
       if (this.updates.holding) {
         const start = now();
         const sample = this.updates.measure(step, this.layerOfVariable);
@@ -442,8 +477,10 @@ export class TrainingMonitor implements RunMonitor {
     const memory = this.tf.memory();
     const sample: DiagnosisContext['memory'][number] = { step, numTensors: memory.numTensors, numBytes: memory.numBytes };
     if (step % 20 === 0) {
-      const usage = process.memoryUsage();
-      sample.heapUsedBytes = usage.heapUsed;
+      // The JS heap against its limit (mem.oom warns near it); V8's own counters, no /proc read.
+      const heap = getHeapStatistics();
+      sample.heapUsedBytes = heap.used_heap_size;
+      sample.heapLimitBytes = heap.heap_size_limit;
     }
     pushBounded(this.context.memory, sample, MONITOR_LIMITS.memorySamples);
   }
@@ -498,7 +535,7 @@ export class TrainingMonitor implements RunMonitor {
 
   private runRules(phase: DiagnosisContext['phase'], force: boolean): void {
     const start = now();
-    if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.context.step > 20) return;
+    if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.context.step >= MONITOR_LIMITS.rulesEveryStepUntil) return;
     this.lastRules = start;
     this.context.phase = phase;
     this.context.epoch = this.epoch;

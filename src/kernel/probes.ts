@@ -8,12 +8,21 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { GradientSample, ProbeLayerStats, ProbeSample, UpdateSample } from '../shared/diagnosis';
 import type { Tf } from './monitor-api';
 
-/** Adaptive sampling interval: cost of one probe ≤ `fraction` of the training time between probes. */
+/**
+ * When to take a sampled measurement, so that its total cost stays within
+ * `allowanceMs + fraction × training time` (a token bucket). Short runs of toy models — where a
+ * fraction of almost nothing would starve the rules of samples — live on the allowance and are
+ * measured at every step; long runs pay the fraction. A fixed per-step allowance would not do:
+ * 0.25 ms is 5% of a 5 ms MNIST step.
+ */
 export class Budget {
-  static readonly FREE_MS = 0.25;
+  /** Steps between measurements at the current cost and step time (for callers that need a cadence). */
   interval = 1;
   private costMs = 0;
   private lastStep = -Infinity;
+  private lastTime = 0;
+  private tokensMs: number | undefined;
+  private refilledAt: number | undefined;
 
   constructor(
     private readonly fraction: number,
@@ -21,25 +30,36 @@ export class Budget {
     /** Take every step until this one (early steps decide the most: dead units, NaN). */
     private readonly warmupSteps = 0,
     private readonly maxSecondsBetween = 2,
+    /** Measurement time granted up front, besides the fraction (ms). */
+    private readonly allowanceMs = 4,
   ) {}
 
-  private lastTime = 0;
+  /** Measurement time available now: the allowance, plus the fraction of the time since, less what was spent. */
+  private refill(time: number): number {
+    this.tokensMs ??= this.allowanceMs;
+    this.tokensMs += this.fraction * (time - (this.refilledAt ?? time));
+    this.refilledAt = time;
+    // Unspent time does not pile up beyond ten seconds' worth (no burst after a long pause).
+    this.tokensMs = Math.min(this.tokensMs, this.allowanceMs + this.fraction * 10_000);
+    return this.tokensMs;
+  }
 
   due(step: number): boolean {
+    const time = performance.now();
     if (step < this.warmupSteps) return true;
+    const sinceLast = step - this.lastStep;
+    if (sinceLast < 1) return false;
     // Detection latency stays bounded on slow steps too: at least one measurement every few seconds.
-    return step - this.lastStep >= this.interval || (this.lastTime > 0 && performance.now() - this.lastTime >= this.maxSecondsBetween * 1000);
+    if (sinceLast >= this.maxInterval || (this.lastTime > 0 && time - this.lastTime >= this.maxSecondsBetween * 1000)) return true;
+    return this.refill(time) >= this.costMs;
   }
 
   record(step: number, costMs: number, stepMs: number): void {
     this.lastStep = step;
     this.lastTime = performance.now();
+    this.tokensMs = this.refill(this.lastTime) - costMs;
     this.costMs = this.costMs === 0 ? costMs : 0.7 * this.costMs + 0.3 * costMs;
-    const perStep = Math.max(stepMs, 0.01);
-    // A measurement cheaper than FREE_MS is taken every step: on toy models the fraction rule would
-    // starve the rules of samples to save microseconds nobody notices.
-    const chargeable = Math.max(0, this.costMs - Budget.FREE_MS);
-    this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(chargeable / (this.fraction * perStep))));
+    this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(this.costMs / (this.fraction * Math.max(stepMs, 0.01)))));
   }
 
   stepsSince(step: number): number {
@@ -67,13 +87,13 @@ export function layerOfVariable(name: string, known?: ReadonlyMap<string, string
 }
 
 function squaredNorm(tf: Tf, tensor: tfType.Tensor): tfType.Scalar {
-  const flat = (tensor.dtype === 'float32' ? tensor : tensor.toFloat()).reshape([-1]) as tfType.Tensor1D;
-  return tf.dot(flat, flat) as tfType.Scalar;
+  return tf.sum(tf.square(tensor.dtype === 'float32' ? tensor : tensor.toFloat()));
 }
 
 /** Per-layer gradient norms and RMS in one download. */
 export function measureGradients(tf: Tf, step: number, gradients: GradientList, layerNames?: ReadonlyMap<string, string>): GradientSample {
-  // One dot product per gradient (g·g = ‖g‖²): the fewest ops, which is what costs on wasm/cpu.
+  // ‖g‖² as sum(g²): elementwise ops only. A dot product (g·g) would be one op, but wasm runs it as
+  // an XNNPACK matmul that packs its operand afresh for every new gradient (~6× slower).
   const packed = tf.tidy(() => tf.stack(gradients.map(({ tensor }) => squaredNorm(tf, tensor))));
   const values = packed.dataSync();
   packed.dispose();
