@@ -152,6 +152,49 @@ describe('robustness', () => {
 });
 
 describe('training written other ways', () => {
+  it('re-running training on the same tensors reuses the data checks (same finding, data not read again); new tensors are checked afresh', async () => {
+    const { xs, ys } = blobs(64);
+    xs[5]![2] = Number.NaN;
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys, [ys.length, 1]);
+    const build = () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
+      return model;
+    };
+    const trainOnce = async (labels: tf.Tensor) => {
+      const model = build();
+      const run = monitoredRun(tf);
+      await run.fit(model, x, labels, { epochs: 1, batchSize: 16 });
+      run.finish();
+      model.dispose();
+      return run.findings().find((f) => f.id === 'data.nan-inf');
+    };
+    // The labels are read by the data checks only (the probe batch comes from x).
+    const readsOf = (tensor: tf.Tensor) => {
+      let reads = 0;
+      const original = tensor.dataSync.bind(tensor);
+      tensor.dataSync = (() => {
+        reads++;
+        return original();
+      }) as typeof tensor.dataSync;
+      return () => reads;
+    };
+    const yReads = readsOf(y);
+    const first = await trainOnce(y);
+    expect(first?.evidence.summary).toMatch(/1 non-finite values in the inputs \(1 NaN/);
+    const readsAfterFirst = yReads();
+    expect(readsAfterFirst).toBeGreaterThan(0);
+    const second = await trainOnce(y);
+    expect(second?.evidence.summary).toBe(first?.evidence.summary);
+    expect(yReads()).toBe(readsAfterFirst);
+    const otherLabels = y.clone();
+    const otherReads = readsOf(otherLabels);
+    expect((await trainOnce(otherLabels))?.evidence.summary).toBe(first?.evidence.summary);
+    expect(otherReads()).toBeGreaterThan(0);
+    tf.dispose([x, y, otherLabels]);
+  });
+
   it('fit called in a loop: epochs keep counting across fits and the plateau is seen', async () => {
     const { xs, ys } = blobs(64);
     const x = tf.tensor2d(xs);
