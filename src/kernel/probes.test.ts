@@ -35,6 +35,22 @@ describe('Budget (when the monitor takes a sampled measurement)', () => {
     expect(measured).toHaveLength(30);
   });
 
+  it('does not let slow first measurements (op compilation) starve a toy run: warm-up is not charged', () => {
+    const budget = new Budget(0.0015, 10_000, 6, 2, 2);
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const measured: number[] = [];
+    for (let step = 0; step < 30; step++) {
+      clock += 0.3;
+      if (!budget.due(step)) continue;
+      const cost = step === 0 ? 8 : 0.05; // the first one compiles the ops
+      clock += cost;
+      budget.record(step, cost, 0.3);
+      measured.push(step);
+    }
+    expect(measured).toHaveLength(30);
+  });
+
   it('still measures at least every few seconds when each measurement is expensive', () => {
     // A 50 ms probe on 200 ms steps at 0.1%: the fraction alone would allow one every 250 steps (50 s).
     const measured = simulate(new Budget(0.001, 10_000, 0, 2, 0), 200, 200, 50);

@@ -57,8 +57,16 @@ export class Budget {
   record(step: number, costMs: number, stepMs: number): void {
     this.lastStep = step;
     this.lastTime = performance.now();
-    this.tokensMs = this.refill(this.lastTime) - costMs;
-    this.costMs = this.costMs === 0 ? costMs : 0.7 * this.costMs + 0.3 * costMs;
+    if (step < this.warmupSteps) {
+      // Warm-up measurements are taken whatever they cost and are not charged: the first ones
+      // include compiling the ops, and would otherwise drain a toy run's allowance and inflate the
+      // cost estimate for hundreds of steps. The estimate starts from the last (warm) one.
+      this.refill(this.lastTime);
+      this.costMs = costMs;
+    } else {
+      this.tokensMs = this.refill(this.lastTime) - costMs;
+      this.costMs = this.costMs === 0 ? costMs : 0.7 * this.costMs + 0.3 * costMs;
+    }
     this.interval = Math.min(this.maxInterval, Math.max(1, Math.ceil(this.costMs / (this.fraction * Math.max(stepMs, 0.01)))));
   }
 
