@@ -45,22 +45,11 @@ export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number | nul
   for (let bucket = 0; bucket < buckets && index < end; bucket++) {
     const bucketEnd = bucket === buckets - 1 ? Infinity : xFirst + width * (bucket + 1);
     const first = index;
-    let minIndex = -1;
-    let maxIndex = -1;
-    let gapIndex = -1;
-    while (index < end && xs[index]! < bucketEnd) {
-      const value = ys[index];
-      if (value === null || value === undefined || !Number.isFinite(value)) {
-        if (gapIndex < 0) gapIndex = index;
-      } else {
-        if (minIndex < 0 || value < ys[minIndex]!) minIndex = index;
-        if (maxIndex < 0 || value > ys[maxIndex]!) maxIndex = index;
-      }
-      index++;
-    }
+    while (index < end && xs[index]! < bucketEnd) index++;
     if (index === first) continue;
     const last = index - 1;
-    const picks = [first, minIndex, maxIndex, gapIndex, last].filter((pick) => pick >= 0);
+    const { minAt, maxAt, gapAt } = extremes(ys, first, index);
+    const picks = [first, minAt, maxAt, gapAt, last].filter((pick) => pick >= 0);
     picks.sort((a, b) => a - b);
     let previous = -1;
     for (const pick of picks) {
@@ -70,6 +59,23 @@ export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number | nul
     }
   }
   return out;
+}
+
+/** Indexes of the first minimum, first maximum and first non-finite value in ys[start, end) (−1: none). */
+function extremes(ys: ArrayLike<number | null>, start: number, end: number): { minAt: number; maxAt: number; gapAt: number } {
+  let minAt = -1;
+  let maxAt = -1;
+  let gapAt = -1;
+  for (let index = start; index < end; index++) {
+    const value = ys[index];
+    if (value === null || value === undefined || !Number.isFinite(value)) {
+      if (gapAt < 0) gapAt = index;
+    } else {
+      if (minAt < 0 || value < ys[minAt]!) minAt = index;
+      if (maxAt < 0 || value > ys[maxAt]!) maxAt = index;
+    }
+  }
+  return { minAt, maxAt, gapAt };
 }
 
 function pushPoint(out: DecimatedSeries, x: number, y: number | null | undefined): void {
@@ -125,18 +131,7 @@ export class MinMaxBlockIndex {
       this.gapIndex = [];
     }
     for (let block = this.minIndex.length; (block + 1) * size <= ys.length; block++) {
-      let minAt = -1;
-      let maxAt = -1;
-      let gapAt = -1;
-      for (let index = block * size, end = index + size; index < end; index++) {
-        const value = ys[index];
-        if (value === null || value === undefined || !Number.isFinite(value)) {
-          if (gapAt < 0) gapAt = index;
-        } else {
-          if (minAt < 0 || value < ys[minAt]!) minAt = index;
-          if (maxAt < 0 || value > ys[maxAt]!) maxAt = index;
-        }
-      }
+      const { minAt, maxAt, gapAt } = extremes(ys, block * size, (block + 1) * size);
       this.minIndex.push(minAt);
       this.maxIndex.push(maxAt);
       this.gapIndex.push(gapAt);
