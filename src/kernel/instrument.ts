@@ -322,8 +322,9 @@ export class TrainingMonitor implements RunMonitor {
       }
       const step = this.step;
       const gradientsDue = this.gradientBudget.due(step);
+      const snapshotDue = !this.updates.holding && this.updateBudget.due(step);
       // Most steps measure nothing: leave before building the gradient list.
-      if (!gradientsDue && !this.updates.holding && !this.updateBudget.due(step)) return;
+      if (!gradientsDue && !this.updates.holding && !snapshotDue) return;
       const list = gradientList(gradients);
       if (!list.length) return;
       if (gradientsDue) this.measureGradients(step, list);
@@ -338,7 +339,7 @@ export class TrainingMonitor implements RunMonitor {
         this.cost.updateMs += cost;
         this.cost.updateSamples++;
         this.updateBudget.record(step, cost, this.stepMsAverage);
-      } else if (this.updateBudget.due(step)) {
+      } else if (snapshotDue) {
         const start = now();
         const registered = this.tf.engine().registeredVariables;
         const variables = list.map((g) => ({ name: g.name, variable: registered[g.name]! })).filter((v) => v.variable);
