@@ -370,13 +370,17 @@ function labelStats(tf: Tf, y: tfType.Tensor, batchSize: number, validationStart
   const categorical = encoding !== 'continuous' && !(columns === 1 && encoding === 'probabilities');
   const classCounts: number[] = [];
   let nonDecreasing = 0;
+  let classChanges = 0;
   let singleClassBatches = 0;
   let batchesChecked = 0;
   let validationClasses: number[] | undefined;
   if (categorical && classes.length) {
     for (const c of classes) if (c >= 0 && c < 100_000) classCounts[c] = (classCounts[c] ?? 0) + 1;
     for (let i = 0; i < classCounts.length; i++) classCounts[i] ??= 0;
-    for (let i = 1; i < classes.length; i++) if (classes[i]! >= classes[i - 1]!) nonDecreasing++;
+    for (let i = 1; i < classes.length; i++) {
+      if (classes[i]! >= classes[i - 1]!) nonDecreasing++;
+      if (classes[i] !== classes[i - 1]) classChanges++;
+    }
     for (let start = 0; start + batchSize <= classes.length && batchesChecked < 20; start += batchSize) {
       batchesChecked++;
       const first = classes[start];
@@ -394,6 +398,7 @@ function labelStats(tf: Tf, y: tfType.Tensor, batchSize: number, validationStart
     maxLabel: Number.isFinite(maxLabel) ? maxLabel : 0,
     minLabel: Number.isFinite(minLabel) ? minLabel : 0,
     sortedFraction: classes.length > 1 ? nonDecreasing / (classes.length - 1) : 0,
+    ...(categorical && classes.length ? { classChanges } : {}),
     singleClassBatches,
     batchesChecked,
     ...(validationClasses ? { validationClasses } : {}),

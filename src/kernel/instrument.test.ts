@@ -236,3 +236,85 @@ describe('training written other ways', () => {
     tf.dispose([w, x, y]);
   });
 });
+
+describe('fitDataset: the data checks and probes read the batches the dataset produces', () => {
+  const build = () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    return model;
+  };
+  const datasetOf = (xs: number[][], ys: number[]) =>
+    tf.data.zip({ xs: tf.data.array(xs.map((row) => tf.tensor1d(row))), ys: tf.data.array(ys.map((label) => tf.tensor1d([label]))) }) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+  const sortedBlobs = (n: number) => {
+    const { xs, ys } = blobs(n);
+    const order = ys.map((_, i) => i).sort((a, b) => ys[a]! - ys[b]! || a - b);
+    return { xs: order.map((i) => xs[i]!), ys: order.map((i) => ys[i]!) };
+  };
+
+  it('a dataset of rows sorted by class, batched without shuffle: data.unshuffled from its batches, no class-imbalance; the user dataset is untouched and no tensor is left behind', async () => {
+    const { xs, ys } = sortedBlobs(256);
+    const source = datasetOf(xs, ys);
+    const dataset = source.batch(16);
+    const plain = build();
+    const plainBefore = tf.memory().numTensors;
+    await plain.fitDataset(dataset, { epochs: 2 });
+    const plainDelta = tf.memory().numTensors - plainBefore;
+
+    const model = build();
+    const before = tf.memory().numTensors;
+    const run = monitoredRun(tf);
+    await run.fitDataset(model, dataset, { epochs: 2 });
+    run.finish();
+    expect(tf.memory().numTensors - before).toBe(plainDelta);
+    expect(Object.prototype.hasOwnProperty.call(dataset, 'iterator')).toBe(false);
+
+    const finding = run.finding('data.unshuffled');
+    expect(finding, run.ids().join(', ')).toBeDefined();
+    expect(finding!.evidence.summary).toMatch(/of the dataset's first \d+ batches hold a single class/);
+    expect(finding!.evidence.values.singleClassBatches).toBeGreaterThanOrEqual(finding!.evidence.values.batchesChecked as number / 2);
+    expect(finding!.evidence.values.batchesSampled).toBe(16); // 256 rows in batches of 16: the whole first epoch
+    expect(run.ids()).not.toContain('data.class-imbalance');
+    plain.dispose();
+    model.dispose();
+  });
+
+  it('the same rows shuffled before batching: no order finding, and the probe batch comes from the dataset (dead-unit fractions are charted)', async () => {
+    const { xs, ys } = sortedBlobs(256);
+    const dataset = datasetOf(xs, ys).shuffle(256, 'seed').batch(16);
+    const model = build();
+    const run = monitoredRun(tf);
+    await run.fitDataset(model, dataset, { epochs: 3 });
+    run.finish();
+    expect(run.ids()).not.toContain('data.unshuffled');
+    expect(run.ids()).not.toContain('data.class-imbalance');
+    expect(run.findings().filter((f) => f.severity === 'error').map((f) => f.id)).toEqual([]);
+    const points = run.events.flatMap((e) => (e.type === 'metrics' ? e.points : []));
+    expect(points.some((p) => p.name.startsWith('dead_fraction/'))).toBe(true);
+    model.dispose();
+  });
+
+  it('NaN in the features reaches fitDataset: data.nan-inf with counts; an imbalanced but shuffled set is class-imbalance, not unshuffled', async () => {
+    const { xs, ys } = blobs(256);
+    xs[3]![1] = Number.NaN;
+    xs[40]![0] = Number.POSITIVE_INFINITY;
+    const nanRun = monitoredRun(tf);
+    const model = build();
+    await nanRun.fitDataset(model, datasetOf(xs, ys).batch(32), { epochs: 1 });
+    nanRun.finish();
+    const nan = nanRun.finding('data.nan-inf');
+    expect(nan, nanRun.ids().join(', ')).toBeDefined();
+    expect(nan!.evidence.values.nan).toBe(1);
+    expect(nan!.evidence.values.infinite).toBe(1);
+    model.dispose();
+
+    const clean = blobs(512);
+    const rare = clean.ys.map((_, i) => (i % 25 === 7 ? 1 : 0)); // 4% positives, spread through the set
+    const imbalancedRun = monitoredRun(tf);
+    const second = build();
+    await imbalancedRun.fitDataset(second, datasetOf(clean.xs, rare).batch(32), { epochs: 1 });
+    imbalancedRun.finish();
+    expect(imbalancedRun.ids()).toContain('data.class-imbalance');
+    expect(imbalancedRun.ids()).not.toContain('data.unshuffled');
+    second.dispose();
+  });
+});

@@ -14,6 +14,8 @@ export interface MonitoredRun {
   finding(id: string): Finding | undefined;
   /** model.fit with the monitor's callbacks merged in (and the optimizer routed to the monitor). */
   fit(model: tfType.LayersModel, x: tfType.Tensor, y: tfType.Tensor, args?: tfType.ModelFitArgs): Promise<tfType.History>;
+  /** model.fitDataset the way training-hooks.ts runs it: callbacks merged, the dataset watched. */
+  fitDataset<T>(model: tfType.LayersModel, dataset: tfType.data.Dataset<T>, args: tfType.ModelFitDatasetArgs<T>): Promise<tfType.History>;
   /** Route an optimizer used in a custom loop to the monitor (restore with the returned function). */
   watch(optimizer: tfType.Optimizer): () => void;
   finish(status?: 'ok' | 'error' | 'interrupted'): void;
@@ -57,6 +59,16 @@ export function monitoredRun(tf: Tf, backend = tf.getBackend()): MonitoredRun {
         const callbacks = monitor.beforeFit({ model, x, y, args: args as Record<string, unknown> });
         const user = args.callbacks ? (Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks]) : [];
         return await model.fit(x, y, { ...args, callbacks: [callbacks, ...(user as tfType.CustomCallbackArgs[])] });
+      } finally {
+        restore();
+      }
+    },
+    async fitDataset(model, dataset, args) {
+      const restore = model.optimizer ? watch(model.optimizer) : () => {};
+      try {
+        const callbacks = monitor.beforeFit({ model, dataset, args: args as unknown as Record<string, unknown> });
+        const watched = (monitor.observeDataset?.(dataset) ?? dataset) as typeof dataset;
+        return await model.fitDataset(watched, { ...args, callbacks: [callbacks] });
       } finally {
         restore();
       }

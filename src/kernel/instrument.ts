@@ -23,6 +23,7 @@ import { outputHead } from '../shared/diagnosis/model-shape';
 import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
 import { computeDataStats, firstRows, summarizeFit, summarizeModel, type HostCache } from './instrument-summary';
+import { DatasetSample } from './dataset-sample';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
 export const MONITOR_LIMITS = {
@@ -111,6 +112,8 @@ export class TrainingMonitor implements RunMonitor {
   private checkedData: { x: unknown; y: unknown } | undefined;
   private inFit = false;
   private model: tfType.LayersModel | undefined;
+  /** fitDataset: the batches being watched for the data checks and the probe batch. */
+  private datasetSample: { sample: DatasetSample; dataset: unknown; args: Record<string, unknown>; classification: boolean } | undefined;
   private layerOfVariable = new Map<string, string>();
   private probePlan: ProbePlan | undefined;
   private probeInput: tfType.Tensor | undefined;
@@ -180,8 +183,9 @@ export class TrainingMonitor implements RunMonitor {
     const classification = summary.losses.some(isClassificationLoss) || head.activation === 'softmax' || head.activation === 'sigmoid';
     // One host copy of x/y serves every check of this fit start, then is dropped (wasm slices read whole tensors anyway).
     const cache: HostCache = new Map();
-    const sameData = this.checkedData && this.checkedData.x === observation.x && this.checkedData.y === observation.y;
-    if (!sameData)
+    const sameData = this.checkedData && this.checkedData.x === (observation.dataset ?? observation.x) && this.checkedData.y === observation.y;
+    if (observation.dataset !== undefined) this.datasetSample = sameData ? undefined : { sample: new DatasetSample(this.tf, () => this.datasetSampled()), dataset: observation.dataset, args: observation.args, classification };
+    else if (!sameData)
       this.guard('data-checks', () => {
         const data = memoizedDataStats(this.tf, observation, classification, cache);
         if (data) this.context.data = data;
@@ -195,6 +199,39 @@ export class TrainingMonitor implements RunMonitor {
     this.runRules('fit-start', true);
     this.flush(true);
     this.context.phase = 'step';
+  }
+
+  observeDataset(dataset: unknown): unknown {
+    const watched = this.datasetSample;
+    if (!watched || watched.dataset !== dataset) return dataset;
+    return watched.sample.view(dataset);
+  }
+
+  /** The dataset's first batches are in: data checks on them, a probe batch from them, rules at once. */
+  private datasetSampled(): void {
+    const watched = this.datasetSample;
+    const model = this.model;
+    if (!watched || !model) return;
+    const start = now();
+    this.guard('data-checks', () => {
+      const data = watched.sample.stats(model, watched.args, watched.classification);
+      if (data) this.context.data = data;
+      this.checkedData = { x: watched.dataset, y: undefined };
+      if (watched.sample.skipped) this.run.emit({ type: 'log', level: 'info', message: `Lossbook data checks skipped for this dataset: ${watched.sample.skipped}.` });
+    });
+    this.guard('probe-setup', () => {
+      if (this.probeInput || model.inputs.length !== 1) return;
+      const plan = planProbe(model);
+      const input = plan ? watched.sample.firstRows(MONITOR_LIMITS.probeRows) : undefined;
+      if (plan && input) {
+        this.probePlan = plan;
+        this.probeInput = input;
+      }
+    });
+    this.cost.fitStartMs += now() - start;
+    // The data family runs at fit start; a dataset's data is known only now.
+    this.runRules('fit-start', true, ['data']);
+    this.flush(true);
   }
 
   private setupProbe(observation: FitObservation, cache: HostCache): void {
@@ -282,6 +319,7 @@ export class TrainingMonitor implements RunMonitor {
   private evaluateMsAtBatchStart = 0;
 
   private onEpochEnd(epoch: number, logs: tfType.Logs): void {
+    this.datasetSample?.sample.close();
     const ms = now() - this.epochStart;
     const step = Math.max(0, this.step - 1);
     const record: EpochRecord = { epoch: this.epochOffset + epoch, step, logs: {}, ms };
@@ -297,6 +335,8 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private endFit(): void {
+    this.datasetSample?.sample.close();
+    this.datasetSample = undefined;
     this.epochOffset += this.epochsThisFit;
     this.epochsThisFit = 0;
     const last = Math.max(0, this.step - 1);
@@ -534,13 +574,13 @@ export class TrainingMonitor implements RunMonitor {
 
   // ───────────────────────────── rules and events ─────────────────────────────
 
-  private runRules(phase: DiagnosisContext['phase'], force: boolean): void {
+  private runRules(phase: DiagnosisContext['phase'], force: boolean, families?: ReadonlyArray<Rule['family']>): void {
     const start = now();
     if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.context.step >= MONITOR_LIMITS.rulesEveryStepUntil) return;
     this.lastRules = start;
     this.context.phase = phase;
     this.context.epoch = this.epoch;
-    this.engine.run(this.context);
+    this.engine.run(this.context, families);
     this.context.phase = 'step';
     this.cost.rulesMs += now() - start;
     this.cost.rulePasses++;
@@ -633,6 +673,7 @@ export class TrainingMonitor implements RunMonitor {
     this.restoreEvaluate?.();
     this.updates.release();
     this.disposeProbeInput();
+    this.datasetSample = undefined;
   }
 }
 

@@ -31,6 +31,11 @@ export interface FitObservation {
 export interface RunMonitor extends Disposable {
   /** Before fit starts: static + data checks; returns callbacks to add to the fit. */
   beforeFit(observation: FitObservation): tfType.CustomCallbackArgs;
+  /**
+   * fitDataset only, after beforeFit: the dataset fitDataset should iterate instead — the same data
+   * in the same order, through a view that lets the monitor look at the first batches.
+   */
+  observeDataset?(dataset: unknown): unknown;
   /** Gradients the optimizer received (custom loops and fit alike) — no extra backward pass. */
   onGradients(optimizer: tfType.Optimizer, gradients: tfType.NamedTensorMap | Array<{ name: string; tensor: tfType.Tensor }>): void;
   /** A custom loop's optimizer.minimize returned this loss (may be undefined if returnCost false). */

@@ -71,6 +71,13 @@ export class TrainingHooks implements Disposable {
         const callbacks = merge(this, userArgs, training, name === 'fit' ? { x: args[0], y: args[1] } : { dataset: args[0] }, where);
         const nextArgs = [...args];
         nextArgs[argsIndex] = { ...userArgs, callbacks };
+        if (name === 'fitDataset' && training.monitor?.observeDataset) {
+          try {
+            nextArgs[0] = training.monitor.observeDataset(args[0]);
+          } catch (error) {
+            training.warn(`The training monitor could not watch the dataset: ${(error as Error).message}`);
+          }
+        }
         if (name === 'fit' && nextArgs.length < 3) nextArgs.length = 3;
         hooks.fitDepth += 1;
         try {

@@ -1,5 +1,5 @@
 // Data checks (catalog §2): the x/y passed to fit — first batches and a bounded sample.
-import { defineRule, type Rule, type RuleHit } from './types';
+import { defineRule, type LabelStats, type Rule, type RuleHit } from './types';
 import { normalizedLoss, outputHead } from './model-shape';
 import { formatNumber, percent } from './stats';
 
@@ -112,6 +112,13 @@ const labelShapeMismatch = defineRule({
   },
 });
 
+/** Rows come in runs of one class (sorted or concatenated per class), not interleaved: fewer class
+ *  changes than classes seen. A shuffled but imbalanced set changes class at every minority row. */
+function groupedByClass(labels: LabelStats): boolean {
+  const seen = labels.classCounts.filter((c) => c > 0).length;
+  return seen > 0 && labels.classChanges !== undefined && labels.classChanges < seen;
+}
+
 const classImbalance = defineRule({
   id: 'data.class-imbalance',
   family: 'data',
@@ -124,6 +131,8 @@ const classImbalance = defineRule({
   check({ data }) {
     const labels = data?.labels;
     if (!labels || labels.classCounts.length < 2) return [];
+    // A dataset's first batches say nothing about balance when the data comes grouped by class (data.unshuffled).
+    if (data!.fromBatches && groupedByClass(labels)) return [];
     const total = labels.classCounts.reduce((a, b) => a + b, 0);
     const majority = Math.max(...labels.classCounts);
     const share = majority / total;
@@ -141,15 +150,28 @@ const unshuffled = defineRule({
   thresholds: { sortedFraction: 0.95, singleClassBatchShare: 0.5 },
   explanation:
     'With shuffle: false and data sorted by label, each batch holds one class, and the model chases whichever class it saw last. tfjs also takes validationSplit from the END of the arrays before shuffling, so sorted data puts only the last class(es) in validation.',
-  fix: { text: 'Shuffle the data once before splitting, and keep shuffle: true (the default) in fit.', code: 'tf.util.shuffleCombo(xsArray, ysArray);\nawait model.fit(xs, ys, { epochs, shuffle: true, validationSplit: 0.2 });' },
+  fix: {
+    text: 'Shuffle the data once before splitting, and keep shuffle: true (the default) in fit; with tf.data, shuffle before batching.',
+    code: 'tf.util.shuffleCombo(xsArray, ysArray);\nawait model.fit(xs, ys, { epochs, shuffle: true, validationSplit: 0.2 });\n// tf.data: dataset.shuffle(10000).batch(32)',
+  },
   source: 'seed 002 #6, #7',
   check({ data, fit }) {
     const labels = data?.labels;
-    if (!labels || labels.classCounts.filter((c) => c > 0).length < 2) return [];
+    if (!labels) return [];
     const t = this.thresholds;
     const sorted = labels.sortedFraction >= t.sortedFraction;
     const batchShare = labels.batchesChecked ? labels.singleClassBatches / labels.batchesChecked : 0;
     const hits: RuleHit[] = [];
+    // fitDataset: no shuffle flag to read; the batches the dataset actually produced are the evidence
+    // (first batches of one class each, even if only one class has come by yet).
+    if (data!.fromBatches && labels.batchesChecked >= 2 && batchShare >= t.singleClassBatchShare && groupedByClass(labels))
+      return [
+        {
+          summary: `${labels.singleClassBatches} of the dataset's first ${labels.batchesChecked} batches hold a single class (classes seen: ${labels.classCounts.flatMap((c, i) => (c > 0 ? [i] : [])).join(', ')})`,
+          values: { singleClassBatches: labels.singleClassBatches, batchesChecked: labels.batchesChecked, sortedFraction: labels.sortedFraction, batchesSampled: data!.fromBatches },
+        },
+      ];
+    if (labels.classCounts.filter((c) => c > 0).length < 2) return [];
     if (fit && !fit.shuffle && (sorted || batchShare >= t.singleClassBatchShare))
       hits.push({
         summary: `shuffle: false and ${labels.singleClassBatches} of ${labels.batchesChecked} first batches hold a single class (sorted ${percent(labels.sortedFraction)})`,

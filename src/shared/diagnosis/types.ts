@@ -90,6 +90,8 @@ export interface LabelStats {
   minLabel: number;
   /** Fraction of consecutive pairs with non-decreasing class (1 = fully sorted). */
   sortedFraction: number;
+  /** Rows whose class differs from the row before (few changes = data grouped by class). */
+  classChanges?: number;
   /** Of the first batches, how many hold a single class (with ≥2 classes in the data). */
   singleClassBatches: number;
   batchesChecked: number;
@@ -104,6 +106,8 @@ export interface DataStats {
   rows: number;
   sampledRows: number;
   overlap?: { checkedValidationRows: number; duplicates: number };
+  /** fitDataset: the statistics describe the first this-many batches the dataset produced, in order. */
+  fromBatches?: number;
 }
 
 export interface EpochRecord {
