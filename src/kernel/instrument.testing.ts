@@ -15,7 +15,7 @@ export interface MonitoredRun {
   /** model.fit with the monitor's callbacks merged in (and the optimizer routed to the monitor). */
   fit(model: tfType.LayersModel, x: tfType.Tensor, y: tfType.Tensor, args?: tfType.ModelFitArgs): Promise<tfType.History>;
   /** model.fitDataset the way training-hooks.ts runs it: callbacks merged, the dataset watched. */
-  fitDataset<T>(model: tfType.LayersModel, dataset: tfType.data.Dataset<T>, args: tfType.ModelFitDatasetArgs<T>): Promise<tfType.History>;
+  fitDataset<T extends tfType.TensorContainer>(model: tfType.LayersModel, dataset: tfType.data.Dataset<T>, args: tfType.ModelFitDatasetArgs<T>): Promise<tfType.History>;
   /** Route an optimizer used in a custom loop to the monitor (restore with the returned function). */
   watch(optimizer: tfType.Optimizer): () => void;
   finish(status?: 'ok' | 'error' | 'interrupted'): void;
