@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { CellSchema, NotebookMetadataSchema, NotebookSchema, RunRecordSchema, type Notebook, type Series } from './model';
 import { migrateToCurrent, OLDEST_READABLE_FORMAT_VERSION } from './migrations';
+import { formatBytes } from '../format-bytes';
 
 /** Bump when the document's shape changes, and add a migration from the previous version. */
 export const LOSSBOOK_FORMAT_VERSION = 1;
@@ -376,12 +377,6 @@ export function describeIssues(error: z.ZodError): string {
   return issues.join('; ') + more;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${bytes} bytes`;
-}
 
 /** The published JSON Schema of the current format (scripts/gen-schema.mjs writes it to resources/). */
 export function lossbookJsonSchema(): Record<string, unknown> {

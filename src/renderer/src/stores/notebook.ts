@@ -9,6 +9,7 @@ import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, t
 import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
 import type { BackendInfo, BackendRequest, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
 import { LOSSBOOK_VERSION } from '../../../shared/version';
+import { formatBytes } from '../../../shared/format-bytes';
 
 /** Runs kept per cell in the open notebook: the latest and the previous one it is compared with. */
 const RUNS_KEPT = 2;
@@ -556,15 +557,4 @@ export function isDismissed(dismissed: readonly string[], finding: { key: string
   return dismissed.some((key) => key === finding.key || stable(key) === wanted);
 }
 
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
-  const sign = bytes < 0 ? '−' : '';
-  let value = Math.abs(bytes);
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${sign}${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes };
