@@ -41,6 +41,7 @@ const evidenceChecks: Record<string, (finding: Finding) => boolean> = {
   'grad.vanishing': (f) => numeric(f.step),
   'grad.exploding': (f) => numeric(f.step),
   'update.ratio': (f) => Array.isArray(f.evidence.values.ratios) && f.evidence.values.ratios.length > 0,
+  'mem.oom': (f) => typeof f.evidence.values.error === 'string' && /Out of memory: the wasm backend cannot allocate [\d.]+ GB for a float32 tensor of shape \[8000, 224, 224, 3\]/.test(f.evidence.values.error),
   'mem.tensor-leak': (f) => numeric(f.evidence.values.perStep) && f.evidence.values.perStep >= 1,
   'perf.eval-every-batch': (f) => numeric(f.evidence.values.evaluateCalls) && f.evidence.values.evaluateCalls > 0,
   'metric.too-good': (f) => numeric(f.evidence.values.value) && f.evidence.values.value >= 0.999,

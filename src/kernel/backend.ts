@@ -10,6 +10,7 @@ import type { BackendAttempt, BackendInfo, BackendName, BackendRequest } from '.
 import { BackendRequestSchema } from '../shared/protocol';
 import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
+import { guardWasmAllocations, type WasmBackendLike } from './wasm-memory';
 
 const require = createRequire(import.meta.url);
 
@@ -358,6 +359,8 @@ async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepRes
   }
   const ok = await tf.setBackend('wasm').catch(() => false);
   if (!ok) return { ok: false, reason: 'the wasm backend failed to initialize (see the kernel log)' };
+  // tfjs-backend-wasm does not check malloc: out of memory would corrupt the heap (wasm-memory.ts).
+  guardWasmAllocations(tf.backend() as unknown as WasmBackendLike, () => tf.memory().numBytes);
   const simd = await Promise.resolve(tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')).catch(() => false);
   const threads = wasm.getThreadsCount?.() ?? 1;
   return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}` };

@@ -229,6 +229,7 @@ export class Kernel implements Disposable {
     this.output.begin(request.runId);
 
     let status: RunStatus = 'ok';
+    let failure: { name: string; message: string } | undefined;
     try {
       const compiled = this.executor.compile(executionCount, request.code, request.language);
       const value = await compiled.run();
@@ -242,12 +243,14 @@ export class Kernel implements Disposable {
     } catch (error) {
       const interrupted = error instanceof InterruptError || (controller.signal.aborted && isAbortError(error));
       status = interrupted ? 'interrupted' : 'error';
+      // The monitor's rules read what failed (mem.oom recognizes allocation failures by their message).
+      failure = describeFailure(error);
       const phase: CellError['phase'] = error instanceof CellSyntaxError ? 'syntax' : interrupted ? 'interrupted' : 'runtime';
       emit({ type: 'error', runId: request.runId, error: this.executor.describeError(error, executionCount, phase) });
     } finally {
       this.output.end();
       this.hooks.activate(undefined);
-      this.finishMonitor(monitor, status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error', warn, '');
+      this.finishMonitor(monitor, status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error', warn, '', failure);
       this.active = undefined;
     }
     let runMemory: RunMemory;
@@ -285,14 +288,16 @@ export class Kernel implements Disposable {
     const monitor = this.startMonitor(context, run.training.warn, trialId);
     this.hooks.activate({ ...run.training, monitor });
     let status: 'ok' | 'error' | 'interrupted' = 'ok';
+    let failure: { name: string; message: string } | undefined;
     try {
       return { value: await fn(), findings: monitor?.findings() ?? [] };
     } catch (error) {
       status = run.controller.signal.aborted ? 'interrupted' : 'error';
+      failure = describeFailure(error);
       throw error;
     } finally {
       this.hooks.activate(run.training);
-      this.finishMonitor(monitor, status, run.training.warn, ` ${trialId}`);
+      this.finishMonitor(monitor, status, run.training.warn, ` ${trialId}`, failure);
     }
   }
 
@@ -306,10 +311,16 @@ export class Kernel implements Disposable {
     }
   }
 
-  private finishMonitor(monitor: RunMonitor | undefined, status: 'ok' | 'error' | 'interrupted', warn: (message: string) => void, subject: string): void {
+  private finishMonitor(
+    monitor: RunMonitor | undefined,
+    status: 'ok' | 'error' | 'interrupted',
+    warn: (message: string) => void,
+    subject: string,
+    error?: { name: string; message: string },
+  ): void {
     if (!monitor) return;
     try {
-      monitor.finish(status);
+      monitor.finish(status, error);
       monitor.dispose();
     } catch (error) {
       warn(`The training monitor failed to finish${subject}: ${(error as Error).message}`);
@@ -384,4 +395,9 @@ export function toMemorySnapshot(
     };
   }
   return snapshot;
+}
+
+/** What the monitor's rules get to read about a failed run (mem.oom matches allocation failures by message). */
+function describeFailure(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
 }

@@ -45,7 +45,7 @@ export interface RunMonitor extends Disposable {
   /** Current findings (for --json / tests). */
   findings(): Finding[];
   /** The run ended; flush metrics and final (trend) findings. Must not allocate tensors it leaves behind. */
-  finish(status: 'ok' | 'error' | 'interrupted'): void;
+  finish(status: 'ok' | 'error' | 'interrupted', error?: { name: string; message: string }): void;
 }
 
 export type RunMonitorFactory = (tf: Tf, context: RunContext) => RunMonitor;

@@ -79,3 +79,26 @@ describe('the catalog', () => {
     expect(engine.findings().map((f) => f.id)).toEqual([]);
   });
 });
+
+describe('mem.oom', () => {
+  const oom = allRules.find((rule) => rule.id === 'mem.oom')!;
+  it('names what failed from the error of a failed run (its first sentence), and ignores errors that are not about memory', () => {
+    const context = emptyContext('finish');
+    context.error = {
+      name: 'OutOfMemoryError',
+      message: 'Out of memory: the wasm backend cannot allocate 4.5 GB for a float32 tensor of shape [8000, 224, 224, 3]. WebAssembly memory is limited to 4.0 GB.',
+    };
+    const [hit] = oom.check(context);
+    expect(hit?.summary).toBe('the run failed: Out of memory: the wasm backend cannot allocate 4.5 GB for a float32 tensor of shape [8000, 224, 224, 3].');
+    context.error = { name: 'Error', message: 'OOM when allocating tensor with shape[4096,4096] on /job:localhost/device:GPU:0' };
+    expect(oom.check(context)[0]?.summary).toContain('OOM when allocating tensor with shape[4096,4096]');
+    context.error = { name: 'TypeError', message: "Cannot read properties of undefined (reading 'shape')" };
+    expect(oom.check(context)).toEqual([]);
+  });
+
+  it('warns when the JS heap nears its limit', () => {
+    const context = emptyContext('step');
+    context.memory.push({ step: 40, numTensors: 10, numBytes: 1000, heapUsedBytes: 950, heapLimitBytes: 1000 });
+    expect(oom.check(context)).toEqual([expect.objectContaining({ severity: 'warning', step: 40, summary: 'JS heap 95% of its limit at step 40' })]);
+  });
+});

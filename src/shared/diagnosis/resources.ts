@@ -34,6 +34,13 @@ const tensorLeak = defineRule({
   },
 });
 
+/** "Out of memory: … for a float32 tensor of shape [8000, 224, 224, 3]." — the part that says what failed. */
+function firstSentence(message: string, max: number): string {
+  const end = message.search(/\.(\s|$)/);
+  const sentence = end > 0 ? message.slice(0, end + 1) : message;
+  return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
+}
+
 const outOfMemory = defineRule({
   id: 'mem.oom',
   family: 'resources',
@@ -45,7 +52,7 @@ const outOfMemory = defineRule({
   source: 'seed 001 (OOM)',
   check({ memory, error }) {
     if (error && /out of memory|\bOOM\b|failed to allocate|allocation failed|Array buffer allocation failed|Invalid typed array length|Cannot allocate|memory access out of bounds/i.test(`${error.name} ${error.message}`))
-      return [{ summary: `the run failed with "${error.message.slice(0, 160)}"`, values: { error: error.message.slice(0, 300) } }];
+      return [{ summary: `the run failed: ${firstSentence(error.message, 200)}`, values: { error: error.message.slice(0, 400) } }];
     const last = memory[memory.length - 1];
     if (!last) return [];
     if (last.heapUsedBytes && last.heapLimitBytes && last.heapUsedBytes / last.heapLimitBytes > this.thresholds.nearLimit)
