@@ -29,7 +29,7 @@ const headlines = {
   interrupt: (r) =>
     `interrupt → idle, median: fit ${round(median(r.latenciesMs.fit))} ms (batch ${round(r.batchMs)} ms), custom loop ${round(median(r.latenciesMs.customLoop))} ms, sync loop ${round(median(r.latenciesMs.syncLoop))} ms, stuck cell (kill + restart) ${round(median(r.latenciesMs.stuck))} ms`,
   overhead: (r) =>
-    `same training code, Lossbook cell / plain Node: CPU time ${round(r.cpuRatio)}× (middle half of rounds ${round(r.cpuRatioP25)}–${round(r.cpuRatioP75)}), wall ${round(r.wallRatio)}×; kernel without monitor ${round(r.kernelOnlyCpuRatio)}×; time in the monitor ${round(100 * r.monitor?.inMonitorShareOfPlain)}% of plain`,
+    `same training code, Lossbook cell / plain Node: CPU time ${round(r.cpuRatio)}× (90% interval ${round(r.cpuRatioInterval90[0])}–${round(r.cpuRatioInterval90[1])}, ${r.rounds} rounds in ${r.sessions} sessions of fresh processes), wall ${round(r.wallRatio)}×; kernel without monitor ${round(r.kernelOnlyCpuRatio)}×; time in the monitor ${round(100 * r.monitor?.inMonitorShareOfPlain)}% of plain`,
   chart: (r) => `${r.series.initialPoints.toLocaleString('en')} points + ${r.series.batchPoints} every ${r.series.intervalMs} ms: update median ${round(r.updateMedianMs)} ms, p95 ${round(r.updateP95Ms)} ms; first render ${round(r.firstRenderMs)} ms`,
   'file-format': (r) => `${r.points.toLocaleString('en')} points: ${r.megabytes} MB file, opens in ${r.openMsMedian} ms (median), saves in ${r.saveMsMedian} ms`,
   sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
