@@ -7,7 +7,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { DataStats } from '../shared/diagnosis';
 import type { FitObservation, Tf } from './monitor-api';
-import { computeDataStats } from './instrument-summary';
+import { computeDataStats, firstTensor } from './instrument-summary';
 
 /** How much of the first epoch is copied: a bounded number of batches, rows and values. */
 export const DATASET_SAMPLE_LIMITS = { batches: 64, rows: 2048, elements: 1_000_000 };
@@ -25,14 +25,10 @@ interface DatasetLike {
   iterator(): Promise<LazyIteratorLike>;
 }
 
-function firstTensor(tf: Tf, value: unknown): tfType.Tensor | undefined {
-  if (value instanceof tf.Tensor) return value;
-  if (Array.isArray(value)) return value[0] instanceof tf.Tensor ? value[0] : undefined;
-  if (value && typeof value === 'object') {
-    const first = Object.values(value as Record<string, unknown>)[0];
-    return first instanceof tf.Tensor ? first : undefined;
-  }
-  return undefined;
+/** A batch's first input or target, if it is a tensor (datasets may yield anything). */
+function batchTensor(tf: Tf, value: unknown): tfType.Tensor | undefined {
+  const first = value && typeof value === 'object' ? firstTensor(value as FitObservation['x']) : undefined;
+  return first instanceof tf.Tensor ? first : undefined;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -54,15 +50,6 @@ export class DatasetSample {
     private readonly tf: Tf,
     private readonly onComplete: () => void,
   ) {}
-
-  /** True once the sample is final (limits reached, first epoch over, or sampling impossible). */
-  get complete(): boolean {
-    return this.closed;
-  }
-
-  get sampledBatches(): number {
-    return this.batches;
-  }
 
   /** A view of `dataset` for fitDataset to iterate: same data, same order, first batches copied. */
   view(dataset: unknown): unknown {
@@ -135,8 +122,8 @@ export class DatasetSample {
 
   private take(value: unknown): void {
     const batch = value as { xs?: unknown; ys?: unknown } | null;
-    const xs = firstTensor(this.tf, batch?.xs);
-    const ys = firstTensor(this.tf, batch?.ys);
+    const xs = batchTensor(this.tf, batch?.xs);
+    const ys = batchTensor(this.tf, batch?.ys);
     if (!xs || xs.isDisposed || xs.rank < 1) {
       this.skip('the dataset does not yield {xs, ys} tensors');
       return;

@@ -134,7 +134,8 @@ function safeCount(layer: tfType.layers.Layer): number {
   }
 }
 
-function firstTensor(value: FitObservation['x']): tfType.Tensor | undefined {
+/** The first tensor of a tensor, an array of tensors or a map of them (fit's x/y, a batch's xs/ys). */
+export function firstTensor(value: FitObservation['x']): tfType.Tensor | undefined {
   if (!value) return undefined;
   if (Array.isArray(value)) return value[0];
   if (typeof (value as tfType.Tensor).dataSync === 'function') return value as tfType.Tensor;
