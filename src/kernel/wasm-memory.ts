@@ -39,9 +39,7 @@ export interface WasmBackendLike {
   move(dataId: object, values: unknown, shape: number[], dtype: string, refCount: number): void;
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 const GUARDED = Symbol.for('lossbook.wasmAllocationGuard');
-
 
 /**
  * Install the guard on a wasm backend instance (idempotent). `tensorBytes` reports what tensors
@@ -74,19 +72,10 @@ export function guardWasmAllocations(backend: WasmBackendLike, tensorBytes: () =
     if (address === 0 && bytes > 0) throw fail(bytes);
     return address;
   };
+  // move() is where tfjs calls malloc: it knows the tensor, for the message.
   const move = target.move;
   target.move = function (this: WasmBackendLike, dataId, values, shape, dtype, refCount) {
-    const bytesPerElement = BYTES_PER_ELEMENT[dtype];
-    if (bytesPerElement !== undefined) {
-      const bytes = shape.reduce((n, d) => n * d, 1) * bytesPerElement;
-      // Shapes whose byte count no 32-bit malloc can even be asked for (tfjs would wrap it).
-      request = { shape, dtype };
-      if (bytes >= WASM_HEAP_MAX_BYTES) {
-        const error = fail(bytes);
-        request = undefined;
-        throw error;
-      }
-    }
+    request = { shape, dtype };
     try {
       return move.call(this, dataId, values, shape, dtype, refCount);
     } finally {
