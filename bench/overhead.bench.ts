@@ -225,6 +225,7 @@ const benchmark: Benchmark = {
     const interval = bootstrapMedianInterval(lossbookPairs, sessionOf);
     const kernelInterval = bootstrapMedianInterval(kernelPairs, sessionOf);
     const sessionMedians = Array.from({ length: SESSIONS }, (_, session) => median(lossbookPairs.filter((_, i) => sessionOf[i] === session)));
+    const perSide = (field: keyof Measured) => ({ plain: median(measured.plain.map((r) => r[field])), kernel: median(measured.kernel.map((r) => r[field])), lossbook: median(measured.lossbook.map((r) => r[field])) });
     const cpu = (name: Side['name']) => measured[name].map((r) => r.cpuMs);
     const wall = (name: Side['name']) => measured[name].map((r) => r.ms);
     const lossbookCpuRatios = lossbookPairs;
@@ -265,8 +266,8 @@ const benchmark: Benchmark = {
       kernelWallRatio: median(kernelWallPairs),
       plainStepMs: plainCpuMs / steps,
       /** Median main-thread GC pause per fit and JS heap at fit start, per side. */
-      gcMsPerFit: { plain: median(measured.plain.map((r) => r.gcMs)), kernel: median(measured.kernel.map((r) => r.gcMs)), lossbook: median(measured.lossbook.map((r) => r.gcMs)) },
-      heapMBAtFitStart: { plain: median(measured.plain.map((r) => r.heapMB)), kernel: median(measured.kernel.map((r) => r.heapMB)), lossbook: median(measured.lossbook.map((r) => r.heapMB)) },
+      gcMsPerFit: perSide('gcMs'),
+      heapMBAtFitStart: perSide('heapMB'),
       monitor: {
         inMonitorShareOfPlain: (monitor.cost.callbackMs + monitor.cost.fitStartMs) / plainCpuMs,
         callbacksMsPerStep: perStep(monitor.cost.callbackMs),
