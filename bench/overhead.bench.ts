@@ -38,9 +38,9 @@ import { buildKernelForBench } from './lifetimes.bench';
 const SAMPLES = Number(process.env.OVERHEAD_SAMPLES ?? 6000);
 const EPOCHS = Number(process.env.OVERHEAD_EPOCHS ?? 2);
 const BATCH = 32;
-const SESSIONS = Number(process.env.OVERHEAD_SESSIONS ?? 4);
-const WARMUP_ROUNDS = Number(process.env.OVERHEAD_WARMUP ?? 6);
-const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 15);
+const SESSIONS = Number(process.env.OVERHEAD_SESSIONS ?? 8);
+const WARMUP_ROUNDS = Number(process.env.OVERHEAD_WARMUP ?? 5);
+const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 10);
 const PAUSE_MS = 300;
 const root = fileURLToPath(new URL('../', import.meta.url));
 
