@@ -4,10 +4,12 @@
 // dataset (the dataset itself is not changed) whose iterator copies the first few batches to the
 // host before handing them on. Once enough rows are seen (or the first epoch ends), the copies
 // become the data checks' input (instrument-summary.ts computeDataStats) and the probe batch.
+// A validation dataset is watched the same way (its first batches, when fitDataset first
+// evaluates it) for the train/validation overlap check.
 import type * as tfType from '@tensorflow/tfjs';
 import type { DataStats } from '../shared/diagnosis';
 import type { FitObservation, Tf } from './monitor-api';
-import { computeDataStats, firstTensor } from './instrument-summary';
+import { computeDataStats, firstTensor, hostRowOverlap } from './instrument-summary';
 
 /** How much of the first epoch is copied: a bounded number of batches, rows and values. */
 export const DATASET_SAMPLE_LIMITS = { batches: 64, rows: 2048, elements: 1_000_000 };
@@ -73,6 +75,11 @@ export class DatasetSample {
     return view;
   }
 
+  /** The sample is final: the limits were reached, the first pass ended, or the fit did. */
+  get complete(): boolean {
+    return this.closed;
+  }
+
   /** The first epoch ended (or the fit did): what was seen is the sample. */
   close(): void {
     if (this.closed) return;
@@ -80,8 +87,11 @@ export class DatasetSample {
     this.onComplete();
   }
 
-  /** Data checks on the sampled rows (as if they were the arrays passed to fit). */
-  stats(model: tfType.LayersModel, args: Record<string, unknown>, classification: boolean): DataStats | undefined {
+  /**
+   * Data checks on the sampled rows (as if they were the arrays passed to fit); with a complete
+   * sample of a validation dataset, the overlap check compares the two samples.
+   */
+  stats(model: tfType.LayersModel, args: Record<string, unknown>, classification: boolean, validationSample?: DatasetSample): DataStats | undefined {
     const x = this.x;
     if (!x || this.rows === 0) return undefined;
     const tf = this.tf;
@@ -103,10 +113,20 @@ export class DatasetSample {
       };
       const stats = computeDataStats(tf, observation, classification);
       if (stats) stats.fromBatches = this.batches;
+      if (stats && !stats.overlap && validationSample?.complete) stats.overlap = this.overlapWith(validationSample);
       return stats;
     } finally {
       for (const tensor of tensors) tensor.dispose();
     }
+  }
+
+  /** Rows of `validation`'s sample identical to rows of this one (undefined when rows differ in size or none were seen). */
+  overlapWith(validation: DatasetSample): DataStats['overlap'] {
+    const train = this.x;
+    const other = validation.x;
+    if (!train || !other || !sameShape(train.rowShape, other.rowShape)) return undefined;
+    const rowSize = train.rowShape.reduce((a, b) => a * b, 1);
+    return hostRowOverlap(concat(train.values), concat(other.values), rowSize);
   }
 
   /** The first `count` sampled rows of x as a new tensor (the probe batch), if any were seen. */

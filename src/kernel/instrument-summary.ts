@@ -438,11 +438,22 @@ function overlapStats(tf: Tf, x: tfType.Tensor, validation: { x: tfType.Tensor }
     'splitAt' in validation
       ? downloadRows(tf, x, validation.splitAt, rows, DATA_LIMITS.validationRows, cache)
       : downloadRows(tf, validation.x, 0, validation.x.shape[0] ?? 1, DATA_LIMITS.validationRows, cache);
+  return countDuplicateRows(train, validationValues, rowSize);
+}
+
+/** Validation rows (host values, `rowSize` per row, at most DATA_LIMITS.validationRows) found among the training rows' hashes. */
+function countDuplicateRows(train: Set<string>, validationValues: Float32Array, rowSize: number): NonNullable<DataStats['overlap']> {
   const bits = new Uint32Array(validationValues.buffer, validationValues.byteOffset, validationValues.length);
-  const checked = Math.floor(validationValues.length / rowSize);
+  const checked = Math.min(DATA_LIMITS.validationRows, Math.floor(validationValues.length / rowSize));
   let duplicates = 0;
   for (let r = 0; r < checked; r++) if (train.has(hashRow(bits, r, rowSize))) duplicates++;
   return { checkedValidationRows: checked, duplicates };
+}
+
+/** The overlap check on rows already on the host (fitDataset's sampled training and validation batches). */
+export function hostRowOverlap(train: Float32Array, validation: Float32Array, rowSize: number): DataStats['overlap'] {
+  if (rowSize < 1 || train.length < rowSize || validation.length < rowSize) return undefined;
+  return countDuplicateRows(rowHashes(train, rowSize), validation, rowSize);
 }
 
 /** Statistics of x/y as passed to fit; undefined for datasets (their batches are not materialized). */

@@ -293,6 +293,42 @@ describe('fitDataset: the data checks and probes read the batches the dataset pr
     model.dispose();
   });
 
+  it('a validation dataset cut from the training rows: data.train-val-overlap counts the copied rows; a disjoint one gives none', async () => {
+    const { xs, ys } = blobs(320);
+    const train = { xs: xs.slice(0, 256), ys: ys.slice(0, 256) };
+    // the bug: "validation" rows taken from the training set (40 of them), plus 24 rows of its own
+    const leaked = { xs: [...train.xs.slice(100, 140), ...xs.slice(256, 280)], ys: [...train.ys.slice(100, 140), ...ys.slice(256, 280)] };
+    const trainSet = datasetOf(train.xs, train.ys).shuffle(256, 'seed').batch(32);
+    const leakedSet = datasetOf(leaked.xs, leaked.ys).batch(16);
+    const plain = build();
+    const plainBefore = tf.memory().numTensors;
+    await plain.fitDataset(trainSet, { epochs: 2, validationData: leakedSet });
+    const plainDelta = tf.memory().numTensors - plainBefore;
+    plain.dispose();
+
+    const model = build();
+    const before = tf.memory().numTensors;
+    const run = monitoredRun(tf);
+    const history = await run.fitDataset(model, trainSet, { epochs: 2, validationData: leakedSet });
+    run.finish();
+    // Watching the validation dataset leaves nothing behind either.
+    expect(tf.memory().numTensors - before).toBe(plainDelta);
+    expect(Object.prototype.hasOwnProperty.call(leakedSet, 'iterator')).toBe(false);
+    expect(history.history.val_loss).toHaveLength(2);
+    const overlap = run.finding('data.train-val-overlap');
+    expect(overlap, run.ids().join(', ')).toBeDefined();
+    expect(overlap!.evidence.values).toMatchObject({ duplicates: 40, checked: 64 });
+    expect(overlap!.count).toBe(1);
+    model.dispose();
+
+    const clean = build();
+    const cleanRun = monitoredRun(tf);
+    await cleanRun.fitDataset(clean, datasetOf(train.xs, train.ys).shuffle(256, 'seed').batch(32), { epochs: 2, validationData: datasetOf(xs.slice(256), ys.slice(256)).batch(16) });
+    cleanRun.finish();
+    expect(cleanRun.ids()).not.toContain('data.train-val-overlap');
+    clean.dispose();
+  });
+
   it('NaN in the features reaches fitDataset: data.nan-inf with counts; an imbalanced but shuffled set is class-imbalance, not unshuffled', async () => {
     const { xs, ys } = blobs(256);
     xs[3]![1] = Number.NaN;

@@ -5,6 +5,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { Finding, KernelEvent } from '../shared/protocol';
 import type { RunMonitor, Tf } from './monitor-api';
 import { createRunMonitor } from './instrument';
+import { watchDatasets } from './training-hooks';
 
 export interface MonitoredRun {
   monitor: RunMonitor;
@@ -67,8 +68,8 @@ export function monitoredRun(tf: Tf, backend = tf.getBackend()): MonitoredRun {
       const restore = model.optimizer ? watch(model.optimizer) : () => {};
       try {
         const callbacks = monitor.beforeFit({ model, dataset, args: args as unknown as Record<string, unknown> });
-        const watched = (monitor.observeDataset?.(dataset) ?? dataset) as typeof dataset;
-        return await model.fitDataset(watched, { ...args, callbacks: [callbacks] });
+        const [watched, watchedArgs] = watchDatasets(monitor, dataset, { ...args, callbacks: [callbacks] } as unknown as Record<string, unknown>);
+        return await model.fitDataset(watched as typeof dataset, watchedArgs as unknown as typeof args);
       } finally {
         restore();
       }

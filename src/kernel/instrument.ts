@@ -113,7 +113,9 @@ export class TrainingMonitor implements RunMonitor {
   private inFit = false;
   private model: tfType.LayersModel | undefined;
   /** fitDataset: the batches being watched for the data checks and the probe batch. */
-  private datasetSample: { sample: DatasetSample; dataset: unknown; args: Record<string, unknown>; classification: boolean } | undefined;
+  private datasetSample:
+    | { sample: DatasetSample; dataset: unknown; args: Record<string, unknown>; classification: boolean; validation?: { sample: DatasetSample; dataset: unknown } }
+    | undefined;
   private layerOfVariable = new Map<string, string>();
   private probePlan: ProbePlan | undefined;
   private probeInput: tfType.Tensor | undefined;
@@ -184,7 +186,7 @@ export class TrainingMonitor implements RunMonitor {
     // One host copy of x/y serves every check of this fit start, then is dropped (wasm slices read whole tensors anyway).
     const cache: HostCache = new Map();
     const sameData = this.checkedData && this.checkedData.x === (observation.dataset ?? observation.x) && this.checkedData.y === observation.y;
-    if (observation.dataset !== undefined) this.datasetSample = sameData ? undefined : { sample: new DatasetSample(this.tf, () => this.datasetSampled()), dataset: observation.dataset, args: observation.args, classification };
+    if (observation.dataset !== undefined) this.datasetSample = sameData ? undefined : this.watchDatasets(observation, classification);
     else if (!sameData)
       this.guard('data-checks', () => {
         const data = memoizedDataStats(this.tf, observation, classification, cache);
@@ -201,10 +203,45 @@ export class TrainingMonitor implements RunMonitor {
     this.context.phase = 'step';
   }
 
+  private watchDatasets(observation: FitObservation, classification: boolean): NonNullable<TrainingMonitor['datasetSample']> {
+    const validationData = observation.args.validationData as { iterator?: unknown } | undefined;
+    const validationDataset = validationData && !Array.isArray(validationData) && typeof validationData.iterator === 'function' ? validationData : undefined;
+    return {
+      sample: new DatasetSample(this.tf, () => this.datasetSampled()),
+      dataset: observation.dataset,
+      args: observation.args,
+      classification,
+      ...(validationDataset ? { validation: { sample: new DatasetSample(this.tf, () => this.validationSampled()), dataset: validationDataset } } : {}),
+    };
+  }
+
   observeDataset(dataset: unknown): unknown {
     const watched = this.datasetSample;
-    if (!watched || watched.dataset !== dataset) return dataset;
-    return watched.sample.view(dataset);
+    if (!watched) return dataset;
+    if (watched.dataset === dataset) return watched.sample.view(dataset);
+    if (watched.validation && watched.validation.dataset === dataset) return watched.validation.sample.view(dataset);
+    return dataset;
+  }
+
+  /**
+   * The validation dataset's first batches are in. Usually the training sample was checked
+   * before (fitDataset validates at the end of an epoch): only the overlap check runs now.
+   */
+  private validationSampled(): void {
+    const watched = this.datasetSample;
+    if (!watched?.validation || !watched.sample.complete) return;
+    const data = this.context.data;
+    if (!data || data.overlap) return;
+    const start = now();
+    this.guard('data-checks', () => {
+      const overlap = watched.sample.overlapWith(watched.validation!.sample);
+      if (overlap) data.overlap = overlap;
+    });
+    this.cost.fitStartMs += now() - start;
+    if (data.overlap) {
+      this.runRules('fit-start', true, ['data.train-val-overlap']);
+      this.flush(true);
+    }
   }
 
   /** The dataset's first batches are in: data checks on them, a probe batch from them, rules at once. */
@@ -214,7 +251,7 @@ export class TrainingMonitor implements RunMonitor {
     if (!watched || !model) return;
     const start = now();
     this.guard('data-checks', () => {
-      const data = watched.sample.stats(model, watched.args, watched.classification);
+      const data = watched.sample.stats(model, watched.args, watched.classification, watched.validation?.sample);
       if (data) this.context.data = data;
       this.checkedData = { x: watched.dataset, y: undefined };
       if (watched.sample.skipped) this.run.emit({ type: 'log', level: 'info', message: `Lossbook data checks skipped for this dataset: ${watched.sample.skipped}.` });
@@ -320,6 +357,7 @@ export class TrainingMonitor implements RunMonitor {
 
   private onEpochEnd(epoch: number, logs: tfType.Logs): void {
     this.datasetSample?.sample.close();
+    this.datasetSample?.validation?.sample.close();
     const ms = now() - this.epochStart;
     const step = Math.max(0, this.step - 1);
     const record: EpochRecord = { epoch: this.epochOffset + epoch, step, logs: {}, ms };
@@ -336,6 +374,7 @@ export class TrainingMonitor implements RunMonitor {
 
   private endFit(): void {
     this.datasetSample?.sample.close();
+    this.datasetSample?.validation?.sample.close();
     this.datasetSample = undefined;
     this.epochOffset += this.epochsThisFit;
     this.epochsThisFit = 0;
@@ -574,13 +613,14 @@ export class TrainingMonitor implements RunMonitor {
 
   // ───────────────────────────── rules and events ─────────────────────────────
 
-  private runRules(phase: DiagnosisContext['phase'], force: boolean, families?: ReadonlyArray<Rule['family']>): void {
+  /** `only`: rule families or rule ids to run (all when omitted). */
+  private runRules(phase: DiagnosisContext['phase'], force: boolean, only?: Parameters<DiagnosisEngine['run']>[1]): void {
     const start = now();
     if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.context.step >= MONITOR_LIMITS.rulesEveryStepUntil) return;
     this.lastRules = start;
     this.context.phase = phase;
     this.context.epoch = this.epoch;
-    this.engine.run(this.context, families);
+    this.engine.run(this.context, only);
     this.context.phase = 'step';
     this.cost.rulesMs += now() - start;
     this.cost.rulePasses++;

@@ -26,6 +26,17 @@ const PROGRESS_INTERVAL_MS = 100;
 type FitFunction = (this: tfType.LayersModel, x: unknown, y: unknown, args?: Record<string, unknown>) => Promise<tfType.History>;
 type FitDatasetFunction = (this: tfType.LayersModel, dataset: unknown, args: Record<string, unknown>) => Promise<tfType.History>;
 
+/**
+ * fitDataset's dataset and a validation dataset in its args, replaced by the views the monitor
+ * watches (monitor.observeDataset); the same data in the same order.
+ */
+export function watchDatasets<A extends Record<string, unknown>>(monitor: RunMonitor, dataset: unknown, args: A): [unknown, A] {
+  if (!monitor.observeDataset) return [dataset, args];
+  const validationData = args.validationData as { iterator?: unknown } | undefined;
+  const validation = validationData && typeof validationData.iterator === 'function' ? { validationData: monitor.observeDataset(validationData) } : {};
+  return [monitor.observeDataset(dataset), { ...args, ...validation }];
+}
+
 export class TrainingHooks implements Disposable {
   /** Mutable state shared with the patched functions (which run with tfjs's `this`). */
   private readonly state: { active: ActiveTraining | undefined; fitDepth: number; applyDepth: number; step: number } = {
@@ -71,9 +82,9 @@ export class TrainingHooks implements Disposable {
         const callbacks = merge(this, userArgs, training, name === 'fit' ? { x: args[0], y: args[1] } : { dataset: args[0] }, where);
         const nextArgs = [...args];
         nextArgs[argsIndex] = { ...userArgs, callbacks };
-        if (name === 'fitDataset' && training.monitor?.observeDataset) {
+        if (name === 'fitDataset' && training.monitor) {
           try {
-            nextArgs[0] = training.monitor.observeDataset(args[0]);
+            [nextArgs[0], nextArgs[1]] = watchDatasets(training.monitor, args[0], nextArgs[1] as Record<string, unknown>);
           } catch (error) {
             training.warn(`The training monitor could not watch the dataset: ${(error as Error).message}`);
           }

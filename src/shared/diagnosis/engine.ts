@@ -21,11 +21,14 @@ export class DiagnosisEngine {
 
   constructor(private readonly rules: readonly Rule[]) {}
 
-  /** Run the rules that can use this phase; returns the findings added or updated. */
-  run(context: DiagnosisContext, families?: ReadonlyArray<Rule['family']>): Finding[] {
+  /**
+   * Run the rules that can use this phase (only those of the given families or ids, when `only` is
+   * given); returns the findings added or updated.
+   */
+  run(context: DiagnosisContext, only?: ReadonlyArray<Rule['family'] | (string & {})>): Finding[] {
     const touched: Finding[] = [];
     for (const rule of this.rules) {
-      if (families && !families.includes(rule.family)) continue;
+      if (only && !only.includes(rule.family) && !only.includes(rule.id)) continue;
       if (!PHASES_BY_FAMILY[rule.family].includes(context.phase)) continue;
       let hits: RuleHit[];
       try {
