@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RecordingSupervisor } from '../../e2e/helpers';
+import { RENDERER_CSP } from '../shared/renderer-csp';
 import { startServer, type RunningServer } from './server';
 
 // A built page stand-in: the server's checks do not depend on what the page is.
@@ -64,6 +65,14 @@ describe('browser-mode server', () => {
     expect(cookie).toContain('SameSite=Strict');
     const asset = await get(`${origin}/assets/app.js`, { cookie: cookie.split(';')[0]! });
     expect(asset.status).toBe(200);
+  });
+
+  it("sends the Electron window's Content-Security-Policy with the page and its assets", async () => {
+    const page = await get(server.url);
+    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP);
+    expect(RENDERER_CSP).toContain("script-src 'self';");
+    const asset = await get(`${origin}/assets/app.js`, { cookie: String(page.headers['set-cookie']).split(';')[0]! });
+    expect(asset.headers['content-security-policy']).toBe(RENDERER_CSP);
   });
 
   it('refuses requests without the token, or with a wrong one', async () => {

@@ -11,6 +11,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendRequest, Disposable } from '../shared/protocol';
+import { RENDERER_CSP } from '../shared/renderer-csp';
 import { ApiHost, diskFiles, type NotebookFileStore } from './api-host';
 import type { KernelSupervisorApi } from './kernel-api';
 
@@ -148,6 +149,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
+      // The Electron window's policy: scripts, workers and connections only from this origin.
+      'content-security-policy': RENDERER_CSP,
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'private, max-age=3600',
     };
     // The URL's token becomes a same-site cookie so the page's scripts, styles and workers load.

@@ -19,15 +19,7 @@ export const RENDERER_ENTRY_URL = `${RENDERER_ORIGIN}/index.html`;
  */
 export const RENDERER_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true, bypassCSP: false } as const;
 
-/**
- * The page's Content-Security-Policy. Scripts only from our own origin (no inline script, no
- * eval); styles allow 'unsafe-inline' because Monaco and Plotly set element styles at run time;
- * workers from our origin or blob: (Monaco's language workers); nothing may be framed, posted
- * or fetched from elsewhere. With `electron-vite dev`, 'self' is the dev server's origin (and
- * CSP3's 'self' covers its hot-reload WebSocket), so the same policy serves both.
- */
-export const RENDERER_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-src 'none'; child-src 'none'; object-src 'none'; media-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { RENDERER_CSP } from '../shared/renderer-csp';
 
 /**
  * Is `url` our renderer? In a packaged or built app only lossbook://app/…; with `electron-vite dev`
