@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRules } from '../src/shared/diagnosis';
 import { startServer, type RunningServer } from '../src/host/server';
 import { artifactsDir, launchChromium, screenshot } from './helpers';
 
@@ -158,6 +159,28 @@ describe('notebook (browser mode, Chromium)', () => {
     await screenshot(page, '05-finding');
     copyFileSync(`${artifactsDir}05-finding.png`, `${artifactsDir}readme.png`);
     copyFileSync(`${artifactsDir}readme.png`, `${root}resources/screenshot.png`);
+
+    // The finding's rule id opens the catalog at that rule, which links back to the examples.
+    await finding.locator('.summary .id').click();
+    const catalog = page.locator('[data-testid=catalog]');
+    const rule = catalog.locator('[data-rule-id="trend.overfitting"]');
+    await rule.waitFor();
+    expect(await rule.getAttribute('class')).toContain('target');
+    expect(await rule.locator('.threshold').count()).toBeGreaterThan(0);
+    expect(await rule.locator('.examples [data-example]').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/memorizes 40 noisy samples/i)]));
+    await screenshot(page, '05b-catalog-rule');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => catalog.count()).toBe(0);
+    // From the toolbar: all rules, searchable.
+    await page.click('[data-testid=open-catalog]');
+    expect(await catalog.locator('[data-rule-id]').count()).toBe(allRules.length);
+    await page.fill('[data-testid=catalog-search]', 'nan');
+    const matching = allRules.filter((r) => `${r.id} ${r.title} ${r.explanation} ${r.fix.text} ${r.source}`.toLowerCase().includes('nan')).map((r) => r.id);
+    expect(matching).toContain('data.nan-inf');
+    await expect.poll(async () => (await catalog.locator('[data-rule-id]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-rule-id')))).sort()).toEqual(matching.sort());
+    await screenshot(page, '05c-catalog-search');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => catalog.count()).toBe(0);
 
     const cellsBefore = await page.locator('section.cell').count();
     const cellIndex = Number(await cell.getAttribute('data-cell-index'));

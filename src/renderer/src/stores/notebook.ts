@@ -62,6 +62,8 @@ export const useNotebookStore = defineStore('notebook', () => {
   const runToCell = new Map<string, string>();
   const runWaiters = new Map<string, (status: string) => void>();
   const pathRequest = shallowRef<PathRequest | undefined>();
+  /** The diagnosis catalog dialog, when open, and the rule it was opened at. */
+  const catalog = ref<{ ruleId?: string } | undefined>();
   const recoveryOffer = shallowRef<OpenedNotebook['recovery'] | undefined>();
 
   const cells = computed(() => notebook.value.cells);
@@ -535,14 +537,18 @@ export const useNotebookStore = defineStore('notebook', () => {
     dirty.value = true;
   }
 
+  function showCatalog(ruleId?: string): void {
+    catalog.value = ruleId ? { ruleId } : {};
+  }
+
   return {
-    notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer,
+    notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer, catalog,
     cells, activeIndex, busy, outline,
     connect, handleEvent, notify, dismissNotice, latestRun, cellById,
     runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory, setBackend,
     select, insertCell, deleteCell, undoDelete, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
     dismissFinding, restoreFindings, insertFix,
-    openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load,
+    openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load, showCatalog,
   };
 });
 
