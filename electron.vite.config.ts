@@ -28,6 +28,9 @@ export default defineConfig({
     // Plotly's "strict" build draws without eval (parcoords included), which the app's CSP forbids.
     resolve: { alias: { '@shared': resolve(__dirname, 'src/shared'), 'plotly.js-dist-min': 'plotly.js-strict-dist-min' } },
     build: {
+      // electron-vite leaves the renderer unminified by default; browser mode serves it over HTTP
+      // and Electron parses it at every window start, so it is minified.
+      minify: 'esbuild',
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
