@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from '../scripts/node-bundle.mjs';
 import { KernelSupervisor } from '../src/host/kernel-supervisor';
 import type { HostEvent, RunMemory } from '../src/shared/protocol';
 import type { Benchmark } from './harness';
@@ -20,18 +21,7 @@ const STOP_AFTER_BATCHES = 20;
 export async function buildKernelForBench(): Promise<string> {
   const outfile = `${root}out/bench/kernel.mjs`;
   mkdirSync(`${root}out/bench`, { recursive: true });
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/kernel/main.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __lbCreateRequire } from 'node:module'; const require = __lbCreateRequire(import.meta.url);" },
-  });
+  await build({ ...NODE_BUNDLE, absWorkingDir: root, entryPoints: ['src/kernel/main.ts'], outfile });
   return outfile;
 }
 

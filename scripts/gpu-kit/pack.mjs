@@ -17,6 +17,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readF
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE, REQUIRE_BANNER } from '../node-bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const kitFolder = join(root, '.gpu-kit');
@@ -51,25 +52,20 @@ copyFileSync(join(root, 'out', 'node', 'kernel.mjs'), join(staged, 'kernel.mjs')
 copyFileSync(join(root, 'out', 'node', 'kernel.mjs.map'), join(staged, 'kernel.mjs.map'));
 
 // 2. The bench and the plain-tfjs script as plain JS; packages stay external (one tfjs).
+// Beside `require`, the bench code uses __filename/__dirname.
 const banner = [
-  "import { createRequire as __lbCreateRequire } from 'node:module';",
+  REQUIRE_BANNER,
   "import { fileURLToPath as __lbFileURLToPath } from 'node:url';",
   "import { dirname as __lbDirname } from 'node:path';",
-  'const require = __lbCreateRequire(import.meta.url);',
   'const __filename = __lbFileURLToPath(import.meta.url);',
   'const __dirname = __lbDirname(__filename);',
 ].join(' ');
 await build({
+  ...NODE_BUNDLE,
   absWorkingDir: root,
   entryPoints: { 'gpu-bench': 'scripts/gpu-kit/gpu-main.ts', 'gpu-plain': 'bench/gpu-plain.ts' },
   outdir: staged,
   outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
   banner: { js: banner },
 });
 log(`bundled ${readdirSync(staged).join(', ')}`);
