@@ -41,6 +41,50 @@ describe('backend chain', () => {
     if (!selection.info.isGpu) expect(selection.info.attempts.filter((attempt) => !attempt.ok).every((attempt) => attempt.reason)).toBe(true);
   });
 
+  it('skips a software adapter (lavapipe, SwiftShader: Vulkan on the CPU) unless webgpu is asked for by name, and says why', async () => {
+    // The real tfjs and backends; only the adapter Dawn reports is the one Mesa's lavapipe reports.
+    const info = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15', description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)', isFallbackAdapter: true };
+    const softwareOnly = { globals: {}, create: () => ({ requestAdapter: async () => ({ info }) }) };
+    const requireModule = (name: string) => (name === 'webgpu' ? softwareOnly : (require(name) as unknown));
+    for (const request of ['auto', 'gpu'] as const) {
+      const selection = await selectBackend({ request, requestedBy: 'flag', requireModule });
+      const webgpu = selection.info.attempts.find((attempt) => attempt.backend === 'webgpu');
+      expect(webgpu, request).toMatchObject({ ok: false, reason: expect.stringMatching(/only a software adapter \(llvmpipe: Mesa 25\.0\.7 \(LLVM 15\.0\.6\)\).*slower than wasm.*explicitly/) });
+      expect(selection.info.name).not.toBe('webgpu');
+      expect(selection.info.isGpu).toBe(false);
+      // navigator.gpu, defined for the tfjs webgpu backend's import, is taken back.
+      expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
+    }
+  });
+
+  it('webgpu asked for by name on a real software adapter (where this machine has one) runs, and is not called a GPU', async (context) => {
+    const dawn = require('webgpu') as { create(options: string[]): { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> }; globals: object };
+    Object.assign(globalThis, dawn.globals);
+    const adapter = await dawn.create([]).requestAdapter();
+    if (!adapter?.info?.isFallbackAdapter) {
+      console.log(`backend test: SKIPPED — ${adapter ? 'the adapter here is a real GPU' : 'no Vulkan adapter here'} (Mesa's lavapipe from mesa-vulkan-drivers ≥ 24 provides a software one)`);
+      context.skip();
+    }
+    const selection = await selectBackend({ request: 'webgpu', requestedBy: 'flag' });
+    const tf = selection.tf;
+    try {
+      expect(selection.info.name).toBe('webgpu');
+      expect(selection.info.isGpu).toBe(false);
+      expect(selection.info.device).toMatch(/software adapter: runs on the CPU/);
+      const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));
+      expect(Array.from(await product.data())).toEqual([11]);
+      product.dispose();
+      const auto = await selectBackend({ request: 'auto', requestedBy: 'default' });
+      expect(auto.info.attempts.find((attempt) => attempt.backend === 'webgpu')).toMatchObject({ ok: false, reason: expect.stringMatching(/only a software adapter/) });
+      expect(auto.info.name).not.toBe('webgpu');
+    } finally {
+      // The kernel's webgpu flags were set on the shared tf.env(): back to tfjs's defaults.
+      tf.env().reset();
+      if (tf.getBackend() === 'webgpu') await tf.setBackend('wasm');
+      tf.removeBackend('webgpu');
+    }
+  });
+
   it('forcing cpu gives the JavaScript CPU backend without trying anything else', async () => {
     const selection = await selectBackend({ request: 'cpu', requestedBy: 'setting' });
     expect(selection.info.attempts).toEqual([expect.objectContaining({ backend: 'cpu', ok: true })]);

@@ -62,6 +62,8 @@ interface StepResult {
   device?: string;
   gpu?: BackendInfo['gpu'];
   tf?: Tf;
+  /** webgpu on a software adapter (llvmpipe, SwiftShader): it runs, on the CPU. */
+  software?: boolean;
 }
 
 export interface SelectOptions {
@@ -86,7 +88,7 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
     const started = performance.now();
     let step: StepResult;
     try {
-      step = await tryBackend(name, tf, load, attempts);
+      step = await tryBackend(name, tf, load, attempts, options.request);
     } catch (error) {
       step = { ok: false, reason: `${name} failed to load: ${firstLine(error)}` };
     }
@@ -117,19 +119,20 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
     ...(chosen.step.device ? { device: chosen.step.device } : {}),
     ...(chosen.step.gpu ? { gpu: chosen.step.gpu } : {}),
     tfjsVersion: String((tf.version as Record<string, string>)['tfjs'] ?? tf.version_core),
-    isGpu: chosen.name === 'tensorflow-gpu' || chosen.name === 'webgpu',
+    isGpu: (chosen.name === 'tensorflow-gpu' || chosen.name === 'webgpu') && !chosen.step.software,
   };
   return { tf, info, releasePooledMemory: () => releasePooledMemory(tf, chosen.name) };
 }
 
-async function tryBackend(name: BackendName, tf: Tf, load: (name: string) => unknown, attempts: BackendAttempt[]): Promise<StepResult> {
+async function tryBackend(name: BackendName, tf: Tf, load: (name: string) => unknown, attempts: BackendAttempt[], request: BackendRequest): Promise<StepResult> {
   switch (name) {
     case 'tensorflow-gpu':
       return tryTensorflowNode(tf, load, true, attempts);
     case 'tensorflow':
       return tryTensorflowNode(tf, load, false, attempts);
     case 'webgpu':
-      return tryWebgpu(tf, load);
+      // A software adapter is used only when webgpu itself was asked for.
+      return tryWebgpu(tf, load, request === 'webgpu');
     case 'wasm':
       return tryWasm(tf, load);
     case 'cpu': {
@@ -189,7 +192,7 @@ async function tryTensorflowNode(tf: Tf, load: (name: string) => unknown, gpu: b
  * package, globals assigned and navigator.gpu defined before the tfjs webgpu backend is first
  * imported (it registers itself only if navigator.gpu exists).
  */
-async function tryWebgpu(tf: Tf, load: (name: string) => unknown): Promise<StepResult> {
+async function tryWebgpu(tf: Tf, load: (name: string) => unknown, allowSoftware: boolean): Promise<StepResult> {
   let webgpu: { create: (options: string[]) => GpuLike; globals: Record<string, unknown> };
   try {
     webgpu = load('webgpu') as typeof webgpu;
@@ -212,6 +215,14 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown): Promise<StepR
     return { ok: false, reason: noAdapterReason() };
   }
   const adapterInfo = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+  const label = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture, adapterInfo.device].filter(Boolean).join(' ') || 'GPU';
+  // Mesa's lavapipe (in mesa-vulkan-drivers, on many Linux desktops and VMs) and SwiftShader are
+  // Vulkan on the CPU: WebGPU works there, but an MNIST MLP trained 5× slower than on wasm.
+  const software = adapterInfo.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
+  if (software && !allowSoftware) {
+    undo();
+    return { ok: false, reason: `webgpu found only a software adapter (${label}), which runs on the CPU and is slower than wasm; choose the webgpu backend explicitly to use it anyway` };
+  }
   try {
     load('@tensorflow/tfjs-backend-webgpu');
   } catch (error) {
@@ -235,11 +246,11 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown): Promise<StepR
     ...(adapterInfo.description ? { description: adapterInfo.description } : {}),
   };
   const nvidia = adapterInfo.vendor?.toLowerCase().includes('nvidia') ? queryNvidiaGpu() : undefined;
-  const label = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture, adapterInfo.device].filter(Boolean).join(' ') || 'GPU';
   return {
     ok: true,
-    device: `${nvidia?.name ?? label} (WebGPU through Dawn${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''})`,
+    device: `${nvidia?.name ?? label} (WebGPU through Dawn${software ? ' on a software adapter: runs on the CPU' : ''}${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''})`,
     gpu: { ...gpuInfo, ...(nvidia ? { driver: nvidia.driver } : {}) },
+    ...(software ? { software } : {}),
   };
 }
 
@@ -325,9 +336,19 @@ export function describeWebgpuFlags(flags: readonly AppliedWebgpuFlag[]): string
 interface GpuLike {
   requestAdapter(options?: Record<string, unknown>): Promise<AdapterLike | null>;
 }
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  /** A software (CPU) implementation such as lavapipe or SwiftShader (GPUAdapterInfo.isFallbackAdapter). */
+  isFallbackAdapter?: boolean;
+}
 interface AdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-  requestAdapterInfo?: () => Promise<{ vendor?: string; architecture?: string; device?: string; description?: string }>;
+  info?: AdapterInfoLike;
+  requestAdapterInfo?: () => Promise<AdapterInfoLike>;
+  /** Where isFallbackAdapter lived before it moved to GPUAdapterInfo. */
+  isFallbackAdapter?: boolean;
 }
 
 function noAdapterReason(): string {
@@ -336,7 +357,7 @@ function noAdapterReason(): string {
     if (!loaderPaths.some((path) => existsSync(path))) {
       return 'webgpu found no GPU adapter: the Vulkan loader (libvulkan.so.1) is not installed — install libvulkan1 and your GPU vendor’s Vulkan driver';
     }
-    return 'webgpu found no GPU adapter: no Vulkan device Dawn can use (no GPU driver with Vulkan, or a Vulkan that is too old — software Vulkan such as llvmpipe is not supported)';
+    return 'webgpu found no GPU adapter: no Vulkan device Dawn can use (no GPU driver with Vulkan, or a Vulkan driver without the features Dawn requires)';
   }
   return `webgpu found no GPU adapter on ${process.platform} (${process.platform === 'darwin' ? 'Metal' : 'D3D12'} device unavailable)`;
 }

@@ -38,6 +38,25 @@ describe('TrainingMonitor on real tiny models', () => {
     tf.dispose([x, y]);
     model.dispose();
   });
+
+  it('perf.backend-fallback names the reason: no GPU backend, or WebGPU on a software adapter (as the kernel reports it)', async () => {
+    const x = tf.tensor2d(blobs(32).xs);
+    const y = tf.tensor2d(blobs(32).ys, [32, 1]);
+    const summaries: Record<string, string | undefined> = {};
+    for (const [backend, isGpu] of [['wasm', undefined], ['webgpu', false], ['webgpu', true]] as const) {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [4] })] });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
+      const run = monitoredRun(tf, backend, isGpu);
+      await run.fit(model, x, y, { epochs: 1, batchSize: 16 });
+      run.finish();
+      summaries[`${backend}/${String(isGpu)}`] = run.finding('perf.backend-fallback')?.evidence.summary;
+      model.dispose();
+    }
+    expect(summaries['wasm/undefined']).toMatch(/no GPU backend \(tfjs-node-gpu or WebGPU\) is active/);
+    expect(summaries['webgpu/false']).toMatch(/webgpu runs on a software adapter \(on the CPU\), not a GPU/);
+    expect(summaries['webgpu/true']).toBeUndefined();
+    tf.dispose([x, y]);
+  });
 });
 
 describe('bugs the monitor must catch', () => {

@@ -22,10 +22,10 @@ export interface MonitoredRun {
   finish(status?: 'ok' | 'error' | 'interrupted'): void;
 }
 
-export function monitoredRun(tf: Tf, backend = tf.getBackend()): MonitoredRun {
+export function monitoredRun(tf: Tf, backend = tf.getBackend(), backendIsGpu?: boolean): MonitoredRun {
   const events: KernelEvent[] = [];
   const controller = new AbortController();
-  const monitor = createRunMonitor(tf, { runId: 'test-run', emit: (event) => events.push(event), signal: controller.signal, backend });
+  const monitor = createRunMonitor(tf, { runId: 'test-run', emit: (event) => events.push(event), signal: controller.signal, backend, ...(backendIsGpu === undefined ? {} : { backendIsGpu }) });
   const findings = () => monitor.findings();
   const watch = (optimizer: tfType.Optimizer) => {
     const target = optimizer as unknown as {

@@ -149,8 +149,10 @@ export class TrainingMonitor implements RunMonitor {
   ) {
     this.engine = new DiagnosisEngine(rules);
     this.updates = new UpdateTracker(tf);
-    this.context.backend = { name: run.backend, isGpu: isGpuBackend(run.backend) };
-    if (!this.context.backend.isGpu) this.context.backend.reason = 'no GPU backend (tfjs-node-gpu or WebGPU) is active in this kernel';
+    this.context.backend = { name: run.backend, isGpu: run.backendIsGpu ?? isGpuBackend(run.backend) };
+    if (!this.context.backend.isGpu) {
+      this.context.backend.reason = isGpuBackend(run.backend) ? `${run.backend} runs on a software adapter (on the CPU), not a GPU` : 'no GPU backend (tfjs-node-gpu or WebGPU) is active in this kernel';
+    }
   }
 
   // ───────────────────────────── fit ─────────────────────────────

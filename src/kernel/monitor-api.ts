@@ -14,6 +14,8 @@ export interface RunContext {
   /** Aborted when the user interrupts the run. */
   signal: AbortSignal;
   backend: string;
+  /** Whether that backend runs on a GPU (webgpu on a software adapter does not); by name when absent. */
+  backendIsGpu?: boolean;
 }
 
 /** Called by training-hooks around every fit/fitDataset of the running cell. */
