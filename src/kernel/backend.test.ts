@@ -71,9 +71,14 @@ describe('backend chain', () => {
       expect(selection.info.name).toBe('webgpu');
       expect(selection.info.isGpu).toBe(false);
       expect(selection.info.device).toMatch(/software adapter: runs on the CPU/);
+      const fresh = tf.memory() as { numBytesAllocatedInGPU?: number };
       const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));
       expect(Array.from(await product.data())).toEqual([11]);
       product.dispose();
+      // Free memory: the buffer pool goes back to a fresh backend's size (nothing queued is pending now).
+      expect((tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU).toBeGreaterThan(fresh.numBytesAllocatedInGPU ?? 0);
+      expect(await selection.releasePooledMemory()).toMatch(/destroyed \d+ pooled GPU buffers/);
+      expect((tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU).toBe(fresh.numBytesAllocatedInGPU);
       const auto = await selectBackend({ request: 'auto', requestedBy: 'default' });
       expect(auto.info.attempts.find((attempt) => attempt.backend === 'webgpu')).toMatchObject({ ok: false, reason: expect.stringMatching(/only a software adapter/) });
       expect(auto.info.name).not.toBe('webgpu');

@@ -391,12 +391,20 @@ async function releasePooledMemory(tf: Tf, name: BackendName): Promise<string> {
   if (name === 'webgpu') {
     const backend = tf.backend() as unknown as {
       bufferManager?: WebgpuBufferManager;
+      ensureCommandEncoderReady?: () => void;
+      endComputePassEncoder?: () => void;
       submitQueue?: () => void;
       device?: { queue?: { onSubmittedWorkDone?: () => Promise<void> } };
     };
     // Buffers of disposed tensors still used by queued commands return to the pool only after
-    // the queue is submitted and done; release them first so the pool can shrink to zero.
-    backend.submitQueue?.();
+    // the queue is submitted and done; release them first so the pool can shrink to zero. This is
+    // the backend's own flush sequence (getBufferData): submitQueue alone throws when nothing is
+    // queued (it finishes a null command encoder), which left the whole pool in place.
+    if (backend.ensureCommandEncoderReady && backend.endComputePassEncoder && backend.submitQueue) {
+      backend.ensureCommandEncoderReady();
+      backend.endComputePassEncoder();
+      backend.submitQueue();
+    }
     await backend.device?.queue?.onSubmittedWorkDone?.();
     const manager = backend.bufferManager;
     if (!manager?.freeBuffers) return 'webgpu: no buffer manager found; nothing released';
