@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { AUTO_CHAIN, WEBGPU_FLAG_DEFAULTS, applyWebgpuFlags, chainFor, describeWebgpuFlags, requestFromEnvironment, selectBackend, webgpuFlagPlan } from './backend';
 import type { Tf } from './monitor-api';
+import { describeValue } from './display';
 
 const require = createRequire(import.meta.url);
 
@@ -74,7 +75,11 @@ describe('backend chain', () => {
       const fresh = tf.memory() as { numBytesAllocatedInGPU?: number };
       const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));
       expect(Array.from(await product.data())).toEqual([11]);
-      product.dispose();
+      // A cell's tensor result is shown without a synchronous read (dataSync needs an OffscreenCanvas on webgpu in Node).
+      const onGpu = tf.tidy(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])));
+      expect(() => onGpu.dataSync()).toThrow(/OffscreenCanvas/);
+      expect(await describeValue(tf, onGpu)).toMatchObject({ kind: 'tensor', shape: [64, 64], text: expect.stringContaining('64'), stats: { min: 64, max: 64, mean: 64 } });
+      tf.dispose([product, onGpu]);
       // Free memory: the buffer pool goes back to a fresh backend's size (nothing queued is pending now).
       expect((tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU).toBeGreaterThan(fresh.numBytesAllocatedInGPU ?? 0);
       expect(await selection.releasePooledMemory()).toMatch(/destroyed \d+ pooled GPU buffers/);

@@ -10,7 +10,7 @@ import type { Tf } from './monitor-api';
 const MAX_TEXT = 100_000;
 const MAX_JSON = 100_000;
 
-export function describeValue(tf: Tf, value: unknown): DisplayValue | undefined {
+export async function describeValue(tf: Tf, value: unknown): Promise<DisplayValue | undefined> {
   if (value === undefined) return undefined;
   if (value instanceof tf.Tensor) return describeTensor(tf, value);
   if (value instanceof tf.LayersModel) return describeModel(value);
@@ -18,7 +18,7 @@ export function describeValue(tf: Tf, value: unknown): DisplayValue | undefined 
   // (which reaches the whole model).
   if (value instanceof tf.History) {
     const history = value as tfType.History;
-    return { kind: 'json', json: { epoch: [...history.epoch], history: plainHistory(history.history) } };
+    return { kind: 'json', json: { epoch: [...history.epoch], history: await plainHistory(history.history) } };
   }
   if (typeof value === 'string') return { kind: 'text', text: truncate(value) };
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'symbol' || value === null) {
@@ -32,18 +32,40 @@ export function describeValue(tf: Tf, value: unknown): DisplayValue | undefined 
   return { kind: 'text', text: truncate(inspect(value, { depth: 2, maxArrayLength: 50, maxStringLength: 2_000, breakLength: 100 })) };
 }
 
-function describeTensor(tf: Tf, tensor: tfType.Tensor): DisplayValue {
+/**
+ * Values are read back asynchronously: a synchronous read (dataSync, and tensor.toString() which
+ * uses it) is impossible on the webgpu backend in Node (it reads through an OffscreenCanvas). tf's
+ * own print is taken from a host copy, which stays on the CPU on every backend until it is used.
+ */
+async function describeTensor(tf: Tf, tensor: tfType.Tensor): Promise<DisplayValue> {
   if (tensor.isDisposed) return { kind: 'text', text: `Tensor (disposed) dtype=${tensor.dtype} shape=[${tensor.shape.join(', ')}]` };
-  const text = truncate(tensor.toString());
-  let stats: { min: number; max: number; mean: number } | undefined;
-  if ((tensor.dtype === 'float32' || tensor.dtype === 'int32' || tensor.dtype === 'bool') && tensor.size > 0) {
-    const values = tf.tidy(() => {
-      const asFloat = tensor.toFloat();
-      return tf.stack([asFloat.min(), asFloat.max(), asFloat.mean()]).dataSync();
-    });
-    stats = { min: values[0] ?? Number.NaN, max: values[1] ?? Number.NaN, mean: values[2] ?? Number.NaN };
+  if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32' && tensor.dtype !== 'bool') {
+    return { kind: 'tensor', dtype: tensor.dtype, shape: [...tensor.shape], text: truncate(tensor.toString()) };
   }
-  return { kind: 'tensor', dtype: tensor.dtype, shape: [...tensor.shape], text, ...(stats ? { stats } : {}) };
+  const values = (await tensor.data()) as Float32Array | Int32Array | Uint8Array;
+  const host = tf.tensor(values, tensor.shape, tensor.dtype);
+  let text: string;
+  try {
+    text = truncate(host.toString());
+  } finally {
+    host.dispose();
+  }
+  return { kind: 'tensor', dtype: tensor.dtype, shape: [...tensor.shape], text, ...(values.length > 0 ? { stats: summarize(values) } : {}) };
+}
+
+/** min, max and mean as tf.min/max/mean give them: NaN when any value is NaN. */
+function summarize(values: ArrayLike<number>): { min: number; max: number; mean: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (Number.isNaN(value)) return { min: Number.NaN, max: Number.NaN, mean: Number.NaN };
+    if (value < min) min = value;
+    if (value > max) max = value;
+    sum += value;
+  }
+  return { min, max, mean: sum / values.length };
 }
 
 function describeModel(model: tfType.LayersModel): DisplayValue {
@@ -63,13 +85,15 @@ function describeModel(model: tfType.LayersModel): DisplayValue {
   return { kind: 'model', name: model.name, text: truncate(lines.join('\n')), params };
 }
 
-function plainHistory(history: Record<string, Array<number | tfType.Tensor>>): Record<string, Array<number | null>> {
+async function plainHistory(history: Record<string, Array<number | tfType.Tensor>>): Promise<Record<string, Array<number | null>>> {
   const plain: Record<string, Array<number | null>> = {};
   for (const [name, values] of Object.entries(history)) {
-    plain[name] = values.map((entry) => {
-      const number = typeof entry === 'number' ? entry : entry.isDisposed ? Number.NaN : (entry.dataSync()[0] ?? Number.NaN);
-      return Number.isFinite(number) ? number : null;
-    });
+    const numbers: Array<number | null> = [];
+    for (const entry of values) {
+      const number = typeof entry === 'number' ? entry : entry.isDisposed ? Number.NaN : ((await entry.data())[0] ?? Number.NaN);
+      numbers.push(Number.isFinite(number) ? number : null);
+    }
+    plain[name] = numbers;
   }
   return plain;
 }

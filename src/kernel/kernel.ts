@@ -237,7 +237,7 @@ export class Kernel implements Disposable {
         // The cell finished on its own after the interrupt (e.g. fit returned at a batch boundary and nothing followed).
         status = 'interrupted';
       }
-      const display = describeValue(tf, value);
+      const display = await describeValue(tf, value);
       this.output.flush();
       if (display) emit({ type: 'display', runId: request.runId, value: display });
     } catch (error) {
