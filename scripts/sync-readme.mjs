@@ -42,7 +42,7 @@ export function benchTable() {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'gpu-no-gpu.json').sort()) {
     const name = file.replace(/\.json$/, '');
     const result = JSON.parse(readFileSync(dir + file, 'utf8'));
-    const headline = headlines[name] ?? (name.startsWith('gpu-') ? gpuHeadline : () => '');
+    const headline = headlines[name] ?? (name.startsWith('gpu-') ? gpuHeadline : name.startsWith('webgpu-software-') ? softwareAdapterHeadline : () => '');
     let text;
     try {
       text = headline(result);
@@ -58,6 +58,13 @@ export function benchTable() {
 function gpuHeadline(r) {
   if (!r.webgpu?.available) return `no GPU: ${r.webgpu?.reason ?? 'webgpu unavailable'}`;
   return (r.webgpu.rows ?? []).map((row) => `${row.hidden}/${row.batch}: ${round(row.lossbookSamplesPerSecond)} samples/s (${round(row.ratio)}× plain)`).join('; ') + ` on ${r.device}`;
+}
+
+/** webgpu on a software adapter: the real webgpu backend's memory behaviour, no GPU speed. */
+function softwareAdapterHeadline(r) {
+  const cycles = r.interruptCycles ?? {};
+  const pool = (snapshot) => round((snapshot?.gpu?.pooledBytes ?? 0) / 2 ** 20);
+  return `webgpu backend on a software adapter (${String(r.device ?? '').split(' (')[0]}, Vulkan on the CPU; not a GPU): ${cycles.cycles?.length ?? 0} interrupt cycles leaked ${cycles.cycles?.reduce((n, c) => n + (c.leakedBytes ?? 0), 0) ?? 0} bytes; buffer pool ${pool(cycles.beforeFree)} MB before "free memory", ${pool(cycles.afterFree)} MB after (fresh kernel ${pool(cycles.fresh)} MB)`;
 }
 
 export function syncedReadme(text = readFileSync(readmePath, 'utf8')) {
