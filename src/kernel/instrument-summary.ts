@@ -4,6 +4,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { DataStats, FitSummary, LabelStats, LayerSummary, ModelSummary, ValueStats } from '../shared/diagnosis';
 import type { FitObservation, Tf } from './monitor-api';
+import type { Readbacks } from './readback';
 
 const KNOWN_LOSSES = [
   'categoricalCrossentropy',
@@ -71,7 +72,11 @@ interface LayerConfig {
 }
 
 /** Describe the model; measures kernel scales only before the model was ever trained. */
-export function summarizeModel(tf: Tf, model: tfType.LayersModel, previouslyTrained: boolean): ModelSummary {
+/**
+ * The model as the static rules read it. The kernels' measured scales (kernelStd) come through
+ * `reads`: at once, or on webgpu when the read lands, after which `late` is called.
+ */
+export function summarizeModel(tf: Tf, model: tfType.LayersModel, previouslyTrained: boolean, reads: Readbacks, late: () => void): ModelSummary {
   const layers: LayerSummary[] = [];
   const kernels: Array<{ index: number; kernel: tfType.LayerVariable }> = [];
   for (const layer of model.layers) {
@@ -108,9 +113,11 @@ export function summarizeModel(tf: Tf, model: tfType.LayersModel, previouslyTrai
   }
   if (kernels.length) {
     const packed = tf.tidy(() => tf.stack(kernels.map(({ kernel }) => tf.moments(kernel.read()).variance.sqrt())));
-    const stds = packed.dataSync();
-    packed.dispose();
-    kernels.forEach(({ index }, i) => (layers[index]!.kernelStd = stds[i]!));
+    const synchronous = reads.synchronous;
+    reads.read('kernel scales', [packed], ([stds]) => {
+      kernels.forEach(({ index }, i) => (layers[index]!.kernelStd = stds![i]!));
+      if (!synchronous) late();
+    });
   }
   const losses = lossNames(model);
   const optimizer = optimizerSummary(model);
@@ -232,6 +239,8 @@ function hostRows(tf: Tf, x: tfType.Tensor, start: number, end: number, wanted: 
 export function firstRows(tf: Tf, x: tfType.Tensor, count: number, cache?: HostCache): tfType.Tensor {
   const rows = Math.min(count, x.shape[0] ?? 0);
   const rowSize = Math.max(1, x.size / Math.max(1, x.shape[0] ?? 1));
+  // webgpu cannot read synchronously in Node (readback.ts): the rows are sliced on the GPU instead.
+  if (tf.getBackend() === 'webgpu') return tf.tidy(() => x.slice(0, rows).toFloat());
   const values = readRange(tf, x, 0, rows * rowSize, cache);
   if (!values) return tf.tidy(() => x.slice(0, rows));
   return tf.tensor(values.slice(), [rows, ...x.shape.slice(1)], 'float32');

@@ -24,6 +24,7 @@ import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } fr
 import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
 import { computeDataStats, firstRows, summarizeFit, summarizeModel, type HostCache } from './instrument-summary';
 import { DatasetSample } from './dataset-sample';
+import { Readbacks } from './readback';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
 export const MONITOR_LIMITS = {
@@ -139,6 +140,8 @@ export class TrainingMonitor implements RunMonitor {
   private readonly updateBudget = new Budget(MONITOR_LIMITS.updateBudget, 10_000, 6, 2, MONITOR_LIMITS.samplingAllowanceMs);
   private readonly probeBudget = new Budget(MONITOR_LIMITS.probeBudget, 10_000, 3, 2, MONITOR_LIMITS.samplingAllowanceMs);
   private readonly updates: UpdateTracker;
+  /** The monitor's readbacks: synchronous, or asynchronous on webgpu (readback.ts). */
+  private readonly reads: Readbacks;
   /** Measured cost of the monitor's sampled work (for the overhead benchmark). */
   readonly cost = { gradientMs: 0, gradientSamples: 0, updateMs: 0, updateSamples: 0, probeMs: 0, probeSamples: 0, rulesMs: 0, rulePasses: 0, fitStartMs: 0, callbackMs: 0 };
 
@@ -149,6 +152,7 @@ export class TrainingMonitor implements RunMonitor {
   ) {
     this.engine = new DiagnosisEngine(rules);
     this.updates = new UpdateTracker(tf);
+    this.reads = new Readbacks(tf, (where, error) => this.reportFailure(where, error));
     this.context.backend = { name: run.backend, isGpu: run.backendIsGpu ?? isGpuBackend(run.backend) };
     if (!this.context.backend.isGpu) {
       this.context.backend.reason = isGpuBackend(run.backend) ? `${run.backend} runs on a software adapter (on the CPU), not a GPU` : 'no GPU backend (tfjs-node-gpu or WebGPU) is active in this kernel';
@@ -167,9 +171,20 @@ export class TrainingMonitor implements RunMonitor {
     return {
       onEpochBegin: async (epoch) => this.guard('epoch-begin', () => this.onEpochBegin(epoch)),
       onBatchBegin: async () => this.guard('batch-begin', () => this.onBatchBegin()),
-      onBatchEnd: async (batch, logs) => this.guard('batch-end', () => this.onBatchEnd(batch, logs ?? {})),
-      onEpochEnd: async (epoch, logs) => this.guard('epoch-end', () => this.onEpochEnd(epoch, logs ?? {})),
-      onTrainEnd: async () => this.guard('train-end', () => this.endFit()),
+      // Values read back asynchronously (webgpu: readback.ts) are in before the rules look.
+      onBatchEnd: async (batch, logs) => {
+        if (this.reads.pending) await this.reads.settle();
+        this.guard('batch-end', () => this.onBatchEnd(batch, logs ?? {}));
+      },
+      onEpochEnd: async (epoch, logs) => {
+        if (this.reads.pending) await this.reads.settle();
+        this.guard('epoch-end', () => this.onEpochEnd(epoch, logs ?? {}));
+      },
+      onTrainEnd: async () => {
+        if (this.reads.pending) await this.reads.settle();
+        this.guard('train-end', () => this.endFit());
+        if (this.reads.pending) await this.reads.settle();
+      },
     };
   }
 
@@ -177,7 +192,8 @@ export class TrainingMonitor implements RunMonitor {
     const model = observation.model;
     const previouslyTrained = trainedModels.has(model);
     trainedModels.add(model);
-    const summary = summarizeModel(this.tf, model, previouslyTrained);
+    // On webgpu the kernels' scales land after this fit-start pass: the rule that reads them looks again then.
+    const summary = summarizeModel(this.tf, model, previouslyTrained, this.reads, () => this.runRules('fit-start', true, ['model.bad-init']));
     const fit = summarizeFit(observation);
     this.context.model = summary;
     this.context.fit = fit;
@@ -411,11 +427,15 @@ export class TrainingMonitor implements RunMonitor {
       if (gradientsDue) this.measureGradients(step, list);
       if (this.updates.holding) {
         const start = now();
-        const sample = this.updates.measure(step, this.layerOfVariable);
-        if (sample) {
-          pushBounded(this.context.updates, sample, MONITOR_LIMITS.updateSamples);
-          for (const layer of sample.layers) this.point(`update_ratio/${layer.name}`, step, layer.ratio);
-        }
+        this.updates.measure(
+          step,
+          this.reads,
+          (sample) => {
+            pushBounded(this.context.updates, sample, MONITOR_LIMITS.updateSamples);
+            for (const layer of sample.layers) this.point(`update_ratio/${layer.name}`, sample.step, layer.ratio);
+          },
+          this.layerOfVariable,
+        );
         const cost = now() - start;
         this.cost.updateMs += cost;
         this.cost.updateSamples++;
@@ -433,9 +453,16 @@ export class TrainingMonitor implements RunMonitor {
   onMinimize(_optimizer: tfType.Optimizer, loss: tfType.Scalar | null): void {
     if (this.inFit) return; // fit reports its loss per batch through the callbacks
     this.guard('minimize', () => {
-      let value: number | undefined;
-      if (loss && !loss.isDisposed) value = loss.dataSync()[0];
-      this.completeCustomStep(value);
+      if (!loss || loss.isDisposed) return this.completeCustomStep();
+      if (this.reads.synchronous) return this.completeCustomStep(loss.dataSync()[0]);
+      // webgpu: the step completes now and its loss is recorded when the read lands (a clone: the loss is the user's).
+      const step = this.step;
+      this.completeCustomStep();
+      this.reads.read('minimize', [this.tf.clone(loss)], ([values]) => {
+        const value = values![0]!;
+        this.recordLoss(step, value);
+        this.addToCustomWindow(step, value);
+      });
     });
   }
 
@@ -569,11 +596,15 @@ export class TrainingMonitor implements RunMonitor {
 
   private measureGradients(step: number, list: GradientList): void {
     const start = now();
-    const sample: GradientSample = measureGradients(this.tf, step, list, this.layerOfVariable);
+    measureGradients(this.tf, step, list, this.reads, (sample) => this.recordGradients(sample), this.layerOfVariable);
     const cost = now() - start;
     this.cost.gradientMs += cost;
     this.cost.gradientSamples++;
     this.gradientBudget.record(step, cost, this.stepMsAverage);
+  }
+
+  private recordGradients(sample: GradientSample): void {
+    const step = sample.step;
     pushBounded(this.context.gradients, sample, MONITOR_LIMITS.gradientSamples);
     if (this.context.firstGradients.length < MONITOR_LIMITS.firstGradientSamples) this.context.firstGradients.push(sample);
     if (sample.nonFinite && this.context.firstNonFiniteGradientStep === undefined) this.context.firstNonFiniteGradientStep = step;
@@ -593,16 +624,17 @@ export class TrainingMonitor implements RunMonitor {
     const input = this.probeInput;
     this.guard('probe', () => {
       const start = now();
-      const sample: ProbeSample = runProbe(this.tf, model, plan, input, step);
+      runProbe(this.tf, model, plan, input, step, this.reads, (sample: ProbeSample) => {
+        pushBounded(this.context.probes, sample, MONITOR_LIMITS.probeSamples);
+        for (const layer of sample.layers) {
+          if (layer.deadFraction !== undefined) this.point(`dead_fraction/${layer.name}`, step, layer.deadFraction);
+          if (layer.saturatedFraction !== undefined) this.point(`saturated_fraction/${layer.name}`, step, layer.saturatedFraction);
+        }
+      });
       const cost = now() - start;
       this.cost.probeMs += cost;
       this.cost.probeSamples++;
       this.probeBudget.record(step, cost, this.stepMsAverage);
-      pushBounded(this.context.probes, sample, MONITOR_LIMITS.probeSamples);
-      for (const layer of sample.layers) {
-        if (layer.deadFraction !== undefined) this.point(`dead_fraction/${layer.name}`, step, layer.deadFraction);
-        if (layer.saturatedFraction !== undefined) this.point(`saturated_fraction/${layer.name}`, step, layer.saturatedFraction);
-      }
     });
   }
 
@@ -688,16 +720,21 @@ export class TrainingMonitor implements RunMonitor {
     try {
       work();
     } catch (error) {
-      if (this.failures.has(where)) return;
-      this.failures.add(where);
-      const message = error instanceof Error ? error.message : String(error);
-      try {
-        this.run.emit({ type: 'log', level: 'warn', message: `Lossbook monitor (${where}) skipped: ${message}` });
-      } catch {
-        // nothing more to do
-      }
+      this.reportFailure(where, error);
     } finally {
       if (where.startsWith('batch') || where.startsWith('epoch') || where === 'gradients') this.cost.callbackMs += now() - start;
+    }
+  }
+
+  /** A monitor step that failed: said once per place, and training goes on. */
+  private reportFailure(where: string, error: unknown): void {
+    if (this.failures.has(where)) return;
+    this.failures.add(where);
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      this.run.emit({ type: 'log', level: 'warn', message: `Lossbook monitor (${where}) skipped: ${message}` });
+    } catch {
+      // nothing more to do
     }
   }
 

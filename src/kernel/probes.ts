@@ -7,6 +7,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { GradientSample, ProbeLayerStats, ProbeSample, UpdateSample } from '../shared/diagnosis';
 import type { Tf } from './monitor-api';
+import type { Readbacks } from './readback';
 
 /**
  * When to take a sampled measurement, so that its total cost stays within
@@ -98,23 +99,37 @@ function squaredNorm(tf: Tf, tensor: tfType.Tensor): tfType.Scalar {
   return tf.sum(tf.square(tensor.dtype === 'float32' ? tensor : tensor.toFloat()));
 }
 
-/** Per-layer gradient norms and RMS in one download. */
-export function measureGradients(tf: Tf, step: number, gradients: GradientList, layerNames?: ReadonlyMap<string, string>): GradientSample {
+/**
+ * Per-layer gradient norms and RMS in one download, handed to `consume` (at once, or when the read
+ * lands on webgpu: see readback.ts).
+ */
+export function measureGradients(
+  tf: Tf,
+  step: number,
+  gradients: GradientList,
+  reads: Readbacks,
+  consume: (sample: GradientSample) => void,
+  layerNames?: ReadonlyMap<string, string>,
+): void {
   // ‖g‖² as sum(g²): elementwise ops only. A dot product (g·g) would be one op, but wasm runs it as
   // an XNNPACK matmul that packs its operand afresh for every new gradient (~6× slower).
   const packed = tf.tidy(() => tf.stack(gradients.map(({ tensor }) => squaredNorm(tf, tensor))));
-  const values = packed.dataSync();
-  packed.dispose();
+  // The gradients may be gone when the values land: keep what the sample needs of them.
+  const sizes = gradients.map(({ name, tensor }) => ({ name, size: tensor.size }));
+  reads.read('gradients', [packed], ([values]) => consume(gradientSample(step, sizes, values!, layerNames)));
+}
+
+function gradientSample(step: number, gradients: Array<{ name: string; size: number }>, values: ArrayLike<number>, layerNames?: ReadonlyMap<string, string>): GradientSample {
   const layers = new Map<string, { squares: number; size: number }>();
   let total = 0;
   let nonFinite = false;
-  gradients.forEach(({ name, tensor }, i) => {
+  gradients.forEach(({ name, size }, i) => {
     const squares = values[i]!;
     if (!Number.isFinite(squares)) nonFinite = true;
     const layer = layerOfVariable(name, layerNames);
     const entry = layers.get(layer) ?? { squares: 0, size: 0 };
     entry.squares += squares;
-    entry.size += tensor.size;
+    entry.size += size;
     layers.set(layer, entry);
     total += squares;
   });
@@ -154,24 +169,25 @@ export class UpdateTracker {
     }
   }
 
-  /** ‖W_now − W_then‖/‖W_then‖ per kernel; releases the snapshot. */
-  measure(step: number, layerNames?: ReadonlyMap<string, string>): UpdateSample | undefined {
+  /** ‖W_now − W_then‖/‖W_then‖ per kernel, handed to `consume` (see readback.ts); releases the snapshot. */
+  measure(step: number, reads: Readbacks, consume: (sample: UpdateSample) => void, layerNames?: ReadonlyMap<string, string>): void {
     const live = this.snapshot.filter((s) => !s.variable.isDisposed && !s.before.isDisposed);
     if (!live.length) {
       this.release();
-      return undefined;
+      return;
     }
     const tf = this.tf;
     const packed = tf.tidy(() => tf.stack(live.flatMap((s) => [squaredNorm(tf, tf.sub(s.variable, s.before)), squaredNorm(tf, s.before)])));
-    const values = packed.dataSync();
-    packed.dispose();
-    const layers = live.map((s, i) => {
-      const deltaNorm = Math.sqrt(values[2 * i]!);
-      const weightNorm = Math.sqrt(values[2 * i + 1]!);
-      return { name: layerOfVariable(s.name, layerNames), weightNorm, deltaNorm, ratio: weightNorm > 0 ? deltaNorm / weightNorm : Number.NaN };
-    });
+    const names = live.map((s) => layerOfVariable(s.name, layerNames));
     this.release();
-    return { step, layers };
+    reads.read('update ratios', [packed], ([values]) => {
+      const layers = names.map((name, i) => {
+        const deltaNorm = Math.sqrt(values![2 * i]!);
+        const weightNorm = Math.sqrt(values![2 * i + 1]!);
+        return { name, weightNorm, deltaNorm, ratio: weightNorm > 0 ? deltaNorm / weightNorm : Number.NaN };
+      });
+      consume({ step, layers });
+    });
   }
 
   release(): void {
@@ -239,9 +255,8 @@ function safeOutputShape(layer: tfType.layers.Layer): Array<number | null> | und
   }
 }
 
-/** Run the probe batch through the model (inference mode) and read activation statistics. */
-export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, input: tfType.Tensor | tfType.Tensor[], step: number): ProbeSample {
-  const stats: number[] = [];
+/** Run the probe batch through the model (inference mode) and read activation statistics (see readback.ts). */
+export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, input: tfType.Tensor | tfType.Tensor[], step: number, reads: Readbacks, consume: (sample: ProbeSample) => void): void {
   const [packed, predicted] = tf.tidy(() => {
     const executed = model.execute(input, plan.names);
     const outputs = Array.isArray(executed) ? executed : [executed];
@@ -264,10 +279,10 @@ export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, inp
     });
     return [tf.stack(scalars), predictedClasses] as const;
   });
-  stats.push(...packed.dataSync());
-  const classes = predicted.dataSync();
-  packed.dispose();
-  predicted.dispose();
+  reads.read('probe', [packed, predicted], ([stats, classes]) => consume(probeSample(plan, step, stats!, classes!)));
+}
+
+function probeSample(plan: ProbePlan, step: number, stats: ArrayLike<number>, classes: ArrayLike<number>): ProbeSample {
   let cursor = 0;
   const layers: ProbeLayerStats[] = [];
   let output: ProbeSample['output'];
@@ -282,7 +297,7 @@ export function runProbe(tf: Tf, model: tfType.LayersModel, plan: ProbePlan, inp
       const min = stats[cursor++]!;
       const max = stats[cursor++]!;
       const counts = new Map<number, number>();
-      for (const c of classes) counts.set(c, (counts.get(c) ?? 0) + 1);
+      for (let i = 0; i < classes.length; i++) counts.set(classes[i]!, (counts.get(classes[i]!) ?? 0) + 1);
       const dominant = Math.max(0, ...counts.values());
       output = { activation: role.activation, units: role.units, extremeFraction, dominantClassShare: classes.length ? dominant / classes.length : 0, min, max };
     }

@@ -1,0 +1,76 @@
+// The training monitor on the real webgpu backend, where a synchronous read (dataSync) is
+// impossible in Node (readback.ts): the gradient norms, update ratios, activation probes and the
+// kernels' scales must still arrive. Runs where Dawn finds an adapter — a GPU, or Mesa's lavapipe
+// (Vulkan on the CPU, mesa-vulkan-drivers ≥ 24) — and is reported skipped where none exists.
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { monitoredRun } from './instrument.testing';
+
+const require = createRequire(import.meta.url);
+let unavailable: string | undefined;
+
+beforeAll(async () => {
+  try {
+    const dawn = require('webgpu') as { create(options: string[]): unknown; globals: object };
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]) as { requestAdapter(): Promise<unknown> };
+    if (!(await gpu.requestAdapter())) {
+      unavailable = 'Dawn finds no Vulkan adapter here (Mesa lavapipe from mesa-vulkan-drivers ≥ 24 provides a software one)';
+      return;
+    }
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    require('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu'))) unavailable = 'the tfjs webgpu backend did not initialize';
+  } catch (error) {
+    unavailable = `webgpu did not load: ${(error as Error).message}`;
+  }
+  if (unavailable) console.log(`monitor on webgpu: SKIPPED — ${unavailable}`);
+});
+
+describe('the training monitor on webgpu', () => {
+  it('charts gradient norms, update ratios and dead-unit fractions, and checks the initialization, without a synchronous read', async (context) => {
+    if (unavailable) context.skip();
+    expect(tf.getBackend()).toBe('webgpu');
+    const x = tf.randomUniform([256, 16], 0, 1, 'float32', 1);
+    const y = tf.oneHot(tf.randomUniform([256], 0, 4, 'int32', 2), 4).toFloat();
+    // The bug the static check must see, even though the kernels' scales are read back late here.
+    const build = () => {
+      const built = tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 32, activation: 'relu', inputShape: [16], kernelInitializer: tf.initializers.randomNormal({ stddev: 5, seed: 3 }) }),
+          tf.layers.dense({ units: 4, activation: 'softmax' }),
+        ],
+      });
+      built.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return built;
+    };
+    const plain = build();
+    const plainBefore = tf.memory().numTensors;
+    await plain.fit(x, y, { epochs: 3, batchSize: 32 });
+    const plainDelta = tf.memory().numTensors - plainBefore;
+    plain.dispose();
+    plain.optimizer.dispose();
+
+    const model = build();
+    const before = tf.memory().numTensors;
+    const run = monitoredRun(tf, 'webgpu', true);
+    await run.fit(model, x, y, { epochs: 3, batchSize: 32 });
+    run.finish();
+
+    const series = new Set(run.events.flatMap((event) => (event.type === 'metrics' ? event.points.map((point) => point.name.split('/')[0]) : [])));
+    for (const name of ['loss', 'grad_norm', 'update_ratio', 'dead_fraction']) expect(series, name).toContain(name);
+    const init = run.finding('model.bad-init');
+    expect(init, run.ids().join(', ')).toBeDefined();
+    expect(init!.evidence.values.kernelStd as number).toBeGreaterThan(2);
+    expect(init!.count).toBe(1);
+    // Nothing failed but the fit-start data checks, which still read synchronously.
+    const warnings = run.events.filter((event) => event.type === 'log' && event.level === 'warn').map((event) => (event.type === 'log' ? event.message : ''));
+    expect(warnings.filter((message) => !message.includes('(data-checks)'))).toEqual([]);
+    // The reads kept their tensors only until they landed: the same tensors remain as after a plain fit.
+    expect(tf.memory().numTensors - before).toBe(plainDelta);
+    model.dispose();
+    model.optimizer.dispose();
+    tf.dispose([x, y]);
+  });
+});
