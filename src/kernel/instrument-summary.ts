@@ -183,7 +183,15 @@ function asFloat32(data: ArrayLike<number>): Float32Array {
 }
 
 /** On backends without ranged reads, tensors up to this size are read to JS once and sampled there. */
-const READ_WHOLE_ELEMENTS = 8_000_000;
+export const READ_WHOLE_ELEMENTS = 8_000_000;
+
+/**
+ * A HostCache filled from values read beforehand (webgpu reads with data(), readback.ts): every
+ * check then reads these copies instead of the tensors.
+ */
+export function hostCacheOf(entries: Array<[tfType.Tensor, ArrayLike<number>]>): HostCache {
+  return new Map(entries.map(([tensor, values]) => [tensor, asFloat32(values)]));
+}
 
 /** Host copies of the fit's tensors, shared by the checks of one fit start and then dropped. */
 export type HostCache = Map<tfType.Tensor, Float32Array>;
@@ -254,7 +262,15 @@ function valueStats(tf: Tf, x: tfType.Tensor, cache?: HostCache): { stats: Value
   const { values, count: sampledRows } = hostRows(tf, x, 0, rows, wanted, cache);
   let nan = 0;
   let infinite = 0;
-  if (scannedWhole) {
+  const whole = cache?.get(x);
+  if (scannedWhole && whole && whole.length === x.size) {
+    // Already on the host (read with data() beforehand): counted there, no op and no read.
+    for (let i = 0; i < whole.length; i++) {
+      const v = whole[i]!;
+      if (Number.isNaN(v)) nan++;
+      else if (!Number.isFinite(v)) infinite++;
+    }
+  } else if (scannedWhole) {
     // One op over the whole tensor on the backend (far cheaper than a JS loop): the sum is finite
     // unless a value is NaN/Inf (or it overflows); only then are they counted.
     const total = tf.tidy(() => tf.sum(x.toFloat()));

@@ -22,7 +22,7 @@ import { isClassificationLoss } from '../shared/diagnosis/stats';
 import { outputHead } from '../shared/diagnosis/model-shape';
 import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
-import { computeDataStats, firstRows, summarizeFit, summarizeModel, type HostCache } from './instrument-summary';
+import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEMENTS, summarizeFit, summarizeModel, type HostCache } from './instrument-summary';
 import { DatasetSample } from './dataset-sample';
 import { Readbacks } from './readback';
 
@@ -207,6 +207,7 @@ export class TrainingMonitor implements RunMonitor {
     if (observation.dataset !== undefined) this.datasetSample = sameData ? undefined : this.watchDatasets(observation, classification);
     else if (!sameData)
       this.guard('data-checks', () => {
+        if (!this.reads.synchronous) return this.checkDataLater(observation, classification);
         const data = memoizedDataStats(this.tf, observation, classification, cache);
         if (data) this.context.data = data;
         this.checkedData = { x: observation.x, y: observation.y };
@@ -219,6 +220,34 @@ export class TrainingMonitor implements RunMonitor {
     this.runRules('fit-start', true);
     this.flush(true);
     this.context.phase = 'step';
+  }
+
+  /**
+   * webgpu (no synchronous reads, readback.ts): the fit's x, y and validation x are read with
+   * data(); the data checks run on those host copies when they land, before the first batch's rules.
+   */
+  private checkDataLater(observation: FitObservation, classification: boolean): void {
+    const tf = this.tf;
+    const validationData = observation.args.validationData;
+    const tensors = [firstTensor(observation.x), firstTensor(observation.y), Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined].filter(
+      (tensor): tensor is tfType.Tensor => tensor instanceof tf.Tensor && !tensor.isDisposed,
+    );
+    if (!tensors.length) return;
+    const largest = Math.max(...tensors.map((tensor) => tensor.size));
+    if (largest > READ_WHOLE_ELEMENTS) {
+      this.run.emit({ type: 'log', level: 'info', message: `Lossbook data checks skipped on webgpu: the fit's data (${largest.toLocaleString('en-US')} values in one tensor) is larger than the ${READ_WHOLE_ELEMENTS.toLocaleString('en-US')} values read back for them.` });
+      return;
+    }
+    this.reads.read('data-checks', tensors.map((tensor) => tf.clone(tensor)), (values) => {
+      const start = now();
+      const cache = hostCacheOf(tensors.map((tensor, i) => [tensor, values[i]!]));
+      const data = memoizedDataStats(tf, observation, classification, cache);
+      if (data) this.context.data = data;
+      this.checkedData = { x: observation.x, y: observation.y };
+      this.cost.fitStartMs += now() - start;
+      this.runRules('fit-start', true, ['data']);
+      this.flush(true);
+    });
   }
 
   private watchDatasets(observation: FitObservation, classification: boolean): NonNullable<TrainingMonitor['datasetSample']> {

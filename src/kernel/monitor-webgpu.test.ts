@@ -1,6 +1,6 @@
 // The training monitor on the real webgpu backend, where a synchronous read (dataSync) is
-// impossible in Node (readback.ts): the gradient norms, update ratios, activation probes and the
-// kernels' scales must still arrive. Runs where Dawn finds an adapter — a GPU, or Mesa's lavapipe
+// impossible in Node (readback.ts): the gradient norms, update ratios, activation probes, the
+// kernels' scales and the data checks must still arrive. Runs where Dawn finds an adapter — a GPU, or Mesa's lavapipe
 // (Vulkan on the CPU, mesa-vulkan-drivers ≥ 24) — and is reported skipped where none exists.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
@@ -29,12 +29,13 @@ beforeAll(async () => {
 });
 
 describe('the training monitor on webgpu', () => {
-  it('charts gradient norms, update ratios and dead-unit fractions, and checks the initialization, without a synchronous read', async (context) => {
+  it('charts gradient norms, update ratios and dead-unit fractions, and checks the data and the initialization, without a synchronous read', async (context) => {
     if (unavailable) context.skip();
     expect(tf.getBackend()).toBe('webgpu');
-    const x = tf.randomUniform([256, 16], 0, 1, 'float32', 1);
+    // Two bugs the fit-start checks must see, though nothing can be read synchronously here:
+    // inputs as raw 0–255 values, and a first layer initialized far too large.
+    const x = tf.randomUniform([256, 16], 0, 255, 'float32', 1);
     const y = tf.oneHot(tf.randomUniform([256], 0, 4, 'int32', 2), 4).toFloat();
-    // The bug the static check must see, even though the kernels' scales are read back late here.
     const build = () => {
       const built = tf.sequential({
         layers: [
@@ -64,9 +65,12 @@ describe('the training monitor on webgpu', () => {
     expect(init, run.ids().join(', ')).toBeDefined();
     expect(init!.evidence.values.kernelStd as number).toBeGreaterThan(2);
     expect(init!.count).toBe(1);
-    // Nothing failed but the fit-start data checks, which still read synchronously.
-    const warnings = run.events.filter((event) => event.type === 'log' && event.level === 'warn').map((event) => (event.type === 'log' ? event.message : ''));
-    expect(warnings.filter((message) => !message.includes('(data-checks)'))).toEqual([]);
+    const unnormalized = run.finding('data.unnormalized');
+    expect(unnormalized, run.ids().join(', ')).toBeDefined();
+    expect(unnormalized!.evidence.summary).toMatch(/\d/);
+    expect(unnormalized!.count).toBe(1);
+    // No part of the monitor failed.
+    expect(run.events.filter((event) => event.type === 'log' && event.level === 'warn')).toEqual([]);
     // The reads kept their tensors only until they landed: the same tensors remain as after a plain fit.
     expect(tf.memory().numTensors - before).toBe(plainDelta);
     model.dispose();
