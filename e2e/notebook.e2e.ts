@@ -169,6 +169,11 @@ describe('notebook (browser mode, Chromium)', () => {
     expect(await rule.locator('.threshold').count()).toBeGreaterThan(0);
     expect(await rule.locator('.examples [data-example]').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/memorizes 40 noisy samples/i)]));
     await screenshot(page, '05b-catalog-rule');
+    // Keys pressed while the catalog is open are not notebook commands (D D would delete a cell).
+    const cellsWhileOpen = await page.locator('section.cell').count();
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    expect(await page.locator('section.cell').count()).toBe(cellsWhileOpen);
     await page.keyboard.press('Escape');
     await expect.poll(() => catalog.count()).toBe(0);
     // From the toolbar: all rules, searchable.

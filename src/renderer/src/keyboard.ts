@@ -36,7 +36,7 @@ export function useCommandMode(store: Store): void {
       void store.openNotebook();
       return;
     }
-    if (isTyping(event.target) || store.pathRequest) return;
+    if (isTyping(event.target) || store.pathRequest || store.catalog) return;
     const cell = store.cells[store.activeIndex];
     if (event.key === 'Enter') {
       if (event.shiftKey) store.runActive('next');
