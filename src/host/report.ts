@@ -14,6 +14,7 @@ import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/notebook/model';
 import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
+import { severityRank } from '../shared/diagnosis/engine';
 import { decimateMinMax } from '../shared/series/decimate';
 import { sortRows, sweepFigures, sweepViews, type PlotlyFigure, type SweepPalette, type SweepView } from '../shared/sweep/view-model';
 import { LOSSBOOK_VERSION } from '../shared/version';
@@ -392,7 +393,7 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], figures: Rep
   const otherArtifacts = sweeps.length ? run.artifacts.filter((artifact) => artifact.kind !== 'sweep') : run.artifacts;
   const runCharts = chartsForRun(run, dismissed, idPrefix);
   charts.push(...runCharts);
-  const findings = [...run.findings].sort((a, b) => Number(dismissed.has(a.key)) - Number(dismissed.has(b.key)) || severityRank(a.severity) - severityRank(b.severity));
+  const findings = [...run.findings].sort((a, b) => Number(dismissed.has(a.key)) - Number(dismissed.has(b.key)) || severityRank(b.severity) - severityRank(a.severity));
   const progress = run.progress ? ` · epoch ${run.progress.epoch + 1}${run.progress.epochs ? ` of ${run.progress.epochs}` : ''}, step ${run.progress.step}` : '';
   return `<section class="run" aria-label="Run ${run.executionCount}">
   <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed, false)}${progress}</span></h3>
@@ -497,9 +498,6 @@ function renderArtifact(artifact: RunRecord['artifacts'][number]): string {
   return `<details class="artifact"><summary>${escapeHtml(artifact.kind)}</summary><pre>${escapeHtml(text)}</pre></details>`;
 }
 
-function severityRank(severity: Finding['severity']): number {
-  return severity === 'error' ? 0 : severity === 'warning' ? 1 : 2;
-}
 
 function renderCell(cell: Cell, index: number, charts: ChartSpec[], figures: ReportFigure[]): string {
   if (cell.kind === 'markdown') return `<section class="cell markdown" id="cell-${index}">${renderMarkdown(cell.source)}</section>`;

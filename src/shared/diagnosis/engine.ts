@@ -115,6 +115,7 @@ export class DiagnosisEngine {
   }
 }
 
+/** error 2, warning 1, info 0: sort by `severityRank(b) - severityRank(a)` for the most severe first. */
 export function severityRank(severity: Finding['severity']): number {
   return severity === 'error' ? 2 : severity === 'warning' ? 1 : 0;
 }

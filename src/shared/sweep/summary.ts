@@ -1,5 +1,6 @@
 // What a sweep tells the user beyond "the best trial": which findings were common, and which
 // parameter range they go with ("all high-LR trials diverged: loss.nan in 4/20, all with lr ≥ 0.03").
+import { severityRank } from '../diagnosis/engine';
 import type { Params } from './space';
 import type { SweepState, TrialRecord } from './scheduler';
 
@@ -35,7 +36,7 @@ export function summarizeSweep(state: SweepState, ranked: TrialRecord[]): SweepS
   }
   const commonFindings = [...byId.values()]
     .map((entry) => ({ ...entry, share: entry.trials.length / Math.max(1, done.length), association: associate(entry.trials, done) }))
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.trials.length - a.trials.length);
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.trials.length - a.trials.length);
   const top = ranked[0];
   return {
     metric: state.settings.metric,
@@ -49,9 +50,6 @@ export function summarizeSweep(state: SweepState, ranked: TrialRecord[]): SweepS
   };
 }
 
-function severityRank(severity: string): number {
-  return severity === 'error' ? 0 : severity === 'warning' ? 1 : 2;
-}
 
 /**
  * A threshold on one numeric parameter that splits trials with the finding from those without
