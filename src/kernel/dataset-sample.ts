@@ -33,6 +33,17 @@ function batchTensor(tf: Tf, value: unknown): tfType.Tensor | undefined {
   return first instanceof tf.Tensor ? first : undefined;
 }
 
+/** fitDataset's `validationData` when it is a dataset (not [x, y] tensors), for watching it too. */
+export function validationDataset(args: Record<string, unknown>): DatasetLike | undefined {
+  const validationData = args.validationData as Partial<DatasetLike> | undefined;
+  return validationData && !Array.isArray(validationData) && typeof validationData.iterator === 'function' ? (validationData as DatasetLike) : undefined;
+}
+
+/** Values per row of a block. */
+function rowSize(block: HostBlock): number {
+  return block.rowShape.reduce((a, b) => a * b, 1);
+}
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
@@ -125,8 +136,7 @@ export class DatasetSample {
     const train = this.x;
     const other = validation.x;
     if (!train || !other || !sameShape(train.rowShape, other.rowShape)) return undefined;
-    const rowSize = train.rowShape.reduce((a, b) => a * b, 1);
-    return hostRowOverlap(concat(train.values), concat(other.values), rowSize);
+    return hostRowOverlap(concat(train.values), concat(other.values), rowSize(train));
   }
 
   /** The first `count` sampled rows of x as a new tensor (the probe batch), if any were seen. */
@@ -134,10 +144,10 @@ export class DatasetSample {
     const x = this.x;
     const first = x?.values[0];
     if (!x || !first) return undefined;
-    const rowSize = x.rowShape.reduce((a, b) => a * b, 1);
-    const rows = Math.min(count, Math.floor(first.length / Math.max(1, rowSize)));
+    const size = rowSize(x);
+    const rows = Math.min(count, Math.floor(first.length / Math.max(1, size)));
     if (rows < 1) return undefined;
-    return this.tf.tensor(first.slice(0, rows * rowSize), [rows, ...x.rowShape], 'float32');
+    return this.tf.tensor(first.slice(0, rows * size), [rows, ...x.rowShape], 'float32');
   }
 
   private take(value: unknown): void {

@@ -4,7 +4,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { DataStats, FitSummary, LabelStats, LayerSummary, ModelSummary, ValueStats } from '../shared/diagnosis';
 import type { FitObservation, Tf } from './monitor-api';
-import type { Readbacks } from './readback';
+import { readsSynchronously, type Readbacks } from './readback';
 
 const KNOWN_LOSSES = [
   'categoricalCrossentropy',
@@ -71,10 +71,10 @@ interface LayerConfig {
   rate?: number;
 }
 
-/** Describe the model; measures kernel scales only before the model was ever trained. */
 /**
- * The model as the static rules read it. The kernels' measured scales (kernelStd) come through
- * `reads`: at once, or on webgpu when the read lands, after which `late` is called.
+ * The model as the static rules read it. The kernels' measured scales (kernelStd), taken only
+ * before the model was ever trained, come through `reads`: at once, or on webgpu when the read
+ * lands, after which `late` is called.
  */
 export function summarizeModel(tf: Tf, model: tfType.LayersModel, previouslyTrained: boolean, reads: Readbacks, late: () => void): ModelSummary {
   const layers: LayerSummary[] = [];
@@ -247,8 +247,8 @@ function hostRows(tf: Tf, x: tfType.Tensor, start: number, end: number, wanted: 
 export function firstRows(tf: Tf, x: tfType.Tensor, count: number, cache?: HostCache): tfType.Tensor {
   const rows = Math.min(count, x.shape[0] ?? 0);
   const rowSize = Math.max(1, x.size / Math.max(1, x.shape[0] ?? 1));
-  // webgpu cannot read synchronously in Node (readback.ts): the rows are sliced on the GPU instead.
-  if (tf.getBackend() === 'webgpu') return tf.tidy(() => x.slice(0, rows).toFloat());
+  // Where the backend cannot read synchronously (webgpu, readback.ts) the rows are sliced on the device.
+  if (!readsSynchronously(tf)) return tf.tidy(() => x.slice(0, rows).toFloat());
   const values = readRange(tf, x, 0, rows * rowSize, cache);
   if (!values) return tf.tidy(() => x.slice(0, rows));
   return tf.tensor(values.slice(), [rows, ...x.shape.slice(1)], 'float32');
@@ -481,6 +481,12 @@ export function hostRowOverlap(train: Float32Array, validation: Float32Array, ro
   return countDuplicateRows(rowHashes(train, rowSize), validation, rowSize);
 }
 
+/** The first input tensor of fit's `validationData: [x, y]`, if it is given as tensors. */
+export function validationTensor(args: Record<string, unknown>): tfType.Tensor | undefined {
+  const validationData = args.validationData;
+  return Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined;
+}
+
 /** Statistics of x/y as passed to fit; undefined for datasets (their batches are not materialized). */
 export function computeDataStats(tf: Tf, observation: FitObservation, classification: boolean, cache: HostCache = new Map()): DataStats | undefined {
   const x = firstTensor(observation.x);
@@ -496,8 +502,7 @@ export function computeDataStats(tf: Tf, observation: FitObservation, classifica
     result.y = valueStats(tf, y, cache).stats;
     if (classification) result.labels = labelStats(tf, y, typeof args.batchSize === 'number' ? args.batchSize : 32, splitAt, cache);
   }
-  const validationData = args.validationData as unknown;
-  const validationX = Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined;
+  const validationX = validationTensor(args);
   if (validationX && !validationX.isDisposed && validationX.size / Math.max(1, validationX.shape[0] ?? 1) === x.size / Math.max(1, rows))
     result.overlap = overlapStats(tf, x, { x: validationX }, cache);
   else if (splitAt !== undefined && splitAt > 0 && splitAt < rows) result.overlap = overlapStats(tf, x, { splitAt }, cache);

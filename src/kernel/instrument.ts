@@ -22,8 +22,8 @@ import { isClassificationLoss } from '../shared/diagnosis/stats';
 import { outputHead } from '../shared/diagnosis/model-shape';
 import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
-import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEMENTS, summarizeFit, summarizeModel, type HostCache } from './instrument-summary';
-import { DatasetSample } from './dataset-sample';
+import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEMENTS, summarizeFit, summarizeModel, validationTensor, type HostCache } from './instrument-summary';
+import { DatasetSample, validationDataset } from './dataset-sample';
 import { Readbacks } from './readback';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
@@ -228,8 +228,7 @@ export class TrainingMonitor implements RunMonitor {
    */
   private checkDataLater(observation: FitObservation, classification: boolean): void {
     const tf = this.tf;
-    const validationData = observation.args.validationData;
-    const tensors = [firstTensor(observation.x), firstTensor(observation.y), Array.isArray(validationData) ? firstTensor(validationData[0] as FitObservation['x']) : undefined].filter(
+    const tensors = [firstTensor(observation.x), firstTensor(observation.y), validationTensor(observation.args)].filter(
       (tensor): tensor is tfType.Tensor => tensor instanceof tf.Tensor && !tensor.isDisposed,
     );
     if (!tensors.length) return;
@@ -251,14 +250,13 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private watchDatasets(observation: FitObservation, classification: boolean): NonNullable<TrainingMonitor['datasetSample']> {
-    const validationData = observation.args.validationData as { iterator?: unknown } | undefined;
-    const validationDataset = validationData && !Array.isArray(validationData) && typeof validationData.iterator === 'function' ? validationData : undefined;
+    const validation = validationDataset(observation.args);
     return {
       sample: new DatasetSample(this.tf, () => this.datasetSampled()),
       dataset: observation.dataset,
       args: observation.args,
       classification,
-      ...(validationDataset ? { validation: { sample: new DatasetSample(this.tf, () => this.validationSampled()), dataset: validationDataset } } : {}),
+      ...(validation ? { validation: { sample: new DatasetSample(this.tf, () => this.validationSampled()), dataset: validation } } : {}),
     };
   }
 
@@ -289,6 +287,12 @@ export class TrainingMonitor implements RunMonitor {
       this.runRules('fit-start', true, ['data.train-val-overlap']);
       this.flush(true);
     }
+  }
+
+  /** The first epoch (or the fit) ended: what the dataset views saw is their sample. */
+  private closeDatasetSamples(): void {
+    this.datasetSample?.sample.close();
+    this.datasetSample?.validation?.sample.close();
   }
 
   /** The dataset's first batches are in: data checks on them, a probe batch from them, rules at once. */
@@ -403,8 +407,7 @@ export class TrainingMonitor implements RunMonitor {
   private evaluateMsAtBatchStart = 0;
 
   private onEpochEnd(epoch: number, logs: tfType.Logs): void {
-    this.datasetSample?.sample.close();
-    this.datasetSample?.validation?.sample.close();
+    this.closeDatasetSamples();
     const ms = now() - this.epochStart;
     const step = Math.max(0, this.step - 1);
     const record: EpochRecord = { epoch: this.epochOffset + epoch, step, logs: {}, ms };
@@ -420,8 +423,7 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private endFit(): void {
-    this.datasetSample?.sample.close();
-    this.datasetSample?.validation?.sample.close();
+    this.closeDatasetSamples();
     this.datasetSample = undefined;
     this.epochOffset += this.epochsThisFit;
     this.epochsThisFit = 0;

@@ -10,6 +10,11 @@ import type { Tf } from './monitor-api';
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
+/** Whether the active backend reads synchronously (every backend but webgpu, in Node). */
+export function readsSynchronously(tf: Tf): boolean {
+  return tf.getBackend() !== 'webgpu';
+}
+
 export class Readbacks {
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -19,9 +24,8 @@ export class Readbacks {
     private readonly onError: (where: string, error: unknown) => void,
   ) {}
 
-  /** Whether the active backend reads synchronously (every backend but webgpu). */
   get synchronous(): boolean {
-    return this.tf.getBackend() !== 'webgpu';
+    return readsSynchronously(this.tf);
   }
 
   get pending(): boolean {

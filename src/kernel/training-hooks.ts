@@ -5,6 +5,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { Disposable, KernelEvent } from '../shared/protocol';
 import type { RunMonitor, Tf } from './monitor-api';
 import { InterruptError } from './executor';
+import { validationDataset } from './dataset-sample';
 
 export interface ActiveTraining {
   runId: string;
@@ -32,9 +33,8 @@ type FitDatasetFunction = (this: tfType.LayersModel, dataset: unknown, args: Rec
  */
 export function watchDatasets<A extends Record<string, unknown>>(monitor: RunMonitor, dataset: unknown, args: A): [unknown, A] {
   if (!monitor.observeDataset) return [dataset, args];
-  const validationData = args.validationData as { iterator?: unknown } | undefined;
-  const validation = validationData && typeof validationData.iterator === 'function' ? { validationData: monitor.observeDataset(validationData) } : {};
-  return [monitor.observeDataset(dataset), { ...args, ...validation }];
+  const validation = validationDataset(args);
+  return [monitor.observeDataset(dataset), { ...args, ...(validation ? { validationData: monitor.observeDataset(validation) } : {}) }];
 }
 
 export class TrainingHooks implements Disposable {
