@@ -267,8 +267,7 @@ const benchmark: Benchmark = {
     const perSide = (field: keyof Measured) => ({ plain: median(measured.plain.map((r) => r[field])), kernel: median(measured.kernel.map((r) => r[field])), lossbook: median(measured.lossbook.map((r) => r[field])) });
     const cpu = (name: Side['name']) => measured[name].map((r) => r.cpuMs);
     const wall = (name: Side['name']) => measured[name].map((r) => r.ms);
-    const lossbookCpuRatios = lossbookPairs;
-    const cpuRatio = median(lossbookCpuRatios);
+    const cpuRatio = median(lossbookPairs);
     const steps = EPOCHS * Math.ceil(SAMPLES / BATCH);
     const plainCpuMs = median(cpu('plain'));
 
@@ -293,11 +292,11 @@ const benchmark: Benchmark = {
       plainMs: wall('plain').map(Math.round),
       kernelMs: wall('kernel').map(Math.round),
       lossbookMs: wall('lossbook').map(Math.round),
-      lossbookCpuRatios: lossbookCpuRatios.map((r) => Number(r.toFixed(4))),
+      lossbookCpuRatios: lossbookPairs.map((r) => Number(r.toFixed(4))),
       cpuRatio,
       cpuRatioInterval90: interval,
-      cpuRatioP25: percentile(lossbookCpuRatios, 25),
-      cpuRatioP75: percentile(lossbookCpuRatios, 75),
+      cpuRatioP25: percentile(lossbookPairs, 25),
+      cpuRatioP75: percentile(lossbookPairs, 75),
       sessionCpuRatios: sessionMedians.map((r) => Number(r.toFixed(4))),
       cpuRatioOfMedians: median(cpu('lossbook')) / plainCpuMs,
       kernelCpuRatios: kernelPairs.map((r) => Number(r.toFixed(4))),
