@@ -11,6 +11,7 @@ import { BackendRequestSchema } from '../shared/protocol';
 import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
 import { guardWasmAllocations, type WasmBackendLike } from './wasm-memory';
+import { prepareWasmThreads, wasmThreadPlan } from './wasm-threads';
 
 const require = createRequire(import.meta.url);
 
@@ -363,7 +364,7 @@ function noAdapterReason(): string {
 }
 
 async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepResult> {
-  let wasm: { setWasmPaths(prefix: string): void; getThreadsCount?: () => number };
+  let wasm: { setWasmPaths(prefix: string): void; getThreadsCount?: () => number; setThreadsCount?: (threads: number) => void };
   try {
     wasm = load('@tensorflow/tfjs-backend-wasm') as typeof wasm;
   } catch (error) {
@@ -378,13 +379,22 @@ async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepRes
   } catch {
     // Already set by an earlier initialization in this process: the paths stay valid.
   }
-  const ok = await tf.setBackend('wasm').catch(() => false);
+  // Every core (issue 18): tfjs never loads its threaded build in Node; wasm-threads.ts says why.
+  const threading = await prepareWasmThreads(tf.env(), wasm, require.resolve('@tensorflow/tfjs-backend-wasm'), wasmThreadPlan(process.env));
+  let ok = await tf.setBackend('wasm').catch(() => false);
+  threading.done();
+  let threadNote = threading.reason;
+  if (!ok && threading.threads > 1) {
+    threading.disable();
+    ok = await tf.setBackend('wasm').catch(() => false);
+    threadNote = 'the threaded build failed to start; single-threaded';
+  }
   if (!ok) return { ok: false, reason: 'the wasm backend failed to initialize (see the kernel log)' };
   // tfjs-backend-wasm does not check malloc: out of memory would corrupt the heap (wasm-memory.ts).
   guardWasmAllocations(tf.backend() as unknown as WasmBackendLike, () => tf.memory().numBytes);
   const simd = await Promise.resolve(tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')).catch(() => false);
   const threads = wasm.getThreadsCount?.() ?? 1;
-  return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}` };
+  return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${threadNote ? ` (${threadNote})` : ''}` };
 }
 
 async function releasePooledMemory(tf: Tf, name: BackendName): Promise<string> {
