@@ -12,6 +12,7 @@ import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
 import { guardWasmAllocations, type WasmBackendLike } from './wasm-memory';
 import { prepareWasmThreads, wasmThreadPlan } from './wasm-threads';
+import { installFusedUpdates } from './webgpu-fused-updates';
 
 const require = createRequire(import.meta.url);
 
@@ -240,6 +241,8 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown, allowSoftware:
   // Only once webgpu is the backend: its flags are registered (by the package's import) and
   // read at every dispatch, so they take effect from the first cell on.
   const flags = applyWebgpuFlags(tf.env(), webgpuFlagPlan(process.env));
+  // One dispatch per variable for the optimizer update (issue 18, webgpu-fused-updates.ts).
+  const fusion = /^(0|off|false|no)$/i.test(process.env.LOSSBOOK_WEBGPU_FUSION?.trim() ?? '') ? undefined : installFusedUpdates(tf);
   const gpuInfo = {
     ...(adapterInfo.vendor ? { vendor: adapterInfo.vendor } : {}),
     ...(adapterInfo.architecture ? { architecture: adapterInfo.architecture } : {}),
@@ -249,7 +252,7 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown, allowSoftware:
   const nvidia = adapterInfo.vendor?.toLowerCase().includes('nvidia') ? queryNvidiaGpu() : undefined;
   return {
     ok: true,
-    device: `${nvidia?.name ?? label} (WebGPU through Dawn${software ? ' on a software adapter: runs on the CPU' : ''}${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''})`,
+    device: `${nvidia?.name ?? label} (WebGPU through Dawn${software ? ' on a software adapter: runs on the CPU' : ''}${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''}${fusion ? `; ${fusion.describe}` : ''})`,
     gpu: { ...gpuInfo, ...(nvidia ? { driver: nvidia.driver } : {}) },
     ...(software ? { software } : {}),
   };
