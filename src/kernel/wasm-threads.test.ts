@@ -1,5 +1,6 @@
 // The wasm backend on every core (issue 18): the kernel's wasm step loads tfjs's threaded SIMD
 // build in Node with one thread per core (up to 8), and says how many threads run.
+import type * as tfType from '@tensorflow/tfjs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
@@ -37,12 +38,12 @@ describe('wasm on every core', () => {
     const b = tf.randomNormal([300, 200], 0, 1, 'float32', 2);
     const image = tf.randomNormal([4, 20, 20, 3], 0, 1, 'float32', 3);
     const filter = tf.randomNormal([3, 3, 3, 8], 0, 1, 'float32', 4);
-    const onWasm = [await tf.matMul(a, b).data(), await tf.conv2d(image as never, filter as never, 1, 'same').data()];
+    const onWasm = [await tf.matMul(a, b).data(), await tf.conv2d(image as tfType.Tensor4D, filter as tfType.Tensor4D, 1, 'same').data()];
     const inputs = await Promise.all([a, b, image, filter].map((t) => t.data()));
     await tf.setBackend('cpu');
     try {
       const product = tf.matMul(tf.tensor(inputs[0]!, [256, 300]), tf.tensor(inputs[1]!, [300, 200]));
-      const convolved = tf.conv2d(tf.tensor(inputs[2]!, [4, 20, 20, 3]) as never, tf.tensor(inputs[3]!, [3, 3, 3, 8]) as never, 1, 'same');
+      const convolved = tf.conv2d(tf.tensor4d(inputs[2]!, [4, 20, 20, 3]), tf.tensor4d(inputs[3]!, [3, 3, 3, 8]), 1, 'same');
       for (const [threaded, reference] of [[onWasm[0]!, await product.data()], [onWasm[1]!, await convolved.data()]] as const) {
         let worst = 0;
         for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(threaded[i]! - reference[i]!));

@@ -285,7 +285,7 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     engine.runKernel(rule.kernelName, inputs as unknown as tfType.NamedTensorMap, attrs as unknown as tfType.NamedAttrMap) as unknown as tfType.Tensor[];
   const zerosState = (value: tfType.Variable, originalName: string): StateSlot => ({ originalName, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
 
-  const patch = <T extends tfType.Optimizer>(optimizerClass: { prototype: T }, fused: (this: T, gradients: Gradients) => void) => {
+  const patch = <T extends object>(optimizerClass: { prototype: unknown }, fused: (this: T, gradients: Gradients) => void) => {
     const prototype = optimizerClass.prototype as unknown as { applyGradients: (this: T, gradients: Gradients) => void };
     const original = prototype.applyGradients;
     prototype.applyGradients = function (this: T, gradients: Gradients) {
@@ -297,8 +297,9 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     });
   };
 
-  type Sgd = tfType.SGDOptimizer & { learningRate: number; incrementIterations(): void };
-  patch(tf.SGDOptimizer as unknown as { prototype: Sgd }, function (gradients) {
+  // The optimizers' fields as tfjs 4.22 names them (several are private in its typings).
+  type Sgd = { learningRate: number; incrementIterations(): void };
+  patch<Sgd>(tf.SGDOptimizer, function (gradients) {
     for (const { name, gradient } of namedGradients(gradients)) {
       if (!gradient) continue;
       const value = engine.registeredVariables[name]!;
@@ -310,8 +311,8 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     this.incrementIterations();
   });
 
-  type Momentum = tfType.MomentumOptimizer & { learningRate: number; momentum: number; useNesterov: boolean; accumulations: StateSlot[]; incrementIterations(): void };
-  patch(tf.MomentumOptimizer as unknown as { prototype: Momentum }, function (gradients) {
+  type Momentum = { learningRate: number; momentum: number; useNesterov: boolean; accumulations: StateSlot[]; incrementIterations(): void };
+  patch<Momentum>(tf.MomentumOptimizer, function (gradients) {
     namedGradients(gradients).forEach(({ name, gradient }, i) => {
       const value = engine.registeredVariables[name]!;
       this.accumulations[i] ??= zerosState(value, `${name}/momentum`);
@@ -326,7 +327,7 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     this.incrementIterations();
   });
 
-  type RmsProp = tfType.RMSPropOptimizer & {
+  type RmsProp = {
     learningRate: number;
     decay: number;
     momentum: number;
@@ -339,7 +340,7 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
   };
   const rmspropPrototype = tf.RMSPropOptimizer.prototype as unknown as { applyGradients: (this: RmsProp, gradients: Gradients) => void };
   const rmspropOriginal = rmspropPrototype.applyGradients;
-  patch(tf.RMSPropOptimizer as unknown as { prototype: RmsProp }, function (gradients) {
+  patch<RmsProp>(tf.RMSPropOptimizer, function (gradients) {
     // Centered RMSProp binds 9 storage buffers; WebGPU guarantees 8 per shader stage.
     const backend = tf.backend() as unknown as WebgpuBackendInternals;
     if (this.centered && backend.device.limits.maxStorageBuffersPerShaderStage < 9) return rmspropOriginal.call(this, gradients);
@@ -371,7 +372,7 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     this.incrementIterations();
   });
 
-  type Adam = tfType.AdamOptimizer & {
+  type Adam = {
     learningRate: number;
     beta1: number;
     beta2: number;
@@ -383,7 +384,7 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     iterations: number;
     incrementIterations(): void;
   };
-  patch(tf.AdamOptimizer as unknown as { prototype: Adam }, function (gradients) {
+  patch<Adam>(tf.AdamOptimizer, function (gradients) {
     // tfjs keeps accBeta = beta^(iterations + 1) in a GPU scalar updated by two kernels a step; the
     // bias corrections are computed here instead, from the same definition its setWeights uses.
     const step = this.iterations + 1;
