@@ -25,9 +25,10 @@
 // tfjs's setWeights sets them. The arithmetic follows tfjs's order of operations, so the weights
 // match plain tfjs within float32 rounding (webgpu-fused-updates.test.ts trains both and compares).
 // Anything else falls back to tfjs's own code: another backend, a non-float32 variable, centered
-// RMSProp on a device with fewer than 9 storage buffers per stage.
+// RMSProp (it would need 9 storage buffers; tfjs's device has WebGPU's default 8 per stage).
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from './monitor-api';
+import { installFusedLayers } from './webgpu-fused-layers';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 
@@ -74,21 +75,6 @@ const RULES = {
     let momentNew = moment[i] * p.momentum + (g * p.learningRate) / sqrt(meanSquareNew + p.epsilon);
     out_value[i] = value[i] - momentNew;
     out_meanSquare[i] = meanSquareNew;
-    out_moment[i] = momentNew;`,
-  },
-  rmspropCentered: {
-    kernelName: 'LossbookFusedCenteredRmspropUpdate',
-    inputs: ['value', 'gradient', 'meanSquare', 'meanGrad', 'moment'],
-    outputs: ['value', 'meanSquare', 'meanGrad', 'moment'],
-    params: ['decay', 'oneMinusDecay', 'momentum', 'learningRate', 'epsilon'],
-    // tfjs: mg' = add(mul(mg, decay), mul(g, 1 - decay));
-    // mom' = add(mul(mom, momentum), div(mul(g, lr), sqrt(sub(ms', add(square(mg'), eps)))))
-    body: `let meanSquareNew = meanSquare[i] * p.decay + (g * g) * p.oneMinusDecay;
-    let meanGradNew = meanGrad[i] * p.decay + g * p.oneMinusDecay;
-    let momentNew = moment[i] * p.momentum + (g * p.learningRate) / sqrt(meanSquareNew - (meanGradNew * meanGradNew + p.epsilon));
-    out_value[i] = value[i] - momentNew;
-    out_meanSquare[i] = meanSquareNew;
-    out_meanGrad[i] = meanGradNew;
     out_moment[i] = momentNew;`,
   },
   adam: {
@@ -266,13 +252,15 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
   const restore: Array<() => void> = [];
   const handle: FusedUpdates = {
     enabled: true,
-    describe: 'fused optimizer updates (Adam, RMSProp, Momentum, SGD: one dispatch per variable)',
+    describe: 'fused optimizer updates (Adam, RMSProp, Momentum, SGD: one dispatch per variable), dense+relu and categorical cross-entropy kernels',
     dispose: () => {
       for (const undo of restore.splice(0).reverse()) undo();
       installed.delete(key);
     },
   };
   const engine = tf.engine();
+  // The layer-side fusions (webgpu-fused-layers.ts) follow the same switch.
+  restore.push(installFusedLayers(tf, () => handle.enabled && tf.getBackend() === 'webgpu'));
   const active = (gradients: Gradients): boolean => {
     if (!handle.enabled || tf.getBackend() !== 'webgpu') return false;
     for (const { name, gradient } of namedGradients(gradients)) {
@@ -335,38 +323,26 @@ export function installFusedUpdates(tf: Tf): FusedUpdates {
     centered: boolean;
     accumulatedMeanSquares: StateSlot[];
     accumulatedMoments: StateSlot[];
-    accumulatedMeanGrads: StateSlot[];
     incrementIterations(): void;
   };
-  const rmspropPrototype = tf.RMSPropOptimizer.prototype as unknown as { applyGradients: (this: RmsProp, gradients: Gradients) => void };
-  const rmspropOriginal = rmspropPrototype.applyGradients;
+  const rmspropOriginal = (tf.RMSPropOptimizer.prototype as unknown as { applyGradients: (this: RmsProp, gradients: Gradients) => void }).applyGradients;
   patch<RmsProp>(tf.RMSPropOptimizer, function (gradients) {
-    // Centered RMSProp binds 9 storage buffers; WebGPU guarantees 8 per shader stage.
-    const backend = tf.backend() as unknown as WebgpuBackendInternals;
-    if (this.centered && backend.device.limits.maxStorageBuffersPerShaderStage < 9) return rmspropOriginal.call(this, gradients);
+    // Centered RMSProp would bind 9 storage buffers; tfjs creates its device with WebGPU's default
+    // of 8 per shader stage (it requests no more), so it stays tfjs's own code.
+    if (this.centered) return rmspropOriginal.call(this, gradients);
     namedGradients(gradients).forEach(({ name, gradient }, i) => {
       const value = engine.registeredVariables[name]!;
       this.accumulatedMeanSquares[i] ??= zerosState(value, `${name}/rms`);
       this.accumulatedMoments[i] ??= zerosState(value, `${name}/momentum`);
-      if (this.centered) this.accumulatedMeanGrads[i] ??= zerosState(value, `${name}/mg`);
       if (!gradient) return;
       const meanSquare = this.accumulatedMeanSquares[i].variable;
       const moment = this.accumulatedMoments[i].variable;
       const attrs = { decay: this.decay, oneMinusDecay: 1 - this.decay, momentum: this.momentum, learningRate: this.learningRate, epsilon: this.epsilon };
       tf.tidy(() => {
-        if (this.centered) {
-          const meanGrad = this.accumulatedMeanGrads[i]!.variable;
-          const [newValue, newMeanSquare, newMeanGrad, newMoment] = run(RULES.rmspropCentered, { value, gradient, meanSquare, meanGrad, moment }, attrs);
-          meanSquare.assign(newMeanSquare!);
-          meanGrad.assign(newMeanGrad!);
-          moment.assign(newMoment!);
-          value.assign(newValue!);
-        } else {
-          const [newValue, newMeanSquare, newMoment] = run(RULES.rmsprop, { value, gradient, meanSquare, moment }, attrs);
-          meanSquare.assign(newMeanSquare!);
-          moment.assign(newMoment!);
-          value.assign(newValue!);
-        }
+        const [newValue, newMeanSquare, newMoment] = run(RULES.rmsprop, { value, gradient, meanSquare, moment }, attrs);
+        meanSquare.assign(newMeanSquare!);
+        moment.assign(newMoment!);
+        value.assign(newValue!);
       });
     });
     this.incrementIterations();
