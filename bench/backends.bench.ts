@@ -115,7 +115,7 @@ const benchmark: Benchmark = {
       if (ok[0]!.cnnTrainError) row.cnnTrainError = ok[0]!.cnnTrainError;
       return row;
     });
-    if (torch.available) summary.push({ label: `PyTorch CPU ${torch.version ?? ''}, ${torch.threads ?? threads} threads`.replace(/\s+,/, ','), available: true, runs: 1, ...torch });
+    if (torch.available) summary.push({ label: `PyTorch CPU ${torch.version ?? ''}, ${torch.threads ?? threads} threads`.replace(/\s+,/, ','), runs: 1, ...torch });
     else summary.push({ label: 'PyTorch CPU', available: false, runs: 0, reason: torch.reason });
 
     const single = summary[0]!;

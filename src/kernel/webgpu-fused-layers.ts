@@ -200,9 +200,10 @@ export function installFusedLayers(tf: Tf, active: () => boolean): () => void {
     engine.runKernel(KERNELS.denseRelu, { x, kernel, bias } as unknown as tfType.NamedTensorMap, {}) as tfType.Tensor2D;
 
   // categoricalCrossentropy, replaced on models compiled with that loss by name.
-  const modelPrototype = tf.LayersModel.prototype as unknown as { compile: (this: { lossFunctions?: unknown[] }, args: { loss?: unknown }) => void };
+  type LossFunction = (target: tfType.Tensor, output: tfType.Tensor) => tfType.Tensor;
+  const modelPrototype = tf.LayersModel.prototype as unknown as { compile: (this: { lossFunctions?: LossFunction[] }, args: { loss?: unknown }) => void };
   const originalCompile = modelPrototype.compile;
-  modelPrototype.compile = function (this: { lossFunctions?: Array<(target: tfType.Tensor, output: tfType.Tensor) => tfType.Tensor> }, args: { loss?: unknown }) {
+  modelPrototype.compile = function (this: { lossFunctions?: LossFunction[] }, args: { loss?: unknown }) {
     originalCompile.call(this, args);
     const losses = this.lossFunctions;
     if (args?.loss === 'categoricalCrossentropy' && losses?.length === 1 && losses[0]) losses[0] = fusedCrossEntropy(losses[0]);
@@ -210,7 +211,7 @@ export function installFusedLayers(tf: Tf, active: () => boolean): () => void {
   restore.push(() => {
     modelPrototype.compile = originalCompile;
   });
-  const fusedCrossEntropy = (original: (target: tfType.Tensor, output: tfType.Tensor) => tfType.Tensor) =>
+  const fusedCrossEntropy = (original: LossFunction) =>
     // Named as tfjs-layers' function: the kernel's checks read a loss function's name.
     function categoricalCrossentropy(target: tfType.Tensor, output: tfType.Tensor): tfType.Tensor {
       if (!active() || output.rank !== 2 || target.rank !== 2 || output.dtype !== 'float32') return original(target, output);
