@@ -50,6 +50,8 @@ def predict_throughput(model, shape, sample_shape):
 
 hidden = config["mlp"]["hidden"]
 mlp = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+wide = config.get("wideMlp")
+wide_mlp = nn.Sequential(nn.Linear(784, wide["hidden"]), nn.ReLU(), nn.Linear(wide["hidden"], wide["hidden"]), nn.ReLU(), nn.Linear(wide["hidden"], 10)) if wide else None
 cnn = nn.Sequential(
     nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
     nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
@@ -61,6 +63,7 @@ result = {
     "threads": torch.get_num_threads(),
     "device": f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads",
     "mlpTrainSamplesPerSecond": train_throughput(mlp, config["mlp"], (784,)),
+    **({"wideMlpTrainSamplesPerSecond": train_throughput(wide_mlp, wide, (784,))} if wide else {}),
     "cnnPredictSamplesPerSecond": predict_throughput(cnn, config["cnn"], (1, 28, 28)),
     "cnnTrainSamplesPerSecond": train_throughput(cnn, config["cnn"], (1, 28, 28)),
 }

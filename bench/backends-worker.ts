@@ -21,6 +21,8 @@ export interface TrainShape {
 export interface TrainRequest {
   backend: BackendRequest;
   mlp: TrainShape & { hidden: number };
+  /** A wide MLP (784-1024-1024-10), where matmuls are large enough for threads to pay; skipped when absent. */
+  wideMlp?: TrainShape & { hidden: number };
   cnn: TrainShape;
 }
 export interface DispatchRequest {
@@ -67,23 +69,28 @@ async function train(request: TrainRequest) {
     const attempt = selection.info.attempts.find((a) => a.backend === asked);
     return { available: false, reason: attempt?.reason ?? `${asked} did not load (got ${selection.info.name})` };
   }
-  const samples = Math.max(request.mlp.batch * Math.max(request.mlp.steps, request.mlp.warmupSteps), request.cnn.batch * Math.max(request.cnn.steps, request.cnn.warmupSteps));
+  const samples = Math.max(...[request.mlp, request.wideMlp, request.cnn].map((shape) => (shape ? shape.batch * Math.max(shape.steps, shape.warmupSteps) : 0)));
   const data = mnist(samples);
   const result: Record<string, unknown> = { available: true, backend: selection.info.name, device: selection.info.device };
 
-  const mlpX = tf.tensor2d(data.inputs.slice(0, request.mlp.batch * request.mlp.steps));
-  const mlpY = tf.tensor2d(data.labels.slice(0, request.mlp.batch * request.mlp.steps));
-  const mlp = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: request.mlp.hidden, activation: 'relu' }),
-      tf.layers.dense({ units: request.mlp.hidden, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-  mlp.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  result.mlpTrainSamplesPerSecond = await fitThroughput(tf, mlp, mlpX, mlpY, request.mlp);
-  tf.dispose([mlpX, mlpY]);
-  mlp.dispose();
+  const mlpRate = async (shape: TrainShape & { hidden: number }) => {
+    const xs = tf.tensor2d(data.inputs.slice(0, shape.batch * shape.steps));
+    const ys = tf.tensor2d(data.labels.slice(0, shape.batch * shape.steps));
+    const mlp = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [784], units: shape.hidden, activation: 'relu' }),
+        tf.layers.dense({ units: shape.hidden, activation: 'relu' }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    mlp.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    const rate = await fitThroughput(tf, mlp, xs, ys, shape);
+    tf.dispose([xs, ys]);
+    mlp.dispose();
+    return rate;
+  };
+  result.mlpTrainSamplesPerSecond = await mlpRate(request.mlp);
+  if (request.wideMlp) result.wideMlpTrainSamplesPerSecond = await mlpRate(request.wideMlp);
 
   const cnnX = tf.tensor4d(data.inputs.slice(0, request.cnn.batch * request.cnn.steps).flat(), [request.cnn.batch * request.cnn.steps, 28, 28, 1]);
   const cnnY = tf.tensor2d(data.labels.slice(0, request.cnn.batch * request.cnn.steps));

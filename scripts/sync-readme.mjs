@@ -72,7 +72,7 @@ function backendsHeadline(r) {
   const rate = (row, metric) => `${round(row?.[metric])}/s`;
   return (
     `MNIST MLP training: wasm 1 thread ${rate(single, 'mlpTrainSamplesPerSecond')}, ${r.wasmThreads} threads ${rate(every, 'mlpTrainSamplesPerSecond')} (${round(r.ratios.wasmEveryCoreOverOneThreadMlpTrain)}×), cpu ${rate(cpu, 'mlpTrainSamplesPerSecond')}` +
-    `${torch ? `, PyTorch CPU ${rate(torch, 'mlpTrainSamplesPerSecond')}` : ''}; CNN inference ${r.wasmThreads} threads / 1 thread ${round(r.ratios.wasmEveryCoreOverOneThreadCnnPredict)}× (${r.cores} shared cores, load ${round(r.loadAverage1mBeforeAfter[0], 2)})`
+    `${torch ? `, PyTorch CPU ${rate(torch, 'mlpTrainSamplesPerSecond')}` : ''}; 784-1024-1024-10: ${r.wasmThreads} threads / 1 thread ${round(r.ratios.wasmEveryCoreOverOneThreadWideMlpTrain)}×; CNN inference ${r.wasmThreads} threads / 1 thread ${round(r.ratios.wasmEveryCoreOverOneThreadCnnPredict)}× (${r.cores} shared cores, load ${round(r.loadAverage1mBeforeAfter[0], 2)})`
   );
 }
 
