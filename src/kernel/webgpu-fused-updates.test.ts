@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
+import { monitoredRun } from './instrument.testing';
 import { countDispatches, installFusedUpdates, updateShader, type FusedUpdates } from './webgpu-fused-updates';
 
 const require = createRequire(import.meta.url);
@@ -151,6 +152,37 @@ describe('fused optimizer updates on webgpu', () => {
     model.dispose();
     optimizer.dispose();
     restored.dispose();
+  });
+
+  it("the training monitor sees every series through the fused kernels (its hooks wrap the fused applyGradients), nothing left behind", async (context) => {
+    if (unavailable) context.skip();
+    const x = tf.randomNormal([128, 12], 0, 1, 'float32', 11);
+    const y = tf.tidy(() => tf.oneHot(tf.randomUniform([128], 0, 3, 'int32', 12), 3).toFloat());
+    // What a plain fit keeps (tfjs's update, no monitor), to compare with.
+    fused!.enabled = false;
+    const plainModel = buildModel(tf.train.adam(0.01), 'relu');
+    const plainBefore = tf.memory().numTensors;
+    await plainModel.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0 });
+    const plainDelta = tf.memory().numTensors - plainBefore;
+    plainModel.dispose();
+    plainModel.optimizer.dispose();
+    fused!.enabled = true;
+    const model = buildModel(tf.train.adam(0.01), 'relu');
+    const before = tf.memory().numTensors;
+    const counter = countDispatches();
+    const run = monitoredRun(tf, 'webgpu', true);
+    await run.fit(model, x, y, { epochs: 2, batchSize: 32 });
+    run.finish();
+    counter.dispose();
+    const series = new Set(run.events.flatMap((event) => (event.type === 'metrics' ? event.points.map((point) => point.name.split('/')[0]) : [])));
+    for (const name of ['loss', 'grad_norm', 'update_ratio', 'dead_fraction']) expect(series, name).toContain(name);
+    expect(run.events.filter((event) => event.type === 'log' && event.level === 'warn')).toEqual([]);
+    expect(counter.count).toBeGreaterThan(0);
+    // The monitor's reads and the fused kernels leave behind exactly what a plain fit does (the optimizer's moments).
+    expect(tf.memory().numTensors - before).toBe(plainDelta);
+    model.dispose();
+    model.optimizer.dispose();
+    tf.dispose([x, y]);
   });
 
   it('the update shader binds each input read-only and each output read_write, with the parameters as a uniform', () => {
