@@ -1,17 +1,21 @@
 // The wasm backend on every core (issue 18): the kernel's wasm step loads tfjs's threaded SIMD
-// build in Node with one thread per core (up to 8), and says how many threads run.
+// build in Node with one thread per core (up to 8; by default from 4 cores on), and says how many threads run.
 import type * as tfType from '@tensorflow/tfjs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
-import { WASM_MAX_THREADS, wasmThreadPlan } from './wasm-threads';
+import { WASM_MAX_THREADS, WASM_THREADS_MIN_CORES, wasmThreadPlan } from './wasm-threads';
 
 describe('the wasm thread plan', () => {
-  it('uses every core up to the 8 workers tfjs starts, and LOSSBOOK_WASM_THREADS overrides it', () => {
-    expect(wasmThreadPlan({}, 2)).toEqual({ threads: 2 });
-    expect(wasmThreadPlan({}, 1)).toEqual({ threads: 1 });
+  it('uses every core up to the 8 workers tfjs starts from 4 cores on, one thread below, and LOSSBOOK_WASM_THREADS overrides it', () => {
+    expect(WASM_THREADS_MIN_CORES).toBe(4);
+    expect(wasmThreadPlan({}, 4)).toEqual({ threads: 4 });
+    expect(wasmThreadPlan({}, 8)).toEqual({ threads: 8 });
+    expect(wasmThreadPlan({}, 2)).toEqual({ threads: 1, note: expect.stringMatching(/^2 cores: one thread .*LOSSBOOK_WASM_THREADS=2 to use them/) });
+    expect(wasmThreadPlan({}, 1)).toMatchObject({ threads: 1 });
     expect(wasmThreadPlan({}, 32)).toEqual({ threads: WASM_MAX_THREADS, note: expect.stringMatching(/32 cores, capped at 8/) });
     expect(wasmThreadPlan({ LOSSBOOK_WASM_THREADS: '1' }, 16)).toEqual({ threads: 1, note: 'LOSSBOOK_WASM_THREADS=1' });
+    expect(wasmThreadPlan({ LOSSBOOK_WASM_THREADS: '2' }, 2)).toEqual({ threads: 2, note: 'LOSSBOOK_WASM_THREADS=2' });
     expect(wasmThreadPlan({ LOSSBOOK_WASM_THREADS: '12' }, 16)).toMatchObject({ threads: 8, note: expect.stringMatching(/capped at 8/) });
     expect(wasmThreadPlan({ LOSSBOOK_WASM_THREADS: 'lots' }, 4)).toMatchObject({ threads: 4, note: expect.stringMatching(/not a whole number/) });
   });
@@ -24,10 +28,12 @@ describe('wasm on every core', () => {
       console.log('wasm threads: SKIPPED — this machine has one core');
       context.skip();
     }
-    const selection = await selectBackend({ request: 'wasm', requestedBy: 'flag' });
+    // Asked for explicitly: below 4 cores the default is one thread.
+    process.env.LOSSBOOK_WASM_THREADS = String(cores);
+    const selection = await selectBackend({ request: 'wasm', requestedBy: 'flag' }).finally(() => delete process.env.LOSSBOOK_WASM_THREADS);
     const tf = selection.tf;
     expect(selection.info.name).toBe('wasm');
-    expect(selection.info.device).toBe(`WebAssembly SIMD, ${cores} threads`);
+    expect(selection.info.device).toBe(`WebAssembly SIMD, ${cores} threads (LOSSBOOK_WASM_THREADS=${cores})`);
     const backend = tf.backend() as unknown as { wasm: { PThread?: { unusedWorkers: unknown[]; runningWorkers: unknown[] }; tfjs: { getThreadsCount(): number } } };
     expect(backend.wasm.tfjs.getThreadsCount()).toBe(cores);
     // The pthread pool is Emscripten's: its workers are Node worker threads (8 started, cores - 1 running XNNPACK's pool).

@@ -35,20 +35,30 @@ export interface WasmThreadPlan {
   note?: string;
 }
 
+/** Below this many cores the kernel keeps one thread unless asked (docs/backends.md: measured). */
+export const WASM_THREADS_MIN_CORES = 4;
+
 /**
- * How many threads the wasm backend should use: every core (up to 8), unless LOSSBOOK_WASM_THREADS
- * says otherwise (1 = the single-threaded SIMD build, no workers at all).
+ * How many threads the wasm backend should use: every core (up to 8) on a machine with at least 4
+ * cores, unless LOSSBOOK_WASM_THREADS says otherwise (1 = the single-threaded SIMD build, no
+ * workers at all). On 2 cores the pool measured slower and the kernel started 2–4 s later
+ * (docs/backends.md), and it would compete with the app itself for both cores: one thread there.
  */
 export function wasmThreadPlan(env: NodeJS.ProcessEnv, cores = os.availableParallelism()): WasmThreadPlan {
   const raw = env.LOSSBOOK_WASM_THREADS?.trim();
+  const everyCore = (): WasmThreadPlan =>
+    cores < WASM_THREADS_MIN_CORES
+      ? { threads: 1, note: `${cores} core${cores === 1 ? '' : 's'}: one thread (threads pay from ${WASM_THREADS_MIN_CORES} cores; LOSSBOOK_WASM_THREADS=${cores} to use them)` }
+      : cores > WASM_MAX_THREADS
+        ? { threads: WASM_MAX_THREADS, note: `${cores} cores, capped at ${WASM_MAX_THREADS} (tfjs starts 8 workers)` }
+        : { threads: cores };
   if (raw) {
     const asked = Number(raw);
-    if (!Number.isInteger(asked) || asked < 1) return { threads: Math.min(cores, WASM_MAX_THREADS), note: `LOSSBOOK_WASM_THREADS=${raw} is not a whole number ≥ 1; using every core` };
+    if (!Number.isInteger(asked) || asked < 1) return { ...everyCore(), note: `LOSSBOOK_WASM_THREADS=${raw} is not a whole number ≥ 1; using the default` };
     if (asked > WASM_MAX_THREADS) return { threads: WASM_MAX_THREADS, note: `LOSSBOOK_WASM_THREADS=${asked}, capped at ${WASM_MAX_THREADS} (tfjs starts 8 workers)` };
     return { threads: asked, note: `LOSSBOOK_WASM_THREADS=${asked}` };
   }
-  if (cores > WASM_MAX_THREADS) return { threads: WASM_MAX_THREADS, note: `${cores} cores, capped at ${WASM_MAX_THREADS} (tfjs starts 8 workers)` };
-  return { threads: cores };
+  return everyCore();
 }
 
 interface WasmPackage {
