@@ -94,7 +94,11 @@ export async function prepareWasmThreads(environment: FlagEnvironment, wasm: Was
   if (plan.threads <= 1) return single(plan.note);
   const wasmOut = join(dirname(packageMain), '..', 'wasm-out');
   const workerModule = join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js');
-  const mainScript = join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js');
+  // Packaged app: the workers read this file with plain fs, which knows nothing of app.asar;
+  // electron-builder unpacks wasm-out next to it (asarUnpack).
+  const packed = join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js');
+  const unpacked = packed.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  const mainScript = unpacked !== packed && existsSync(unpacked) ? unpacked : packed;
   if (!existsSync(workerModule) || !existsSync(mainScript)) return single(`the threaded build's scripts are missing from ${wasmOut}`);
   if (!(await Promise.resolve(environment.getAsync('WASM_HAS_SIMD_SUPPORT')).catch(() => false))) return single('this WebAssembly engine has no SIMD (the threaded build needs it)');
   if (!sharedMemoryWorks()) return single('this WebAssembly engine has no shared memory (threads need it)');
