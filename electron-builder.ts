@@ -41,6 +41,8 @@ const config: Configuration = {
     'node_modules/@tensorflow/tfjs-node-gpu/**',
     'node_modules/@tensorflow/tfjs-node/**',
     'node_modules/webgpu/dist/**',
+    // The threaded wasm build's main script: its worker threads read it with fs, outside asar (src/kernel/wasm-threads.ts).
+    'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/**',
     // The kernel transpiles cells with esbuild, which runs its platform binary.
     'node_modules/esbuild/**',
     'node_modules/@esbuild/**',

@@ -33,6 +33,7 @@ const headlines = {
   chart: (r) => `${r.series.initialPoints.toLocaleString('en')} points + ${r.series.batchPoints} every ${r.series.intervalMs} ms: update median ${round(r.updateMedianMs)} ms, p95 ${round(r.updateP95Ms)} ms; first render ${round(r.firstRenderMs)} ms`,
   'file-format': (r) => `${r.points.toLocaleString('en')} points: ${r.megabytes} MB file, opens in ${r.openMsMedian} ms (median), saves in ${r.saveMsMedian} ms`,
   sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
+  backends: backendsHeadline,
 };
 
 export function benchTable() {
@@ -42,7 +43,8 @@ export function benchTable() {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'gpu-no-gpu.json').sort()) {
     const name = file.replace(/\.json$/, '');
     const result = JSON.parse(readFileSync(dir + file, 'utf8'));
-    const headline = headlines[name] ?? (name.startsWith('gpu-') ? gpuHeadline : name.startsWith('webgpu-software-') ? softwareAdapterHeadline : () => '');
+    const headline =
+      headlines[name] ?? (name.startsWith('gpu-') ? gpuHeadline : name.startsWith('webgpu-software-') ? softwareAdapterHeadline : name.startsWith('webgpu-dispatch-') ? dispatchHeadline : () => '');
     let text;
     try {
       text = headline(result);
@@ -58,6 +60,26 @@ export function benchTable() {
 function gpuHeadline(r) {
   if (!r.webgpu?.available) return `no GPU: ${r.webgpu?.reason ?? 'webgpu unavailable'}`;
   return (r.webgpu.rows ?? []).map((row) => `${row.hidden}/${row.batch}: ${round(row.lossbookSamplesPerSecond)} samples/s (${round(row.ratio)}× plain)`).join('; ') + ` on ${r.device}`;
+}
+
+/** wasm on every core vs 1 thread vs cpu (and PyTorch where it imports), samples/s medians. */
+function backendsHeadline(r) {
+  const by = (prefix) => r.backends.find((b) => b.label.startsWith(prefix) && b.available);
+  const single = by('wasm, 1 thread');
+  const every = r.backends[1];
+  const cpu = by('cpu');
+  const torch = by('PyTorch');
+  const rate = (row, metric) => `${round(row?.[metric])}/s`;
+  return (
+    `MNIST MLP training: wasm 1 thread ${rate(single, 'mlpTrainSamplesPerSecond')}, ${r.wasmThreads} threads ${rate(every, 'mlpTrainSamplesPerSecond')} (${round(r.ratios.wasmEveryCoreOverOneThreadMlpTrain)}×), cpu ${rate(cpu, 'mlpTrainSamplesPerSecond')}` +
+    `${torch ? `, PyTorch CPU ${rate(torch, 'mlpTrainSamplesPerSecond')}` : ''}; 784-1024-1024-10: ${r.wasmThreads} threads / 1 thread ${round(r.ratios.wasmEveryCoreOverOneThreadWideMlpTrain)}×; CNN inference ${r.wasmThreads} threads / 1 thread ${round(r.ratios.wasmEveryCoreOverOneThreadCnnPredict)}× (${r.cores} shared cores, load ${round(r.loadAverage1mBeforeAfter[0], 2)})`
+  );
+}
+
+/** Dispatches per Adam step and steps/s, tfjs's update vs Lossbook's fused kernels. */
+function dispatchHeadline(r) {
+  const rows = r.rows.map((row) => `784-${row.hidden}-${row.hidden}-10: ${row.plainDispatchesPerStep} → ${row.lossbookDispatchesPerStep} dispatches per step (${round(row.plainOverLossbookDispatches)}× fewer), steps/s ${round(row.lossbookOverPlainStepsPerSecond)}×`);
+  return `${rows.join('; ')} on ${r.adapter}`;
 }
 
 /** webgpu on a software adapter: the real webgpu backend's memory behaviour, no GPU speed. */

@@ -125,6 +125,9 @@ for (const rel of [...files]) {
 }
 const wasmDist = join(nodeModulesReal, '@tensorflow', 'tfjs-backend-wasm', 'dist');
 for (const name of readdirSync(wasmDist)) if (name.endsWith('.wasm') || name.endsWith('.worker.js')) files.add(relative(nodeModulesReal, join(wasmDist, name)));
+// The threaded build's worker source and untranspiled main script, read by the kernel's wasm threads
+// (src/kernel/wasm-threads.ts) on a machine with ≥ 4 cores (the GPU machines have 16).
+for (const name of ['tfjs-backend-wasm-threaded-simd.worker.js', 'tfjs-backend-wasm-threaded-simd.js']) files.add(relative(nodeModulesReal, join(wasmDist, '..', 'wasm-out', name)));
 // esbuild's JS spawns its platform binary (a child process, not a load): add the linux-x64 one.
 for (const rel of ['@esbuild/linux-x64/bin/esbuild', '@esbuild/linux-x64/package.json']) if (existsSync(join(nodeModulesReal, rel))) files.add(rel.split('/').join(sep));
 for (const required of ['esbuild/lib/main.js', '@esbuild/linux-x64/bin/esbuild', '@tensorflow/tfjs-backend-webgpu/package.json', '@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.node.js', '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm']) {

@@ -11,6 +11,8 @@ import { BackendRequestSchema } from '../shared/protocol';
 import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
 import { guardWasmAllocations, type WasmBackendLike } from './wasm-memory';
+import { prepareWasmThreads, wasmThreadPlan } from './wasm-threads';
+import { installFusedUpdates } from './webgpu-fused-updates';
 
 const require = createRequire(import.meta.url);
 
@@ -239,6 +241,8 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown, allowSoftware:
   // Only once webgpu is the backend: its flags are registered (by the package's import) and
   // read at every dispatch, so they take effect from the first cell on.
   const flags = applyWebgpuFlags(tf.env(), webgpuFlagPlan(process.env));
+  // One dispatch per variable for the optimizer update (issue 18, webgpu-fused-updates.ts).
+  const fusion = /^(0|off|false|no)$/i.test(process.env.LOSSBOOK_WEBGPU_FUSION?.trim() ?? '') ? undefined : installFusedUpdates(tf);
   const gpuInfo = {
     ...(adapterInfo.vendor ? { vendor: adapterInfo.vendor } : {}),
     ...(adapterInfo.architecture ? { architecture: adapterInfo.architecture } : {}),
@@ -248,7 +252,7 @@ async function tryWebgpu(tf: Tf, load: (name: string) => unknown, allowSoftware:
   const nvidia = adapterInfo.vendor?.toLowerCase().includes('nvidia') ? queryNvidiaGpu() : undefined;
   return {
     ok: true,
-    device: `${nvidia?.name ?? label} (WebGPU through Dawn${software ? ' on a software adapter: runs on the CPU' : ''}${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''})`,
+    device: `${nvidia?.name ?? label} (WebGPU through Dawn${software ? ' on a software adapter: runs on the CPU' : ''}${nvidia ? `, driver ${nvidia.driver}` : ''}${flags.length ? `; ${describeWebgpuFlags(flags)}` : ''}${fusion ? `; ${fusion.describe}` : ''})`,
     gpu: { ...gpuInfo, ...(nvidia ? { driver: nvidia.driver } : {}) },
     ...(software ? { software } : {}),
   };
@@ -363,7 +367,7 @@ function noAdapterReason(): string {
 }
 
 async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepResult> {
-  let wasm: { setWasmPaths(prefix: string): void; getThreadsCount?: () => number };
+  let wasm: { setWasmPaths(prefix: string): void; getThreadsCount?: () => number; setThreadsCount?: (threads: number) => void };
   try {
     wasm = load('@tensorflow/tfjs-backend-wasm') as typeof wasm;
   } catch (error) {
@@ -378,13 +382,22 @@ async function tryWasm(tf: Tf, load: (name: string) => unknown): Promise<StepRes
   } catch {
     // Already set by an earlier initialization in this process: the paths stay valid.
   }
-  const ok = await tf.setBackend('wasm').catch(() => false);
+  // Every core (issue 18): tfjs never loads its threaded build in Node; wasm-threads.ts says why.
+  const threading = await prepareWasmThreads(tf.env(), wasm, require.resolve('@tensorflow/tfjs-backend-wasm'), wasmThreadPlan(process.env));
+  let ok = await tf.setBackend('wasm').catch(() => false);
+  threading.done();
+  let threadNote = threading.reason;
+  if (!ok && threading.threads > 1) {
+    threading.disable();
+    ok = await tf.setBackend('wasm').catch(() => false);
+    threadNote = 'the threaded build failed to start; single-threaded';
+  }
   if (!ok) return { ok: false, reason: 'the wasm backend failed to initialize (see the kernel log)' };
   // tfjs-backend-wasm does not check malloc: out of memory would corrupt the heap (wasm-memory.ts).
   guardWasmAllocations(tf.backend() as unknown as WasmBackendLike, () => tf.memory().numBytes);
   const simd = await Promise.resolve(tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')).catch(() => false);
   const threads = wasm.getThreadsCount?.() ?? 1;
-  return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}` };
+  return { ok: true, device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${threadNote ? ` (${threadNote})` : ''}` };
 }
 
 async function releasePooledMemory(tf: Tf, name: BackendName): Promise<string> {
