@@ -1,17 +1,18 @@
 // Notebook files on disk (issue 7): reading refuses bad input before it can do harm (size first,
 // then JSON, version and schema — the file is never written while opening), saving is atomic
-// (write-file-atomic: a temp file, fsync, rename — a crash mid-save leaves the old file whole),
-// and autosave writes a recovery copy that the next open offers when it is newer than the file.
+// (atomic-write.ts: a temp file, fsync, rename, fsync of the folder — a crash mid-save leaves
+// the old file whole, and the temp it leaves is removed by the next save or open), and autosave
+// writes a recovery copy that the next open offers when it is newer than the file.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { MAX_NOTEBOOK_BYTES, NotebookFormatError, parseNotebook, serializeNotebook, type NotebookFormatErrorReason } from '../shared/notebook/format';
 import { formatBytes } from '../shared/format-bytes';
 import { createNotebook, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import { LOSSBOOK_VERSION } from '../shared/version';
+import { removeStaleSaveTemps, writeFileAtomically } from './atomic-write';
 
 export type NotebookFileErrorReason = NotebookFormatErrorReason | 'not-found' | 'not-a-file' | 'permission' | 'io';
 
@@ -69,6 +70,8 @@ export async function readNotebookFile(path: string): Promise<Notebook> {
   } catch (error) {
     throw ioError(absolute, error, 'open');
   }
+  // Temps of saves of this file that were killed midway (issue 17: up to 42 MB each, never removed).
+  await removeStaleSaveTemps(absolute);
   const language = scriptLanguage(absolute);
   if (language) {
     const script = parsePercentScript(text, language);
@@ -95,8 +98,9 @@ export async function saveNotebookFile(path: string, notebook: Notebook): Promis
     if (error instanceof NotebookFormatError) throw new NotebookFileError(absolute, error.reason, `Cannot save "${basename(absolute)}": ${error.message}`);
     throw error;
   }
+  await removeStaleSaveTemps(absolute);
   try {
-    await writeFileAtomic(absolute, text, { encoding: 'utf8', fsync: true });
+    await writeFileAtomically(absolute, text);
   } catch (error) {
     throw ioError(absolute, error, 'save');
   }
@@ -130,7 +134,8 @@ export async function writeRecoveryFile(notebook: Notebook, path?: string): Prom
   const target = path ? recoveryPathFor(path) : join(recoveryDirectory(), untitledRecovery);
   await mkdir(dirname(target), { recursive: true });
   const text = serializeNotebook(notebook, { savedBy: `Lossbook ${LOSSBOOK_VERSION} (recovery)` });
-  await writeFileAtomic(target, text, { encoding: 'utf8', fsync: true });
+  await removeStaleSaveTemps(target);
+  await writeFileAtomically(target, text);
   return target;
 }
 
