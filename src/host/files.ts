@@ -143,7 +143,7 @@ export async function writeRecoveryFile(notebook: Notebook, path?: string): Prom
  * The recovery copy of `path` when it is newer than the file (or the file is gone): what the
  * UI offers on open. A damaged recovery copy is ignored — the file itself is what opens.
  */
-export async function findRecovery(path: string): Promise<{ path: string; modified: string; notebook: Notebook } | undefined> {
+export async function findRecovery(path: string, read: (path: string) => Promise<Notebook> = readNotebookFile): Promise<{ path: string; modified: string; notebook: Notebook } | undefined> {
   const recovery = recoveryPathFor(path);
   let recoveryTime: number;
   try {
@@ -158,7 +158,7 @@ export async function findRecovery(path: string): Promise<{ path: string; modifi
     // The file is gone: the recovery copy is all there is.
   }
   try {
-    const notebook = await readNotebookFile(recovery);
+    const notebook = await read(recovery);
     return { path: recovery, modified: new Date(recoveryTime).toISOString(), notebook };
   } catch {
     return undefined;

@@ -10,7 +10,8 @@ import { RecordingSupervisor } from '../../e2e/helpers';
 import { MAX_API_MESSAGE_BYTES } from '../shared/api';
 import { createNotebook, type Notebook } from '../shared/notebook/model';
 import { diskFiles, type NotebookFileStore } from './api-host';
-import { deepArtifact, memoryBomb } from './hostile-notebooks.testing';
+import { deepArtifact, fixturePath, memoryBomb } from './hostile-notebooks.testing';
+import { sharedNotebookReader } from './isolated-reader';
 import { startServer, type RunningServer } from './server';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'lossbook-renderer-'));
@@ -83,6 +84,9 @@ describe('browser-mode server against hostile input (issue 17)', () => {
   };
 
   beforeAll(async () => {
+    // As the app does at startup: the 5 s below measure the refusal, not the reader's first start.
+    sharedNotebookReader().warmUp();
+    await diskFiles.readNotebookFile(fixturePath('healthy-binary.lossbook'));
     server = await startServer({ supervisor, rendererDir, examplesDir: rendererDir, files });
     origin = `http://127.0.0.1:${server.port}`;
   });

@@ -14,6 +14,7 @@ import { MAX_API_MESSAGE_BYTES } from '../shared/api';
 import type { BackendRequest, Disposable } from '../shared/protocol';
 import { RENDERER_CSP } from '../shared/renderer-csp';
 import { ApiHost, diskFiles, type NotebookFileStore } from './api-host';
+import { sharedNotebookReader } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 
 export interface StartServerOptions {
@@ -83,6 +84,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const token = randomBytes(24).toString('base64url');
   const supervisor = options.supervisor ?? (await startKernelSupervisor(options.backend));
   const files = options.files ?? diskFiles;
+  // Notebooks are read in a worker thread (isolated-reader.ts); start it before the page asks.
+  if (!options.files) sharedNotebookReader().warmUp();
   const apiHost = new ApiHost({
     supervisor,
     files,
