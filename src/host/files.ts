@@ -14,7 +14,7 @@ import { parsePercentScript } from '../shared/notebook/percent';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { removeStaleSaveTemps, writeFileAtomically } from './atomic-write';
 
-export type NotebookFileErrorReason = NotebookFormatErrorReason | 'not-found' | 'not-a-file' | 'permission' | 'io';
+export type NotebookFileErrorReason = NotebookFormatErrorReason | 'not-utf8' | 'not-found' | 'not-a-file' | 'permission' | 'io';
 
 /** A notebook file that cannot be opened or saved; `message` names the file and says why. */
 export class NotebookFileError extends Error {
@@ -33,6 +33,34 @@ const SCRIPT_EXTENSIONS: Record<string, 'typescript' | 'javascript'> = { '.ts': 
 /** Whether a path is a percent-format (or plain) script rather than a .lossbook document. */
 export function scriptLanguage(path: string): 'typescript' | 'javascript' | undefined {
   return SCRIPT_EXTENSIONS[extname(path).toLowerCase()];
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The first byte after a BOM and whitespace is `{`. */
+function looksLikeJsonObject(bytes: Uint8Array): boolean {
+  let index = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (index < bytes.length && (bytes[index] === 0x20 || bytes[index] === 0x09 || bytes[index] === 0x0a || bytes[index] === 0x0d)) index++;
+  return bytes[index] === 0x7b;
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence (for the message). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0) return index;
+    for (let next = 1; next < length; next++) {
+      const byte = bytes[index + next];
+      if (byte === undefined || (byte & 0xc0) !== 0x80) return index;
+    }
+    // Overlong 3/4-byte forms, surrogates and code points above U+10FFFF.
+    const second = bytes[index + 1] ?? 0;
+    if ((lead === 0xe0 && second < 0xa0) || (lead === 0xed && second > 0x9f) || (lead === 0xf0 && second < 0x90) || (lead === 0xf4 && second > 0x8f)) return index;
+    index += length;
+  }
+  return bytes.length;
 }
 
 function ioError(path: string, error: unknown, doing: 'open' | 'save'): NotebookFileError {
@@ -64,11 +92,28 @@ export async function readNotebookFile(path: string): Promise<Notebook> {
   if (size > MAX_NOTEBOOK_BYTES) {
     throw new NotebookFileError(absolute, 'too-large', `Cannot open "${basename(absolute)}": it is ${formatBytes(size)}, and Lossbook opens notebooks up to ${formatBytes(MAX_NOTEBOOK_BYTES)}.`);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(absolute, 'utf8');
+    bytes = await readFile(absolute);
   } catch (error) {
     throw ioError(absolute, error, 'open');
+  }
+  let text: string;
+  try {
+    // Fatal: readFile(…, 'utf8') silently replaced invalid bytes with U+FFFD, a repair the file
+    // format promises never to make (docs/cli.md; issue 17).
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    // Not even text that starts like JSON: a binary file (an image, an archive), said as such.
+    if (!looksLikeJsonObject(bytes) && !scriptLanguage(absolute)) {
+      throw new NotebookFileError(absolute, 'not-json', `Cannot open "${basename(absolute)}": The file is not a Lossbook notebook: it is binary, not JSON text.`);
+    }
+    const offset = firstInvalidUtf8(bytes);
+    throw new NotebookFileError(
+      absolute,
+      'not-utf8',
+      `Cannot open "${basename(absolute)}": it is not valid UTF-8 text (byte ${offset} of ${bytes.length} is not part of a UTF-8 character). Lossbook does not repair files; it may be damaged or in another encoding.`,
+    );
   }
   // Temps of saves of this file that were killed midway (issue 17: up to 42 MB each, never removed).
   await removeStaleSaveTemps(absolute);
