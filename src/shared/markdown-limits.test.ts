@@ -6,7 +6,7 @@ const marked = new Marked({ gfm: true, async: false });
 const parse = (text: string) => marked.parse(text, { async: false });
 
 describe('markdown nesting limits (issue 17)', () => {
-  it('renders 50,000 nested block quotes as 32, with the text', () => {
+  it(`renders 50,000 nested block quotes as ${MAX_MARKDOWN_QUOTE_DEPTH}, with the text`, () => {
     const html = renderMarkdownSafely(`${'>'.repeat(50_000)} deep text`, parse);
     expect(html).toContain('deep text');
     expect(html.split('<blockquote>').length - 1).toBe(MAX_MARKDOWN_QUOTE_DEPTH);
@@ -16,6 +16,16 @@ describe('markdown nesting limits (issue 17)', () => {
     const source = '> one\n> > two\n\n```\n>>>> in code\n```\n';
     expect(clampMarkdownNesting(source)).toBe(source);
     expect(clampMarkdownNesting(`${'> '.repeat(40)}x`)).toBe(`${'> '.repeat(MAX_MARKDOWN_QUOTE_DEPTH)}x`);
+  });
+
+  it('clamps list items indented thousands of levels (marked slows down quadratically with depth)', () => {
+    let source = '';
+    for (let level = 0; level < 1_000; level++) source += `${' '.repeat(level * 2)}- level ${level}\n`;
+    const html = renderMarkdownSafely(source, parse);
+    expect(html).toContain('level 999');
+    expect(html.split('<ul>').length - 1).toBeLessThanOrEqual(2 * MAX_MARKDOWN_QUOTE_DEPTH + 1);
+    // Code in a list keeps its indentation: only list-item lines are clamped.
+    expect(clampMarkdownNesting(`${' '.repeat(100)}const x = 1;`)).toBe(`${' '.repeat(100)}const x = 1;`);
   });
 
   it('shows the source as escaped text when the parser throws anyway', () => {

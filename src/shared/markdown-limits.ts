@@ -4,18 +4,23 @@
 // here: nesting is clamped to a depth no reader can tell apart, and if the parser still fails the
 // source is shown as plain text — a markdown cell always shows what it holds.
 
-/** Deeper block quotes than this read the same; marked handles this depth with room to spare. */
-export const MAX_MARKDOWN_QUOTE_DEPTH = 32;
+/** Deeper block quotes than this read the same (and past it the text is squeezed to a sliver); marked handles this depth with room to spare. */
+export const MAX_MARKDOWN_QUOTE_DEPTH = 16;
 
 const DEEP_QUOTE = new RegExp(`^( {0,3})((?:>[ \\t]?){${MAX_MARKDOWN_QUOTE_DEPTH + 1},})`, 'gm');
-/** A list item indented so deep that it nests past the clamp (4 columns or more per level). */
-const DEEP_INDENT = new RegExp(`^[ \\t]{${MAX_MARKDOWN_QUOTE_DEPTH * 4},}(?=\\S)`, 'gm');
 
-/** The source with block quotes nested at most MAX_MARKDOWN_QUOTE_DEPTH deep (and lists indented as much). */
+/** List items indented past MAX_MARKDOWN_QUOTE_DEPTH levels (marked's list parsing slows down quadratically with depth: 400 levels took 1.5 s). */
+const LIST_INDENT_COLUMNS = MAX_MARKDOWN_QUOTE_DEPTH * 4;
+const DEEP_LIST_ITEM = new RegExp(`^[ \\t]{${LIST_INDENT_COLUMNS + 1},}(?=(?:[-*+]|\\d{1,9}[.)])[ \\t])`, 'gm');
+
+/**
+ * The source with block quotes nested at most MAX_MARKDOWN_QUOTE_DEPTH deep, and list items
+ * indented at most as many levels. Only quote markers and list-item lines are touched.
+ */
 export function clampMarkdownNesting(source: string): string {
   return source
     .replace(DEEP_QUOTE, (_match, indent: string) => `${indent}${'> '.repeat(MAX_MARKDOWN_QUOTE_DEPTH)}`)
-    .replace(DEEP_INDENT, ' '.repeat(MAX_MARKDOWN_QUOTE_DEPTH * 4));
+    .replace(DEEP_LIST_ITEM, ' '.repeat(LIST_INDENT_COLUMNS));
 }
 
 function escapeText(text: string): string {
