@@ -34,7 +34,7 @@ const benchmark: Benchmark = {
         }),
         { numRuns: runs, seed },
       );
-      if (result.failed) failure = `seed ${seed}, path ${result.counterexamplePath}: ${String(result.errorInstance ?? result.error)}`;
+      if (result.failed) failure = `seed ${seed}, path ${result.counterexamplePath}: ${String(result.errorInstance)}`;
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
