@@ -4,7 +4,9 @@
 // kernel restarts and runs the next cell. Plus the kernel temp folders it leaves behind.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crashReason, type KernelSupervisor } from './kernel-supervisor';
 import { runCell, startSupervisor } from './kernel-supervisor.testing';
@@ -67,6 +69,19 @@ describe('half-dead kernels (issue 17, real kernel process)', () => {
     } finally {
       rmSync(unrelated, { recursive: true, force: true });
     }
+  });
+
+  it('a host that exits without shutting its kernel down still removes the kernel folder', () => {
+    // A child host makes an interrupt file (as spawning a kernel does) and exits at once.
+    const script = `import { createInterruptFile } from ${JSON.stringify(new URL('./kernel-temp.ts', import.meta.url).href)};
+const file = createInterruptFile();
+console.log(file.path);
+process.exit(0);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(child.status).toBe(0);
+    const made = child.stdout.trim();
+    expect(made).toContain(KERNEL_FOLDER_PREFIX);
+    expect(existsSync(dirname(made))).toBe(false);
   });
 
   it('does not blame a tfjs notice for a crash', () => {
