@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      // notebook-reader: the worker thread that parses untrusted notebooks outside main (src/host/isolated-reader.ts).
+      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts'), 'notebook-reader': resolve(__dirname, 'src/host/notebook-reader.worker.ts') } },
     },
   },
   preload: {

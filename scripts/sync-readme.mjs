@@ -32,6 +32,7 @@ const headlines = {
     `same training code, Lossbook cell / plain Node: CPU time ${round(r.cpuRatio)}× (90% interval ${round(r.cpuRatioInterval90[0])}–${round(r.cpuRatioInterval90[1])}, ${r.rounds} rounds in ${r.sessions} sessions of fresh processes), wall ${round(r.wallRatio)}×; kernel without monitor ${round(r.kernelOnlyCpuRatio)}×; time in the monitor ${round(100 * r.monitor?.inMonitorShareOfPlain)}% of plain`,
   chart: (r) => `${r.series.initialPoints.toLocaleString('en')} points + ${r.series.batchPoints} every ${r.series.intervalMs} ms: update median ${round(r.updateMedianMs)} ms, p95 ${round(r.updateP95Ms)} ms; first render ${round(r.firstRenderMs)} ms`,
   'file-format': (r) => `${r.points.toLocaleString('en')} points: ${r.megabytes} MB file, opens in ${r.openMsMedian} ms (median), saves in ${r.saveMsMedian} ms`,
+  fuzz: (r) => `${r.cases.toLocaleString('en')} of ${r.runs.toLocaleString('en')} mutated real notebooks through export (seed ${r.seed}): median ${round(r.medianMs)} ms, p99 ${round(r.p99Ms)} ms, slowest ${round(r.slowestMs)} ms`,
   sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
   backends: backendsHeadline,
 };

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
 import { basename, dirname, extname, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomically } from '../host/atomic-write';
 import { NotebookFileError, readNotebookFile, saveNotebookFile, scriptLanguage } from '../host/files';
 import type { KernelSupervisorApi, KernelSupervisorOptions } from '../host/kernel-api';
 import { renderReport } from '../host/report';
@@ -68,7 +68,7 @@ async function writeOutput(path: string, text: string, io: CommandIo): Promise<v
     return;
   }
   await mkdir(dirname(resolve(path)), { recursive: true });
-  await writeFileAtomic(resolve(path), text, { encoding: 'utf8' });
+  await writeFileAtomically(resolve(path), text);
 }
 
 export interface RunCommandOptions {

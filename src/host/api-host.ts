@@ -8,7 +8,8 @@ import { NotebookSchema, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import type { Disposable, HostEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
-import { findRecovery, readNotebookFile, saveNotebookFile, writeRecoveryFile } from './files';
+import { findRecovery, saveNotebookFile, writeRecoveryFile } from './files';
+import { readNotebookFileIsolated } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 import { renderReport } from './report';
 
@@ -27,8 +28,18 @@ export interface NotebookFileStore {
   renderReport(notebook: Notebook): string | Promise<string>;
 }
 
-/** The real file operations: atomic saves, recovery copies, the self-contained HTML report. */
-export const diskFiles: NotebookFileStore = { readNotebookFile, saveNotebookFile, writeRecoveryFile, findRecovery, renderReport };
+/**
+ * The real file operations: atomic saves, recovery copies, the self-contained HTML report.
+ * Notebooks are read in a worker thread (isolated-reader.ts), so a hostile file cannot take
+ * down the process serving the page.
+ */
+export const diskFiles: NotebookFileStore = {
+  readNotebookFile: (path) => readNotebookFileIsolated(path),
+  saveNotebookFile,
+  writeRecoveryFile,
+  findRecovery: (path) => findRecovery(path, (recovery) => readNotebookFileIsolated(recovery)),
+  renderReport,
+};
 
 export interface ApiHostOptions {
   supervisor: KernelSupervisorApi;

@@ -1,19 +1,20 @@
 // Notebook files on disk (issue 7): reading refuses bad input before it can do harm (size first,
 // then JSON, version and schema — the file is never written while opening), saving is atomic
-// (write-file-atomic: a temp file, fsync, rename — a crash mid-save leaves the old file whole),
-// and autosave writes a recovery copy that the next open offers when it is newer than the file.
+// (atomic-write.ts: a temp file, fsync, rename, fsync of the folder — a crash mid-save leaves
+// the old file whole, and the temp it leaves is removed by the next save or open), and autosave
+// writes a recovery copy that the next open offers when it is newer than the file.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { MAX_NOTEBOOK_BYTES, NotebookFormatError, parseNotebook, serializeNotebook, type NotebookFormatErrorReason } from '../shared/notebook/format';
 import { formatBytes } from '../shared/format-bytes';
 import { createNotebook, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import { LOSSBOOK_VERSION } from '../shared/version';
+import { removeStaleSaveTemps, writeFileAtomically } from './atomic-write';
 
-export type NotebookFileErrorReason = NotebookFormatErrorReason | 'not-found' | 'not-a-file' | 'permission' | 'io';
+export type NotebookFileErrorReason = NotebookFormatErrorReason | 'not-utf8' | 'not-found' | 'not-a-file' | 'permission' | 'io';
 
 /** A notebook file that cannot be opened or saved; `message` names the file and says why. */
 export class NotebookFileError extends Error {
@@ -32,6 +33,34 @@ const SCRIPT_EXTENSIONS: Record<string, 'typescript' | 'javascript'> = { '.ts': 
 /** Whether a path is a percent-format (or plain) script rather than a .lossbook document. */
 export function scriptLanguage(path: string): 'typescript' | 'javascript' | undefined {
   return SCRIPT_EXTENSIONS[extname(path).toLowerCase()];
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The first byte after a BOM and whitespace is `{`. */
+function looksLikeJsonObject(bytes: Uint8Array): boolean {
+  let index = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (index < bytes.length && (bytes[index] === 0x20 || bytes[index] === 0x09 || bytes[index] === 0x0a || bytes[index] === 0x0d)) index++;
+  return bytes[index] === 0x7b;
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence (for the message). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0) return index;
+    for (let next = 1; next < length; next++) {
+      const byte = bytes[index + next];
+      if (byte === undefined || (byte & 0xc0) !== 0x80) return index;
+    }
+    // Overlong 3/4-byte forms, surrogates and code points above U+10FFFF.
+    const second = bytes[index + 1] ?? 0;
+    if ((lead === 0xe0 && second < 0xa0) || (lead === 0xed && second > 0x9f) || (lead === 0xf0 && second < 0x90) || (lead === 0xf4 && second > 0x8f)) return index;
+    index += length;
+  }
+  return bytes.length;
 }
 
 function ioError(path: string, error: unknown, doing: 'open' | 'save'): NotebookFileError {
@@ -63,12 +92,31 @@ export async function readNotebookFile(path: string): Promise<Notebook> {
   if (size > MAX_NOTEBOOK_BYTES) {
     throw new NotebookFileError(absolute, 'too-large', `Cannot open "${basename(absolute)}": it is ${formatBytes(size)}, and Lossbook opens notebooks up to ${formatBytes(MAX_NOTEBOOK_BYTES)}.`);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(absolute, 'utf8');
+    bytes = await readFile(absolute);
   } catch (error) {
     throw ioError(absolute, error, 'open');
   }
+  let text: string;
+  try {
+    // Fatal: readFile(…, 'utf8') silently replaced invalid bytes with U+FFFD, a repair the file
+    // format promises never to make (docs/cli.md; issue 17).
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    // Not even text that starts like JSON: a binary file (an image, an archive), said as such.
+    if (!looksLikeJsonObject(bytes) && !scriptLanguage(absolute)) {
+      throw new NotebookFileError(absolute, 'not-json', `Cannot open "${basename(absolute)}": The file is not a Lossbook notebook: it is binary, not JSON text.`);
+    }
+    const offset = firstInvalidUtf8(bytes);
+    throw new NotebookFileError(
+      absolute,
+      'not-utf8',
+      `Cannot open "${basename(absolute)}": it is not valid UTF-8 text (byte ${offset} of ${bytes.length} is not part of a UTF-8 character). Lossbook does not repair files; it may be damaged or in another encoding.`,
+    );
+  }
+  // Temps of saves of this file that were killed midway (issue 17: up to 42 MB each, never removed).
+  await removeStaleSaveTemps(absolute);
   const language = scriptLanguage(absolute);
   if (language) {
     const script = parsePercentScript(text, language);
@@ -95,8 +143,9 @@ export async function saveNotebookFile(path: string, notebook: Notebook): Promis
     if (error instanceof NotebookFormatError) throw new NotebookFileError(absolute, error.reason, `Cannot save "${basename(absolute)}": ${error.message}`);
     throw error;
   }
+  await removeStaleSaveTemps(absolute);
   try {
-    await writeFileAtomic(absolute, text, { encoding: 'utf8', fsync: true });
+    await writeFileAtomically(absolute, text);
   } catch (error) {
     throw ioError(absolute, error, 'save');
   }
@@ -130,7 +179,8 @@ export async function writeRecoveryFile(notebook: Notebook, path?: string): Prom
   const target = path ? recoveryPathFor(path) : join(recoveryDirectory(), untitledRecovery);
   await mkdir(dirname(target), { recursive: true });
   const text = serializeNotebook(notebook, { savedBy: `Lossbook ${LOSSBOOK_VERSION} (recovery)` });
-  await writeFileAtomic(target, text, { encoding: 'utf8', fsync: true });
+  await removeStaleSaveTemps(target);
+  await writeFileAtomically(target, text);
   return target;
 }
 
@@ -138,7 +188,7 @@ export async function writeRecoveryFile(notebook: Notebook, path?: string): Prom
  * The recovery copy of `path` when it is newer than the file (or the file is gone): what the
  * UI offers on open. A damaged recovery copy is ignored — the file itself is what opens.
  */
-export async function findRecovery(path: string): Promise<{ path: string; modified: string; notebook: Notebook } | undefined> {
+export async function findRecovery(path: string, read: (path: string) => Promise<Notebook> = readNotebookFile): Promise<{ path: string; modified: string; notebook: Notebook } | undefined> {
   const recovery = recoveryPathFor(path);
   let recoveryTime: number;
   try {
@@ -153,7 +203,7 @@ export async function findRecovery(path: string): Promise<{ path: string; modifi
     // The file is gone: the recovery copy is all there is.
   }
   try {
-    const notebook = await readNotebookFile(recovery);
+    const notebook = await read(recovery);
     return { path: recovery, modified: new Date(recoveryTime).toISOString(), notebook };
   } catch {
     return undefined;

@@ -8,6 +8,8 @@ export interface KernelProcessHandle {
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): Disposable;
   onExit(listener: (code: number | null, signal: string | null) => void): Disposable;
+  /** The process closed its message channel (it can no longer answer); optional. */
+  onDisconnect?(listener: () => void): Disposable;
   /** stderr/stdout of the process itself (not of cells), for crash reasons. */
   onOutput?(listener: (text: string) => void): Disposable;
   kill(signal?: NodeJS.Signals): void;

@@ -5,8 +5,7 @@
 // Electron main (with a utilityProcess launcher), the browser-mode server and the CLI.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -25,6 +24,7 @@ import {
   type RunStatus,
 } from '../shared/protocol';
 import type { ExecuteOptions, KernelLauncher, KernelProcessHandle, KernelSupervisorApi, KernelSupervisorOptions } from './kernel-api';
+import { createInterruptFile, type InterruptFile } from './kernel-temp';
 
 export const DEFAULT_INTERRUPT_GRACE_MS = 1_500;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -57,45 +57,12 @@ interface KernelProcess {
   output: string;
   executeRequests: number;
   interruptFile: InterruptFile | undefined;
+  /** The kernel closed its channel to the host: it can never finish a run, so it is ended as crashed. */
+  lostConnection?: boolean;
 }
 
-/**
- * The kernel's interrupt file (src/kernel/interrupt-channel.ts): the sequence number of the run
- * to stop, read by a kernel worker thread every few ms. Works with any launcher (Electron's
- * utilityProcess cannot pass the extra pipe fork gives), so a synchronous loop stops without a
- * restart there too.
- */
-interface InterruptFile {
-  path: string;
-  signal(sequence: number): void;
-  dispose(): void;
-}
-
-function createInterruptFile(): InterruptFile | undefined {
-  try {
-    const folder = mkdtempSync(join(tmpdir(), 'lossbook-kernel-'));
-    const path = join(folder, 'interrupt');
-    writeFileSync(path, Buffer.alloc(4), { mode: 0o600 });
-    return {
-      path,
-      signal(sequence) {
-        const message = Buffer.alloc(4);
-        message.writeUInt32LE(sequence, 0);
-        const fd = openSync(path, 'r+');
-        try {
-          writeSync(fd, message, 0, 4, 0);
-        } finally {
-          closeSync(fd);
-        }
-      },
-      dispose() {
-        rmSync(folder, { recursive: true, force: true });
-      },
-    };
-  } catch {
-    return undefined;
-  }
-}
+/** How long a kernel that closed its channel may take to exit on its own before it is ended. */
+const DISCONNECT_GRACE_MS = 1_000;
 
 /** Thrown to callers when the kernel cannot start; the message is for the user. */
 export class KernelStartError extends Error {
@@ -385,6 +352,27 @@ export class KernelSupervisor implements KernelSupervisorApi {
         if (this.process === kernel) this.onKernelExit(kernel, code, signal);
       }),
     );
+    if (handle.onDisconnect) {
+      kernel.disposables.push(
+        handle.onDisconnect(() => {
+          // A kernel without its channel is half-dead (issue 17: process.disconnect() in a cell
+          // left the cell busy forever): nothing it does can reach the host any more. A process
+          // that is exiting closes its channel first, so give it a moment to exit with its own
+          // reason; otherwise end it, and its exit is reported like a crash, with this reason.
+          if (kernel.expectedExit) return;
+          let exited = false;
+          const timer = setTimeout(() => {
+            if (exited || kernel.expectedExit) return;
+            kernel.lostConnection = true;
+            handle.kill('SIGKILL');
+          }, DISCONNECT_GRACE_MS);
+          void kernel.exited.then(() => {
+            exited = true;
+            clearTimeout(timer);
+          });
+        }),
+      );
+    }
     if (handle.onOutput) {
       kernel.disposables.push(
         handle.onOutput((text) => {
@@ -505,7 +493,7 @@ export class KernelSupervisor implements KernelSupervisorApi {
     if (this.process !== kernel) return;
     this.cleanupProcess(kernel);
     const expected = kernel.expectedExit !== undefined;
-    const reason = kernel.expectedExit?.reason ?? crashReason(code, signal, kernel.output);
+    const reason = kernel.expectedExit?.reason ?? (kernel.lostConnection ? LOST_CONNECTION_REASON : crashReason(code, signal, kernel.output));
     const lostState = describeLostState(this.namespaceNames);
     const pending = [...(this.current ? [this.current] : []), ...(expected ? [] : this.queue.splice(0))];
     this.current = undefined;
@@ -602,6 +590,10 @@ export const forkLauncher: KernelLauncher = ({ entry, env, cwd, execArgv }) => {
         },
       };
     },
+    onDisconnect(listener) {
+      child.on('disconnect', listener);
+      return { dispose: () => child.off('disconnect', listener) };
+    },
     onOutput(listener) {
       outputListeners.add(listener);
       return { dispose: () => outputListeners.delete(listener) };
@@ -672,8 +664,27 @@ export function resolveKernelEntry(explicit?: string): { entry: string; execArgv
 
 // ───────────────────────────── messages for the user ─────────────────────────────
 
+export const LOST_CONNECTION_REASON = 'the kernel closed its connection to Lossbook (a cell called process.disconnect()?) and was ended';
+
+/** Notices tfjs and Node print on their own; never the reason a kernel exited. */
+const UNRELATED_NOTICE = /^[-=*_~ ]+$|^(\(node:\d+\) )?(warning|warn|notice|info)\b|Hi there|Looks like you are running TensorFlow\.js|has already been set|already registered|Overwriting the platform|--trace-warnings/i;
+
+/**
+ * The last line of the kernel's own output that is not a routine notice. Simply the last line
+ * was often a tfjs notice unrelated to why the kernel exited, and issue 17 found the crash
+ * message blaming it.
+ */
+function failureLine(output: string): string | undefined {
+  const lines = output.trim().split('\n');
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const line = lines[index]!.trim();
+    if (line && !UNRELATED_NOTICE.test(line)) return line;
+  }
+  return undefined;
+}
+
 export function crashReason(code: number | null, signal: string | null, output: string): string {
-  const lastLine = output.trim().split('\n').filter(Boolean).at(-1)?.trim();
+  const lastLine = failureLine(output);
   if (/JavaScript heap out of memory|Reached heap limit|Allocation failed - process out of memory/i.test(output)) {
     return 'out of memory: the JavaScript heap is full (free tensors or use smaller batches)';
   }

@@ -12,6 +12,7 @@ import javascript from 'highlight.js/lib/languages/javascript';
 import typescript from 'highlight.js/lib/languages/typescript';
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { renderMarkdownSafely } from '../shared/markdown-limits';
 import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/notebook/model';
 import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
 import { severityRank } from '../shared/diagnosis/engine';
@@ -96,7 +97,13 @@ export function sanitize(html: string): string {
 const markdownParser = new Marked({ gfm: true, async: false });
 
 export function renderMarkdown(source: string): string {
-  return sanitize(markdownParser.parse(source, { async: false }));
+  return sanitize(renderMarkdownSafely(source, (text) => markdownParser.parse(text, { async: false })));
+}
+
+/** A run's start time; a schema-valid but impossible one (startedAt: 1e308) prints as a number, not a RangeError. */
+export function formatTimestamp(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms (not a valid date)` : date.toISOString();
 }
 
 function highlight(code: string, language: 'typescript' | 'javascript' = 'typescript'): string {
@@ -397,7 +404,7 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], figures: Rep
   const progress = run.progress ? ` · epoch ${run.progress.epoch + 1}${run.progress.epochs ? ` of ${run.progress.epochs}` : ''}, step ${run.progress.step}` : '';
   return `<section class="run" aria-label="Run ${run.executionCount}">
   <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed, false)}${progress}</span></h3>
-  <p class="muted">Started ${escapeHtml(new Date(run.startedAt).toISOString())}</p>
+  <p class="muted">Started ${escapeHtml(formatTimestamp(run.startedAt))}</p>
   ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
   ${findings.length ? `<h4>Findings</h4>${findings.map((finding) => renderFinding(finding, dismissed.has(finding.key))).join('')}` : '<p class="muted">No findings.</p>'}
   ${run.memory ? `<h4>Memory</h4>${renderMemory(run.memory)}` : ''}

@@ -10,9 +10,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_API_MESSAGE_BYTES } from '../shared/api';
 import type { BackendRequest, Disposable } from '../shared/protocol';
 import { RENDERER_CSP } from '../shared/renderer-csp';
 import { ApiHost, diskFiles, type NotebookFileStore } from './api-host';
+import { sharedNotebookReader } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 
 export interface StartServerOptions {
@@ -34,6 +36,11 @@ export interface RunningServer {
   token: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** Browser mode's own log line (the CLI prints the server's stderr). */
+function log(message: string): void {
+  console.error(`lossbook serve: ${message}`);
 }
 
 /** What crosses the WebSocket, as JSON. */
@@ -77,6 +84,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const token = randomBytes(24).toString('base64url');
   const supervisor = options.supervisor ?? (await startKernelSupervisor(options.backend));
   const files = options.files ?? diskFiles;
+  // Notebooks are read in a worker thread (isolated-reader.ts); start it before the page asks.
+  if (!options.files) sharedNotebookReader().warmUp();
   const apiHost = new ApiHost({
     supervisor,
     files,
@@ -127,7 +136,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       response.end();
       return;
     }
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {
+      // A malformed %-escape is the client's mistake (400), not the server's (it was a 500).
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Bad request: the URL has a malformed %-escape.');
+      return;
+    }
     const file = normalize(join(rendererDir, relative));
     if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
       response.writeHead(404);
@@ -160,7 +177,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   // One WebSocket per page: ApiCalls answered by id, HostEvents pushed to every page.
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
+  // A message is at most one notebook (issue 17: frames were accepted up to 512 MB and the
+  // server grew to 913 MB). Larger ones are refused by ws with close code 1009, which the page
+  // explains (websocket-api.ts); the page also refuses to send them in the first place.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
   const subscriptions = new Map<WebSocket, Disposable>();
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -173,9 +193,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
 
   function acceptClient(client: WebSocket): void {
+    // No send may throw out of the server (issue 17: JSON.stringify of 10,000 nested arrays threw
+    // inside send() and took the server down). A reply that cannot be sent becomes an error reply.
     const send = (message: ServerMessage) => {
-      if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
+      if (client.readyState !== client.OPEN) return;
+      let text: string;
+      try {
+        text = JSON.stringify(message);
+      } catch (error) {
+        if (!('id' in message)) {
+          log(`could not send an event to the page: ${(error as Error).message}`);
+          return;
+        }
+        text = JSON.stringify({ id: message.id, error: { name: 'Error', message: `Lossbook could not send the answer to the page: ${(error as Error).message}`, code: 'io' } });
+      }
+      try {
+        client.send(text);
+      } catch (error) {
+        log(`could not send to the page: ${(error as Error).message}`);
+      }
     };
+    client.on('error', (error) => log(`page connection: ${error.message}`));
     subscriptions.set(client, apiHost.onEvent((event) => send({ event })));
     client.on('message', (data) => {
       let message: ClientMessage;

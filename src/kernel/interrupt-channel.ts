@@ -15,27 +15,24 @@ import type { Disposable } from '../shared/protocol';
 // The host writes the sequence number (uint32, little-endian) of the execute request it wants
 // stopped; the worker publishes the latest one. A number, not a counter of bytes: a late byte
 // for a run that already ended must not stop the next one.
+// The pipe is read asynchronously, in the worker's own event loop: a worker blocked in a
+// synchronous read() cannot be stopped, and Node joins every worker when the process exits —
+// so `process.exit` in a cell (or the kernel's own exit) hung forever with the kernel half-dead,
+// busy to the host and answering nothing (issue 17).
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
+const net = require('node:net');
 const latest = new Int32Array(workerData.shared);
-const buffer = Buffer.alloc(64);
 let pending = Buffer.alloc(0);
-for (;;) {
-  let read = 0;
-  try {
-    read = fs.readSync(workerData.fd, buffer, 0, buffer.length, null);
-  } catch (error) {
-    if (error && error.code === 'EAGAIN') { Atomics.wait(latest, 1, 0, 5); continue; }
-    break;
-  }
-  if (read === 0) break;
-  pending = Buffer.concat([pending, buffer.subarray(0, read)]);
+const pipe = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
+pipe.on('data', (chunk) => {
+  pending = Buffer.concat([pending, chunk]);
   while (pending.length >= 4) {
     Atomics.store(latest, 0, pending.readUInt32LE(0));
     pending = pending.subarray(4);
   }
-}
+});
+pipe.on('error', () => pipe.destroy());
 `;
 
 export interface InterruptChannel extends Disposable {

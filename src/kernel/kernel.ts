@@ -7,7 +7,7 @@ import { describeValue } from './display';
 import { CellExitError, Executor, InterruptError } from './executor';
 import { NvidiaProcessMemory } from './gpu-memory';
 import type { InterruptChannel } from './interrupt-channel';
-import { TensorLifetimes } from './lifetimes';
+import { TensorLifetimes, type RunScope } from './lifetimes';
 import type { RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { OutputCapture } from './output';
 import { createSweepApi } from './sweep';
@@ -214,9 +214,20 @@ export class Kernel implements Disposable {
     this.executor.setCwd(request.cwd);
     const controller = new AbortController();
     const context: RunContext = { runId: request.runId, emit, signal: controller.signal, backend: this.options.backend.name, backendIsGpu: this.options.backend.isGpu };
-    const scope = this.lifetimes.beginRun(request.runId);
-    let checks: unknown;
     const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
+    let scope: RunScope;
+    try {
+      scope = this.lifetimes.beginRun(request.runId);
+    } catch (error) {
+      // The host waits for run-finished: a run that cannot open its scope still ends, as an error.
+      emit({ type: 'error', runId: request.runId, error: this.executor.describeError(error, executionCount, 'runtime') });
+      const now = this.snapshot();
+      const zero = { tensors: 0, bytes: 0 };
+      const memory = { before: now, after: now, kept: zero, disposed: zero, leaked: zero };
+      emit({ type: 'run-finished', runId: request.runId, status: 'error', durationMs: Date.now() - started, memory, namespace: [...this.executor.namespaceNames] });
+      return;
+    }
+    let checks: unknown;
     const monitor = this.startMonitor(context, warn, 'this run');
     try {
       checks = this.options.checksFactory?.(tf, context);

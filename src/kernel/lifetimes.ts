@@ -121,15 +121,29 @@ export class TensorLifetimes {
       end: () => {
         if (ended) throw new Error('This run scope has already ended.');
         ended = true;
-        const created = new Set<Tensor>(this.closeScopesDownTo(scope));
-        for (const tensor of run.keptByUser) created.add(tensor);
-        for (const variable of Object.values(this.engine.state.registeredVariables)) {
-          if (!variablesBefore.has(variable)) created.add(variable);
-        }
-        this.activeRun = undefined;
+        // Whatever fails below, the run is over: the next cell must find no run open and the
+        // engine's scope stack back at the between-run scope (issue 17: one failure here used to
+        // leave every later cell waiting on a scope that never closed).
+        const created = new Set<Tensor>();
+        let settled = false;
         try {
-          return this.settle(before, created);
+          this.closeScopesDownTo(scope, created);
+          for (const tensor of run.keptByUser) created.add(tensor);
+          for (const variable of Object.values(this.engine.state.registeredVariables)) {
+            if (!variablesBefore.has(variable)) created.add(variable);
+          }
+          this.activeRun = undefined;
+          const memory = this.settle(before, created);
+          settled = true;
+          return memory;
         } finally {
+          this.activeRun = undefined;
+          if (!settled) {
+            // Nothing was decided for the run's tensors: hand them to the survivors, which the
+            // next settle frees unless the namespace reaches them.
+            for (const tensor of created) if (!tensor.isDisposed) this.survivors.add(tensor);
+            this.forceCloseScope(scope);
+          }
           this.openBetweenRunScope();
         }
       },
@@ -142,7 +156,9 @@ export class TensorLifetimes {
    * free-memory) begins: kept if the namespace reaches them, disposed otherwise.
    */
   private adoptBetweenRunAllocations(): void {
-    for (const tensor of this.closeScopesDownTo(this.betweenRunScope)) if (!tensor.isDisposed) this.survivors.add(tensor);
+    const made = new Set<Tensor>();
+    this.closeScopesDownTo(this.betweenRunScope, made);
+    for (const tensor of made) if (!tensor.isDisposed) this.survivors.add(tensor);
     this.betweenRunScope = null;
     for (const variable of Object.values(this.engine.state.registeredVariables)) {
       if (!this.variablesAtLastSettle.has(variable)) this.survivors.add(variable);
@@ -173,7 +189,8 @@ export class TensorLifetimes {
       result = await fn();
       return result;
     } finally {
-      const created = new Set<Tensor>(this.closeScopesDownTo(scope));
+      const created = new Set<Tensor>();
+      this.closeScopesDownTo(scope, created);
       for (const tensor of run.keptByUser) if (!keptBefore.has(tensor)) created.add(tensor);
       for (const variable of Object.values(this.engine.state.registeredVariables)) {
         if (!variablesBefore.has(variable)) created.add(variable);
@@ -247,27 +264,52 @@ export class TensorLifetimes {
 
   dispose(): void {
     this.engine.keep = this.originalKeep;
-    if (!this.activeRun) this.closeScopesDownTo(this.betweenRunScope);
+    if (!this.activeRun) this.closeScopesDownTo(this.betweenRunScope, new Set());
   }
 
-  /** Pop the run's scope and any scope user code opened inside it and never closed; return their tensors. */
-  private closeScopesDownTo(scope: ScopeState | null): Tensor[] {
+  /**
+   * Pop the run's scope and any scope user code opened inside it and never closed; add their
+   * tensors to `collected`. One at a time, never `push(...track)`: a cell of 130,000 tf.scalar
+   * calls overflowed the call stack with the spread (issue 17).
+   */
+  private closeScopesDownTo(scope: ScopeState | null, collected: Set<Tensor>): void {
     const stack = this.engine.state.scopeStack;
-    const collected: Tensor[] = [];
-    if (!scope || !stack.includes(scope)) {
-      // User code ended our scope itself (an unbalanced endScope); what it tracked is gone with it.
-      return collected;
-    }
+    // User code ended our scope itself (an unbalanced endScope); what it tracked is gone with it.
+    if (!scope || !stack.includes(scope)) return;
     while (stack.length > 0) {
       const top = this.engine.state.activeScope;
       if (!top) break;
-      collected.push(...top.track);
+      const track = top.track;
       // Empty the track first: the decision to dispose is ours (reachability), not the scope's.
       top.track = [];
+      for (let index = 0; index < track.length; index++) collected.add(track[index]!);
       this.engine.endScope();
       if (top === scope) break;
     }
-    return collected;
+  }
+
+  /**
+   * The last resort after a failure in the bookkeeping: pop `scope` (and what user code left
+   * open above it) without deciding anything. Its tensors go to the survivors, so the next
+   * settle frees what the namespace does not reach instead of the engine freeing it blindly.
+   */
+  private forceCloseScope(scope: ScopeState | null): void {
+    const stack = this.engine.state.scopeStack;
+    if (!scope || !stack.includes(scope)) return;
+    while (stack.length > 0) {
+      const top = this.engine.state.activeScope;
+      if (!top) break;
+      for (const tensor of top.track) if (!tensor.isDisposed) this.survivors.add(tensor);
+      top.track = [];
+      try {
+        this.engine.endScope();
+      } catch {
+        // endScope itself failed: drop the scope from the stack by hand, the run must close.
+        stack.pop();
+        this.engine.state.activeScope = stack[stack.length - 1] ?? null;
+      }
+      if (top === scope) break;
+    }
   }
 
   private settle(before: MemorySnapshot, created: Set<Tensor>): RunMemory & { reachabilityIncomplete: boolean } {

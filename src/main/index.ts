@@ -4,7 +4,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiHost } from '../host/api-host';
-import { discardRecovery, findRecovery, readNotebookFile, recoveryDirectory, saveNotebookFile, writeRecoveryFile } from '../host/files';
+import { discardRecovery, findRecovery, recoveryDirectory, saveNotebookFile, writeRecoveryFile } from '../host/files';
+import { readNotebookFileIsolated, sharedNotebookReader } from '../host/isolated-reader';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { renderReport } from '../host/report';
 import { fileStorage, RecentDocuments } from './documents';
@@ -52,7 +53,15 @@ const lossbook = new LossbookApp({
     const supervisor = new KernelSupervisor({ launcher, entry: kernelEntry });
     const host = new ApiHost({
       supervisor,
-      files: { readNotebookFile, saveNotebookFile, writeRecoveryFile: (notebook, path) => writeRecoveryFile(notebook, path ?? untitledKey), findRecovery, renderReport },
+      // Untrusted files are parsed and validated in a worker thread with its own heap, never in
+      // this process: a hostile notebook ends only its reader (issue 17).
+      files: {
+        readNotebookFile: (path) => readNotebookFileIsolated(path),
+        saveNotebookFile,
+        writeRecoveryFile: (notebook, path) => writeRecoveryFile(notebook, path ?? untitledKey),
+        findRecovery: (path) => findRecovery(path, (recovery) => readNotebookFileIsolated(recovery)),
+        renderReport,
+      },
       examplesDir: join(root, 'examples'),
       dialogs,
     });
@@ -80,6 +89,8 @@ if (!lossbook.install()) {
   app.quit();
 } else {
   await app.whenReady();
+  // The notebook reader's worker starts now, so the first file opens without its start-up delay.
+  sharedNotebookReader().warmUp();
   electron.protocol.handle(RENDERER_SCHEME, createRendererProtocolHandler({ rootDir: join(root, 'out/renderer') }));
   denyAllPermissions(electron.session);
   if (devServerOrigin) addCspToDevServerResponses(electron.session, devServerOrigin);

@@ -1,7 +1,7 @@
 // One window per notebook: the BrowserWindow (created with the security settings of
 // security.ts), its own host (ApiHost + kernel supervisor, so one notebook's kernel crash or
 // hang touches no other window), its title with the unsaved marker, and the close prompt.
-import { basename, isAbsolute } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { ApiCall, MenuCommand, ShellCall } from '../shared/api';
 import type { BackendRequest, Disposable, HostEvent } from '../shared/protocol';
 import { IPC_EVENT_CHANNEL, IPC_MENU_CHANNEL } from '../preload/channels';
@@ -216,6 +216,12 @@ export class NotebookWindow {
 
   /** A call from this window's renderer, already validated by the IPC router. */
   async handleApiCall(call: ApiCall): Promise<unknown> {
+    const refused = this.refusedWritePath(call);
+    if (refused) {
+      this.options.log?.(`refused a ${call.method} from the page: ${refused}`);
+      if (call.method === 'saveNotebook') this.settleSave(false);
+      throw new WritePathRefused(refused);
+    }
     if (call.method === 'openNotebook' && !call.params.path && !this.isPristine) {
       // One window per notebook: a file chosen from a window that holds one opens in its own window.
       const chosen = await this.dialogs().chooseOpenPath();
@@ -239,6 +245,22 @@ export class NotebookWindow {
     if (call.method === 'openNotebook' && call.params.path !== undefined && call.params.path === this.recoveredPath) result = this.asRecovered(result);
     this.observe(call, result);
     return result;
+  }
+
+  /**
+   * Where the page may have files written (issue 17). A compromised page must not choose any
+   * path on disk: a save goes to the document's own path or, without a path, to one the user
+   * picks in the native dialog (the host asks); a report is always written where the dialog says.
+   */
+  private refusedWritePath(call: ApiCall): string | undefined {
+    if (call.method === 'saveNotebook' && call.params.path !== undefined) {
+      if (this.path !== undefined && resolve(call.params.path) === this.path) return undefined;
+      return 'a notebook is saved to its own file or to a path chosen in the Save dialog, not to a path the page names.';
+    }
+    if (call.method === 'exportReport' && call.params.path !== undefined) {
+      return 'a report is written where the Export dialog says, not to a path the page names.';
+    }
+    return undefined;
   }
 
   /** A recovery copy opens without a path (Save asks where) and with the recovery offer the page knows. */
@@ -416,6 +438,15 @@ export class NotebookWindow {
     // Disposing the host shuts this notebook's kernel down.
     this.host.dispose();
     this.options.onClosed(this);
+  }
+}
+
+/** A write the page asked for at a path it may not choose; `message` is for the user. */
+export class WritePathRefused extends Error {
+  override readonly name = 'WritePathRefused';
+  readonly code = 'invalid-call';
+  constructor(reason: string) {
+    super(`Lossbook refused the request: ${reason}`);
   }
 }
 

@@ -56,7 +56,9 @@ describe('window.lossbook over Electron IPC', () => {
     await api.kernelInfo();
     await api.listExamples();
     const notebook = { metadata: { title: 'T', created: '', modified: '', lossbookVersion: '0.1.0' }, cells: [] };
-    expect(await api.saveNotebook(notebook, '/x.lossbook')).toEqual({ path: '/x.lossbook' });
+    // Untitled: the host asks where (issue 17: the page may name only the document's own path).
+    expect(await api.saveNotebook(notebook)).toEqual({ path: '/chosen.lossbook' });
+    expect(await api.saveNotebook(notebook, '/chosen.lossbook')).toEqual({ path: '/chosen.lossbook' });
     await api.autosave(notebook);
     await api.exportReport(notebook);
     expect(hosts[0]!.calls).toEqual([
@@ -66,7 +68,8 @@ describe('window.lossbook over Electron IPC', () => {
       { method: 'setBackend', params: 'webgpu' },
       { method: 'kernelInfo' },
       { method: 'listExamples' },
-      { method: 'saveNotebook', params: { notebook, path: '/x.lossbook' } },
+      { method: 'saveNotebook', params: { notebook } },
+      { method: 'saveNotebook', params: { notebook, path: '/chosen.lossbook' } },
       { method: 'autosave', params: { notebook } },
       { method: 'exportReport', params: { notebook } },
     ]);

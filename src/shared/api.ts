@@ -40,6 +40,12 @@ export interface LossbookApi extends LossbookShellApi {
   listExamples(): Promise<Array<{ name: string; title: string; path: string; expected: string[] }>>;
 }
 
+/**
+ * The largest message browser mode's WebSocket carries: a notebook as plain JSON (1M points is
+ * about 30 MB). The page refuses to send more and the server refuses to read more (issue 17).
+ */
+export const MAX_API_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 export const ExecuteRequestSchema = z.object({
   cellId: z.string().min(1).max(200),
   code: z.string().max(5_000_000),

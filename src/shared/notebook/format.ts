@@ -17,6 +17,16 @@ export const LOSSBOOK_FORMAT_VERSION = 1;
 /** Refused before reading: far above any real notebook (1M points ≈ 6 MB), below V8's string limit. */
 export const MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024;
 
+/** No series may claim more points than a file of MAX_NOTEBOOK_BYTES can hold (float32 values, base64). */
+export const MAX_SERIES_POINTS = Math.floor((MAX_NOTEBOOK_BYTES / 4) * 3 / 4);
+
+/**
+ * How deeply arrays and objects may nest. A real notebook nests about a dozen levels (a sweep
+ * artifact's trials); 10,000 nested arrays overflowed the stack in export and in the server's
+ * JSON.stringify (issue 17), so depth is refused at parse, before anything walks the document.
+ */
+export const MAX_JSON_DEPTH = 256;
+
 export type NotebookFormatErrorReason =
   | 'not-json'
   | 'truncated'
@@ -24,7 +34,8 @@ export type NotebookFormatErrorReason =
   | 'invalid'
   | 'newer-version'
   | 'unknown-version'
-  | 'too-large';
+  | 'too-large'
+  | 'too-deep';
 
 /** A document that cannot be opened; `message` is written for the user and says why. */
 export class NotebookFormatError extends Error {
@@ -186,8 +197,14 @@ export function encodeNumbers(numbers: readonly number[]): EncodedNumbers {
   return { encoding: 'float64', length, data: typedToBase64(Float64Array.from(numbers)) };
 }
 
-export function decodeNumbers(encoded: EncodedNumbers): number[] {
+/**
+ * Decode steps or epochs. `maxLength` bounds the result before anything is allocated: a 7 KB
+ * file that claims a `range` of 4,294,967,295 epochs must be refused, not allocated (issue 17).
+ */
+export function decodeNumbers(encoded: EncodedNumbers, maxLength = MAX_SERIES_POINTS): number[] {
   const { length } = encoded;
+  if (length > maxLength) throw new RangeError(`claims ${length} values, more than the ${maxLength} it may hold`);
+  if (encoded.encoding !== 'range') checkDataLength(encoded.data, encoded.encoding, encoded.encoding === 'runs' ? undefined : length);
   const out = new Array<number>(length);
   switch (encoded.encoding) {
     case 'range':
@@ -218,6 +235,23 @@ export function decodeNumbers(encoded: EncodedNumbers): number[] {
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/**
+ * The base64 text must be exactly as long as the claimed length needs (or, for runs, whole
+ * 16-byte pairs): checked on the string the file already holds, before any buffer is made.
+ */
+function checkDataLength(data: string, kind: 'float32' | 'float64' | 'int32' | 'runs', length: number | undefined): void {
+  if (kind === 'runs') {
+    const bytes = Math.floor((data.length / 4) * 3);
+    if (data.length % 4 !== 0 || (bytes - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0)) % 16 !== 0) {
+      throw new RangeError(`holds ${data.length} base64 characters, not whole (value, count) pairs`);
+    }
+    return;
+  }
+  const width = kind === 'float64' ? 8 : 4;
+  const expected = Math.ceil(((length ?? 0) * width) / 3) * 4;
+  if (data.length !== expected) throw new RangeError(`holds ${data.length} base64 characters, expected ${expected} for ${length} ${kind} values`);
+}
+
 export function encodeValues(values: ReadonlyArray<number | null>): EncodedValues {
   const typed = new Float32Array(values.length);
   for (let index = 0; index < values.length; index++) {
@@ -230,6 +264,7 @@ export function encodeValues(values: ReadonlyArray<number | null>): EncodedValue
 }
 
 export function decodeValues(encoded: EncodedValues): Array<number | null> {
+  checkDataLength(encoded.data, 'float32', encoded.length);
   const typed = base64ToTyped(encoded.data, 'float32', encoded.length);
   const out = new Array<number | null>(encoded.length);
   for (let index = 0; index < typed.length; index++) {
@@ -267,11 +302,20 @@ export function encodeSeries(series: Series): FileSeries {
   return { name: series.name, steps: encodeNumbers(series.steps), values: encodeValues(series.values), epochs: encodeNumbers(series.epochs) };
 }
 
+/**
+ * Decode one series. Its values are stored point by point, so their length is backed by the
+ * file's own bytes; steps and epochs (which `range` and `runs` can claim at any length for a
+ * few bytes) must match it before they are decoded (issue 17's memory bomb).
+ */
 export function decodeSeries(series: FileSeries): Series {
-  if (series.steps.length !== series.values.length) {
-    throw new RangeError(`series "${series.name}" has ${series.steps.length} steps but ${series.values.length} values`);
+  const name = series.name.length > 80 ? `${series.name.slice(0, 80)}…` : series.name;
+  const points = series.values.length;
+  const values = decodeValues(series.values);
+  if (series.steps.length !== points) throw new RangeError(`series "${name}" has ${series.steps.length} steps but ${points} values`);
+  if (series.epochs.length !== points && series.epochs.length !== 0) {
+    throw new RangeError(`series "${name}" has ${series.epochs.length} epochs for ${points} values (an epoch per value, or none)`);
   }
-  return { name: series.name, steps: decodeNumbers(series.steps), values: decodeValues(series.values), epochs: decodeNumbers(series.epochs) };
+  return { name: series.name, steps: decodeNumbers(series.steps, points), values, epochs: decodeNumbers(series.epochs, points) };
 }
 
 export function toNotebookFile(notebook: Notebook, savedBy?: string): NotebookFile {
@@ -293,6 +337,10 @@ export function fromNotebookFile(file: NotebookFile): Notebook {
 
 /** The notebook as .lossbook text. Validates first, so an invalid notebook is never written. */
 export function serializeNotebook(notebook: Notebook, options: { savedBy?: string } = {}): string {
+  // Checked first: zod and JSON.stringify both recurse, and a save must fail with a reason, not a stack overflow.
+  if (valueDepth(notebook, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new NotebookFormatError('too-deep', `The notebook cannot be saved: it nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
   const checked = NotebookSchema.safeParse(notebook);
   if (!checked.success) throw new NotebookFormatError('invalid', `The notebook cannot be saved: ${describeIssues(checked.error)}`);
   return JSON.stringify(toNotebookFile(checked.data, options.savedBy), null, 1) + '\n';
@@ -308,6 +356,10 @@ export function parseNotebook(text: string): Notebook {
     throw new NotebookFormatError('too-large', `The file is ${formatBytes(text.length)}; Lossbook opens notebooks up to ${formatBytes(MAX_NOTEBOOK_BYTES)}.`);
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const depth = jsonTextDepth(body, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new NotebookFormatError('too-deep', `The file nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; no Lossbook notebook does, so it is refused.`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(body);
@@ -322,6 +374,52 @@ export function parseNotebook(text: string): Notebook {
   } catch (error) {
     throw new NotebookFormatError('invalid', `A metric series in the file is damaged: ${(error as Error).message}.`);
   }
+}
+
+/**
+ * The nesting depth of JSON text, counted without parsing (brackets outside strings), stopping as
+ * soon as it passes `limit`: a linear scan that cannot overflow the stack however deep the text.
+ */
+export function jsonTextDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 92 /* backslash: skip the escaped character */) index++;
+      else if (code === 34 /* " */) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 91 /* [ */ || code === 123 /* { */) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (code === 93 /* ] */ || code === 125 /* } */) depth--;
+  }
+  return deepest;
+}
+
+/** The nesting depth of a value (arrays and objects), walked without recursion; stops past `limit`. */
+export function valueDepth(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const level = depth + 1;
+    if (level > deepest) {
+      deepest = level;
+      if (deepest > limit) return deepest;
+    }
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: level });
+    }
+  }
+  return deepest;
 }
 
 /** Check the header: a .lossbook document of a version this build can read (or migrate). */

@@ -1,7 +1,16 @@
 // Browser mode's transport: the same LossbookApi as Electron's preload, over one WebSocket to
 // `lossbook serve` (src/host/server.ts). Calls are answered by id; HostEvents are pushed.
-import type { ApiCall, LossbookApi } from '../../../shared/api';
+import { MAX_API_MESSAGE_BYTES, type ApiCall, type LossbookApi } from '../../../shared/api';
 import type { Disposable, HostEvent } from '../../../shared/protocol';
+
+/** UTF-8 size of a message; the exact count only when it could be near the limit. */
+function messageBytes(text: string): number {
+  return text.length * 3 <= MAX_API_MESSAGE_BYTES ? text.length : new TextEncoder().encode(text).length;
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 
@@ -38,10 +47,12 @@ export class WebSocketApi implements LossbookApi {
         resolve(socket);
       });
       socket.addEventListener('message', (message) => this.receive(String(message.data)));
-      socket.addEventListener('close', () => {
+      socket.addEventListener('close', (event) => {
         this.opened = undefined;
         this.socket = undefined;
-        for (const [, pending] of this.pending) pending.reject(new HostCallError('Lost the connection to Lossbook (is `lossbook serve` still running?).'));
+        // 1009: the server refused a message over its size limit (and closed; the page reconnects).
+        const why = event.code === 1009 ? `Lossbook refused a message larger than ${formatMegabytes(MAX_API_MESSAGE_BYTES)}.` : 'Lost the connection to Lossbook (is `lossbook serve` still running?).';
+        for (const [, pending] of this.pending) pending.reject(new HostCallError(why));
         this.pending.clear();
         for (const listener of this.connectionListeners) listener(false);
         reject(new HostCallError('Could not connect to Lossbook: the server refused or closed the connection.'));
@@ -67,9 +78,14 @@ export class WebSocketApi implements LossbookApi {
   private async call<T>(call: ApiCall): Promise<T> {
     const socket = await this.connect();
     const id = this.nextId++;
+    const text = JSON.stringify({ id, call });
+    const bytes = messageBytes(text);
+    if (bytes > MAX_API_MESSAGE_BYTES) {
+      throw new HostCallError(`The notebook is too large to send to Lossbook (${formatMegabytes(bytes)}; the limit is ${formatMegabytes(MAX_API_MESSAGE_BYTES)}). Clear some outputs or runs and try again.`, 'too-large');
+    }
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      socket.send(JSON.stringify({ id, call }));
+      socket.send(text);
     });
   }
 
