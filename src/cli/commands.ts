@@ -1,6 +1,7 @@
 // The `lossbook` commands: run, export, serve, doctor. Each returns its exit code (exit-codes.ts)
 // instead of exiting, so tests can call them and main.ts owns process.exit.
 import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
 import { basename, dirname, extname, resolve } from 'node:path';
@@ -73,6 +74,8 @@ async function writeOutput(path: string, text: string, io: CommandIo): Promise<v
 
 export interface RunCommandOptions {
   json?: string;
+  /** Every kernel event as one JSON line, as it happens ("-" for stdout): how a sweep follows its trial processes. */
+  events?: string;
   report?: string;
   save?: string;
   backend?: string;
@@ -87,7 +90,7 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   const timeoutSeconds = parseSeconds(options.timeout);
   if (options.failOn !== undefined && options.failOn !== 'error' && options.failOn !== 'warning') throw new UsageError(`--fail-on takes "error" or "warning" (got "${options.failOn}").`);
   const failOn = options.failOn as 'error' | 'warning' | undefined;
-  if (options.json === '-' && options.report === '-') throw new UsageError('Only one of --json and --report can write to stdout (-).');
+  if ([options.json, options.report, options.events].filter((path) => path === '-').length > 1) throw new UsageError('Only one of --json, --report and --events can write to stdout (-).');
 
   let notebook: Notebook;
   try {
@@ -101,7 +104,7 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   }
 
   // With --json - (or --report -) stdout carries the document, so cell output goes to stderr.
-  const stdoutTaken = options.json === '-' || options.report === '-';
+  const stdoutTaken = options.json === '-' || options.report === '-' || options.events === '-';
   const reporter = new ProgressReporter({ status: io.stderr, cellOutput: stdoutTaken ? io.stderr : io.stdout, plain: options.progress === false || Boolean(io.env.CI) });
   const supervisor = createSupervisor({ backend, backendRequestedBy: requestedBy, cwd: dirname(resolve(input)) });
   // --timeout counts the cells' running time, not the kernel's start (which depends on the machine).
@@ -122,6 +125,8 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     startTimeout();
   };
   const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter, onKernelReady });
+  const events = options.events ? openEventStream(options.events, io) : undefined;
+  const eventSubscription = events ? supervisor.onEvent((event) => events.write(`${JSON.stringify(event)}\n`)) : undefined;
 
   let signals = 0;
   const unsubscribe = io.onSignal?.((signal) => {
@@ -142,6 +147,8 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   } finally {
     if (timer) clearTimeout(timer);
     headless.dispose();
+    eventSubscription?.dispose();
+    await events?.close();
     reporter.dispose();
     await Promise.race([supervisor.shutdown().catch(() => undefined), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
     supervisor.dispose();
@@ -187,6 +194,14 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     }
   }
   return EXIT.ok;
+}
+
+/** Where --events writes: stdout, or a file (created with its folder). */
+function openEventStream(path: string, io: CommandIo): { write(line: string): void; close(): Promise<void> } {
+  if (path === '-') return { write: (line) => io.stdout.write(line), close: () => Promise.resolve() };
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const stream = createWriteStream(resolve(path));
+  return { write: (line) => stream.write(line), close: () => new Promise((resolveClose) => stream.end(resolveClose)) };
 }
 
 function stopText(reason: NonNullable<HeadlessRunResult['stoppedBy']>): string {

@@ -42,6 +42,7 @@ program
   .option('--json <out.json>', 'write runs, metrics, findings and memory as JSON ("-" for stdout)')
   .option('--report <out.html>', 'write a self-contained HTML report')
   .option('--save <out.lossbook>', 'save the notebook with its runs')
+  .option('--events <out.jsonl>', 'write every kernel event as one JSON line as it happens ("-" for stdout)')
   .addOption(backendOption())
   .option('--timeout <seconds>', 'interrupt the run after this many seconds (exit code 4)')
   .addOption(new Option('--fail-on <severity>', 'exit with code 3 when a finding of this severity or worse appears').choices(['error', 'warning']))

@@ -41,6 +41,8 @@ interface ActiveRun {
   checks: unknown;
   training: ActiveTraining;
   sweep?: ReturnType<typeof createSweepApi>;
+  /** The cell's own code, for sweeps whose trials replay the notebook elsewhere. */
+  cell: { code: string; language: 'typescript' | 'javascript' };
 }
 
 type ExecuteRequest = Extract<KernelRequest, { type: 'execute' }>;
@@ -55,6 +57,11 @@ export class Kernel implements Disposable {
   private draining = false;
   private executeSequence = 0;
   private active: ActiveRun | undefined;
+  /**
+   * The code of every cell that ran to the end in this kernel session, in order: what built the
+   * namespace. A sweep that runs trials in other processes replays it there (issue 23).
+   */
+  private readonly history: Array<{ code: string; language: 'typescript' | 'javascript' }> = [];
   private readonly disposables: Array<() => void> = [];
 
   constructor(private readonly options: KernelOptions) {
@@ -64,6 +71,7 @@ export class Kernel implements Disposable {
     this.gpuProcessMemory = options.backend.isGpu ? new NvidiaProcessMemory() : undefined;
     const activeRun = () => this.active;
     const interrupted = () => this.interrupted();
+    const history = () => this.history;
     const runTrialScope = <T>(name: string, fn: () => Promise<T>) => this.lifetimes.runNested(name, fn);
     const withTrialMonitor = <T>(run: ActiveRun, trialId: string, fn: () => Promise<T>) => this.withTrialMonitor(run, trialId, fn);
     const lossbookApi = {
@@ -88,6 +96,9 @@ export class Kernel implements Disposable {
         run.sweep ??= createSweepApi(tf, run.context, {
           runTrialScope: (fn) => runTrialScope(`${run.runId}-trial`, fn),
           withTrialMonitor: (trialId, fn) => withTrialMonitor(run, trialId, fn),
+          notebookCode: () => [...history(), run.cell],
+          executionCount: run.executionCount,
+          env: process.env,
         });
         return run.sweep;
       },
@@ -224,7 +235,7 @@ export class Kernel implements Disposable {
       warn(`lossbook.checks could not start for this run: ${(error as Error).message}`);
     }
     const training: ActiveTraining = { runId: request.runId, signal: controller.signal, interrupted: () => this.interrupted(), emit, monitor, warn };
-    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks, training };
+    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks, training, cell: { code: request.code, language: request.language } };
     this.hooks.activate(training);
     this.output.begin(request.runId);
 
@@ -253,6 +264,7 @@ export class Kernel implements Disposable {
       this.finishMonitor(monitor, status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error', warn, '', failure);
       this.active = undefined;
     }
+    if (status === 'ok') this.history.push({ code: request.code, language: request.language });
     let runMemory: RunMemory;
     try {
       const { reachabilityIncomplete, ...measured } = scope.end();
@@ -329,7 +341,11 @@ export class Kernel implements Disposable {
 
   private async freeMemory(resetNamespace: boolean): Promise<void> {
     const before = this.snapshot();
-    if (resetNamespace) this.executor.resetNamespace();
+    if (resetNamespace) {
+      this.executor.resetNamespace();
+      // A cleared namespace holds nothing the earlier cells made: trial processes start empty too.
+      this.history.length = 0;
+    }
     const disposed = this.lifetimes.disposeUnreachable();
     let released = 'nothing pooled';
     try {
