@@ -8,10 +8,12 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { NotebookFileError, readNotebookFile, saveNotebookFile, scriptLanguage } from '../host/files';
 import type { KernelSupervisorApi, KernelSupervisorOptions } from '../host/kernel-api';
+import { checkRayCluster } from '../host/ray-doctor';
 import { renderReport } from '../host/report';
 import type { Notebook } from '../shared/notebook/model';
 import { toPercentScript } from '../shared/notebook/percent';
 import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
+import { formatRayCluster, parseSweepTarget } from '../shared/sweep/remote';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { EXIT, type ExitCode } from './exit-codes';
 import { HeadlessRun, type HeadlessRunResult } from './headless-run';
@@ -321,8 +323,25 @@ export function formatDoctorReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function doctorCommand(options: { json?: boolean }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+export async function doctorCommand(options: { json?: boolean; ray?: string }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+  if (options.ray !== undefined) return rayDoctor(options.ray, options.json === true, io);
   const report = await collectDoctorReport(createSupervisor);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
   return report.backends.some((entry) => entry.loads) ? EXIT.ok : EXIT.cellFailed;
+}
+
+/** `lossbook doctor --ray ADDRESS`: the cluster as a sweep's driver sees it; exit 1 when it cannot be reached. */
+async function rayDoctor(address: string, json: boolean, io: CommandIo): Promise<ExitCode> {
+  let target;
+  try {
+    target = parseSweepTarget({ ray: address }, io.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace('lossbook.sweep: on.ray', '--ray'));
+  }
+  if (target.kind !== 'ray') throw new UsageError('--ray takes a Ray cluster address.');
+  const check = await checkRayCluster(target.address, io.env);
+  if (json) io.stdout.write(`${JSON.stringify(check.ok ? { address: target.address, ok: true, ...check.cluster } : { address: target.address, ok: false, reason: check.reason }, null, 2)}\n`);
+  else if (check.ok) io.stdout.write(formatRayCluster(target.address, check.cluster));
+  else io.stderr.write(`lossbook: Ray cluster at ${target.address}: ${check.reason}\n`);
+  return check.ok ? EXIT.ok : EXIT.cellFailed;
 }

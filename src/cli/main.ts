@@ -88,7 +88,8 @@ program
   .command('doctor')
   .description('which tfjs backends load here and why not; GPU adapter and driver')
   .option('--json', 'print the findings as JSON')
-  .action(async (options: { json?: boolean }) => {
+  .option('--ray <address>', 'check a Ray cluster for sweeps instead: Ray and Python versions, nodes, CPUs/GPUs (LOSSBOOK_PYTHON picks the Python)')
+  .action(async (options: { json?: boolean; ray?: string }) => {
     exitCode = await doctorCommand(options, io, createSupervisor);
   });
 

@@ -20,9 +20,6 @@ export function createTrialLauncher(target: Exclude<SweepTarget, { kind: 'kernel
   return target.kind === 'processes' ? new ProcessTrialLauncher(target.processes, context.backend) : new RayTrialLauncher(target);
 }
 
-/** How long an interrupted sweep waits for its cancelled trials to end before giving up on them. */
-const INTERRUPT_WAIT_MS = 20_000;
-
 interface Attempt {
   trial: TrialRecord;
   number: number;
@@ -46,12 +43,18 @@ export interface OutsideRun {
 /** Runs the sweep's trials through the launcher; 'interrupted' when the user interrupted the cell. */
 export async function runTrialsOutside(run: OutsideRun): Promise<'done' | 'interrupted'> {
   const { scheduler, launcher, signal, publish } = run;
+  let interrupted = false;
   try {
-    const capacity = await launcher.open(signal);
+    let capacity: number;
+    try {
+      capacity = await launcher.open(signal);
+    } catch (error) {
+      if (signal.aborted) return 'interrupted';
+      throw error;
+    }
     if (signal.aborted) return 'interrupted';
     const active = new Map<number, Attempt>();
     return await new Promise<'done' | 'interrupted'>((resolve) => {
-      let interrupted = false;
       const settleIfIdle = () => {
         if (active.size === 0) resolve(interrupted ? 'interrupted' : 'done');
       };
@@ -127,18 +130,20 @@ export async function runTrialsOutside(run: OutsideRun): Promise<'done' | 'inter
         interrupted = true;
         for (const attempt of active.values()) {
           attempt.cancelledFor = 'interrupt';
+          attempt.trial.reason = 'interrupted: its task was cancelled (a resume runs it again)';
           attempt.handle?.cancel();
         }
         publish();
-        settleIfIdle();
-        // A launcher that never reports its cancelled attempts must not hang the notebook.
-        setTimeout(() => resolve('interrupted'), INTERRUPT_WAIT_MS).unref?.();
+        // The cell ends now, within the kernel's interrupt grace period (else the kernel is
+        // restarted and the namespace lost); the launcher's close() finishes the cancelling.
+        resolve('interrupted');
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
       fill();
     });
   } finally {
-    await launcher.close();
+    if (interrupted || signal.aborted) void launcher.close().catch(() => undefined);
+    else await launcher.close();
   }
 }

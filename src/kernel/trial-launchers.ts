@@ -163,11 +163,15 @@ export class RayTrialLauncher implements TrialLauncher {
   private readonly listeners = new Map<string, (event: TrialLaunchEvent) => void>();
   private driverGone: string | undefined;
   private stderr = '';
+  private readonly driverClosed: Promise<void>;
+  private markClosed: () => void = () => undefined;
 
   constructor(
     private readonly target: RayTarget,
     private readonly env: Record<string, string | undefined> = process.env,
-  ) {}
+  ) {
+    this.driverClosed = new Promise((resolveClosed) => (this.markClosed = resolveClosed));
+  }
 
   async open(signal: AbortSignal): Promise<number> {
     const python = this.target.python ?? this.env.LOSSBOOK_PYTHON ?? 'python3';
@@ -198,6 +202,7 @@ export class RayTrialLauncher implements TrialLauncher {
       });
       driver.once('close', (code, killedBy) => {
         clearTimeout(timer);
+        this.markClosed();
         this.driverGone = `the Ray driver exited (${killedBy ?? `code ${code}`})${this.stderr.trim() ? `: ${lastLines(this.stderr)}` : ''}`;
         reject(new SweepClusterError(`Ray: ${this.driverGone}`));
         // Trials in flight lost their driver: each is reported lost (and retried, then failed).
@@ -252,12 +257,12 @@ export class RayTrialLauncher implements TrialLauncher {
 
   async close(): Promise<void> {
     const driver = this.driver;
-    if (!driver || driver.exitCode !== null || driver.signalCode !== null) return;
-    const closed = new Promise((resolve) => driver.once('close', resolve));
+    if (!driver || this.driverGone) return;
+    // The driver cancels what still runs and disconnects (Ray then ends the sweep's workers too).
     this.send({ type: 'shutdown' });
     driver.stdin?.end();
     const timer = setTimeout(() => driver.kill('SIGKILL'), 15_000);
-    await closed;
+    await this.driverClosed;
     clearTimeout(timer);
   }
 }
