@@ -96,7 +96,7 @@ describe.skipIf(skipReason !== undefined)(`lossbook.sweep on a Ray cluster${skip
     expect(doctor.status).toBe(0);
     expect(doctor.json).toMatchObject({ ok: true, cpus: 2, nodes: [{ address: '127.0.0.1', alive: true }] });
     expect(doctor.json.rayVersion).toMatch(/^\d+\.\d+/);
-    expect(doctor.text).toMatch(/Ray cluster at 127\.0\.0\.1:6379: Ray \d+\.\d+.*\n  1 node\(s\) alive, 2 CPU\(s\), 0 GPU\(s\)/);
+    expect(doctor.text).toMatch(/Ray cluster at 127\.0\.0\.1:6379: Ray \d+\.\d+.*\n {2}1 node\(s\) alive, 2 CPU\(s\), 0 GPU\(s\)/);
   }, 600_000);
 });
 
