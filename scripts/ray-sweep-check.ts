@@ -11,7 +11,8 @@ import { SWEEP_SETUP, sweepCell } from '../src/kernel/sweep.testing';
 const [python = 'python3', scenarios = 'sweep,interrupt,down,missing'] = process.argv.slice(2);
 const ray = (address: string, pythonPath = python) => `{ ray: ${JSON.stringify(address)}, python: ${JSON.stringify(pythonPath)} }`;
 
-const kernel = new KernelSupervisor({ backend: 'cpu' });
+// The benchmark runs on wasm, the backend Ray workers pick here by themselves (auto).
+const kernel = new KernelSupervisor({ backend: scenarios.includes('bench-') ? 'wasm' : 'cpu' });
 const events: HostEvent[] = [];
 kernel.onEvent((event) => events.push(event));
 
@@ -37,10 +38,18 @@ async function run(code: string, onEvent?: (event: HostEvent) => void) {
 
 const report: Record<string, unknown> = {};
 try {
+  // Each scenario starts from a fresh kernel that ran only the setup: a trial replays every cell
+  // that ran before its sweep, and an earlier scenario's sweep cell is not part of this one.
+  let started = false;
+  const fresh = async (setupCode: string) => {
+    if (started) await kernel.restart('next scenario');
+    started = true;
+    const setup = await run(setupCode);
+    if (setup.error) throw new Error(setup.error);
+  };
   await kernel.start();
-  const setup = await run(SWEEP_SETUP);
-  if (setup.error) throw new Error(setup.error);
   for (const scenario of scenarios.split(',')) {
+    await fresh(scenario.startsWith('bench') ? benchSetup() : SWEEP_SETUP);
     if (scenario === 'sweep') {
       // Trial 1's first attempt kills its kernel (a lost worker: retried once); lr 100 is pruned,
       // then would hang for ten minutes unless its task is cancelled.
@@ -83,10 +92,23 @@ try {
       report.doctor = { status: json.status, json: JSON.parse(json.stdout || 'null') as unknown, text: text.stdout, stderr: json.stderr.slice(-500) };
     } else if (scenario === 'down') report.down = await run(sweepCell(ray('127.0.0.1:6390')));
     else if (scenario === 'missing') report.missing = await run(sweepCell(ray('127.0.0.1:6379', '/usr/bin/python3')));
-    else if (scenario.startsWith('bench')) {
-      // bench:<trials>: the benchmark's sweep, timed by bench/ray-sweeps.ts.
-      const trials = Number(scenario.split(':')[1] ?? 8);
-      report[scenario] = await run(benchCell(trials, ray('127.0.0.1:6379')));
+    else if (scenario.startsWith('bench-')) {
+      // bench-<kernel|processes|ray>:<trials>: the benchmark's sweep (bench/ray-sweep.bench.ts).
+      const [variant, count] = scenario.slice('bench-'.length).split(':');
+      const on = variant === 'processes' ? '{ processes: 2 }' : variant === 'ray' ? ray('127.0.0.1:6379') : '';
+      // Submission (the trial first appears in a published snapshot) → its first metric arrives.
+      const submitted = new Map<number, number>();
+      const firstMetric = new Map<number, number>();
+      const result = await run(benchCell(Number(count ?? 8), on), (event) => {
+        if (event.type !== 'artifact' || event.kind !== 'sweep') return;
+        const now = performance.now();
+        for (const trial of (event.data as { state: { trials: TrialRecord[] } }).state.trials) {
+          if (!submitted.has(trial.id)) submitted.set(trial.id, now);
+          if (trial.history.length > 0 && !firstMetric.has(trial.id)) firstMetric.set(trial.id, now);
+        }
+      });
+      const overheads = [...firstMetric].map(([id, at]) => at - submitted.get(id)!);
+      report[scenario] = { status: result.status, ms: result.ms, error: result.error, trials: result.trials?.map((trial) => ({ id: trial.id, status: trial.status, where: trial.where, best: trial.best, durationMs: trial.durationMs })), firstMetricMs: overheads };
     }
   }
 } catch (error) {
@@ -102,6 +124,23 @@ process.exit(0);
 function trialProcesses(): string[] {
   const listing = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout ?? '';
   return listing.split('\n').filter((line) => /lossbook-trial-[^/\s]+\/lossbook-trial\./.test(line) && !line.includes('ps -eo'));
+}
+
+/** The benchmark's problem: heavier than the test's, so a trial's training is a real part of its cost. */
+function benchSetup(): string {
+  return `
+const rows = 2000, features = 32;
+const xs = tf.randomNormal([rows, features], 0, 1, 'float32', 11);
+const ys = tf.tidy(() => xs.matMul(tf.randomNormal([features, 1], 0, 1, 'float32', 12)).relu());
+async function train(lr, epochs, callbacks) {
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [features], units: 128, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  ] });
+  model.compile({ optimizer: tf.train.adam(lr), loss: 'meanSquaredError' });
+  await model.fit(xs, ys, { epochs, batchSize: 32, validationSplit: 0.2, shuffle: false, verbose: 0, callbacks });
+}
+`;
 }
 
 /** The benchmark's sweep: `trials` trials of 5 epochs, nothing pruned, so every variant does the same work. */

@@ -28,6 +28,9 @@ const TrialSchema = z.object({
   reason: z.string().nullable().optional(),
   findings: z.array(z.object({ id: z.string(), severity: SeveritySchema })).optional(),
   durationMs: z.number().nullable().optional(),
+  where: z.string().optional(),
+  task: z.string().optional(),
+  attempts: z.number().optional(),
 });
 
 const SweepArtifactSchema = z.object({
@@ -79,6 +82,9 @@ function normalizeArtifact(data: z.infer<typeof SweepArtifactSchema>): SweepArti
     reason: trial.reason ?? undefined,
     findings: trial.findings ?? [],
     durationMs: toNumber(trial.durationMs),
+    ...(trial.where !== undefined ? { where: trial.where } : {}),
+    ...(trial.task !== undefined ? { task: trial.task } : {}),
+    ...(trial.attempts !== undefined ? { attempts: trial.attempts } : {}),
   }));
   const commonFindings = data.summary.commonFindings.map((finding) => ({ ...finding, association: finding.association ?? undefined }));
   return { name: data.name, state: { settings, trials, draws: data.state.draws ?? 0 }, commonFindings };
