@@ -6,6 +6,7 @@
 // Run `npm run build:node` first: trial processes then start the built CLI, as the app does.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, type Benchmark } from './harness';
@@ -52,7 +53,8 @@ node --import tsx scripts/ray-sweep-check.ts ${JSON.stringify(python)} ${scenari
       'vs kernel': Number((variant.ms / kernel.ms).toFixed(2)),
       'completed': variant.trials?.filter((trial) => trial.status === 'completed').length ?? 0,
       'median trial s': Number((median(variant.trials?.map((trial) => trial.durationMs ?? 0) ?? [0]) / 1000).toFixed(1)),
-      'submission → 1st metric, median s': variant.firstMetricMs.length ? Number((median(variant.firstMetricMs) / 1000).toFixed(2)) : '—',
+      // In the kernel a sweep publishes once per finished trial: there is no submission to time.
+      'submission → 1st metric, median s': variant === kernel || !variant.firstMetricMs.length ? '—' : Number((median(variant.firstMetricMs) / 1000).toFixed(2)),
       error: variant.error ?? '',
     });
     const table = [row('kernel, sequential', kernel), row('processes: 2', processes), row('ray (2 CPUs)', onRay)];
@@ -61,6 +63,8 @@ node --import tsx scripts/ray-sweep-check.ts ${JSON.stringify(python)} ${scenari
       data: {
         trials: TRIALS,
         rayVersion: ray.stdout.trim(),
+        // Other jobs share this machine's 2 cores: its load while the benchmark ran, for context.
+        loadAverage: loadavg(),
         wallMs: { kernel: kernel.ms, processes: processes.ms, ray: onRay.ms },
         ratios: { processesOverKernel: processes.ms / kernel.ms, rayOverKernel: onRay.ms / kernel.ms, rayOverProcesses: onRay.ms / processes.ms },
         firstMetricMs: { processes: processes.firstMetricMs, ray: onRay.firstMetricMs },

@@ -28,12 +28,15 @@ class ScriptedLauncher implements TrialLauncher {
     this.concurrent++;
     this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
     let over = false;
+    let counted = true;
     const send = (event: TrialLaunchEvent) => {
       if (over) return;
-      if (event.type === 'exit') {
-        over = true;
+      // A trial stops counting once its result is in (the loop then ends what is left of it).
+      if (counted && (event.type === 'exit' || (event.type === 'artifact' && event.artifact.event === 'end'))) {
+        counted = false;
         this.concurrent--;
       }
+      if (event.type === 'exit') over = true;
       listener(event);
     };
     setTimeout(() => this.script(request, send), 1);
@@ -92,7 +95,8 @@ describe('trials outside the kernel', () => {
     // A bug in the trial's code is not retried: it would fail again.
     expect(trials[2]).toMatchObject({ status: 'failed', reason: 'TypeError: x is undefined' });
     expect(trials[3]).toMatchObject({ status: 'pruned', prunedAt: 1 });
-    expect(launcher.cancelled).toEqual(['3/1']);
+    // The pruned trial is cancelled; the finished one is ended as soon as its result is in.
+    expect(launcher.cancelled.sort()).toEqual(['0/1', '3/1']);
     expect(launcher.closed).toBe(true);
   });
 

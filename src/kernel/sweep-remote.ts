@@ -93,8 +93,13 @@ export async function runTrialsOutside(run: OutsideRun): Promise<'done' | 'inter
         } else if (event.type === 'cell-error') attempt.cellError ??= event.message;
         else if (event.type === 'artifact') {
           const artifact = event.artifact;
-          if (artifact.event === 'end') attempt.end = artifact;
-          else if (!attempt.cancelledFor) {
+          if (artifact.event === 'end') {
+            // The trial's result is in: free its slot now rather than after lossbook run has shut
+            // its kernel down (seconds on a busy machine); what is left of the process is ended.
+            attempt.end = artifact;
+            finish(attempt, undefined);
+            attempt.handle?.cancel();
+          } else if (!attempt.cancelledFor) {
             const decision = scheduler.report(trial.id, artifact.epoch, metricsFromJson(artifact.metrics));
             if (decision.prune) {
               attempt.cancelledFor = 'prune';
