@@ -170,7 +170,7 @@ function tickLabel(value: number): string {
 
 // ───────────────────────────── trials table ─────────────────────────────
 
-export type SortKey = 'id' | 'status' | 'best' | 'final' | 'epochs' | 'duration' | 'findings' | `param:${string}`;
+export type SortKey = 'id' | 'status' | 'best' | 'final' | 'epochs' | 'duration' | 'findings' | 'where' | `param:${string}`;
 export type SortDirection = 'asc' | 'desc';
 
 export interface TableColumn {
@@ -219,6 +219,8 @@ function columnsFor(state: SweepState): TableColumn[] {
     { key: 'epochs', label: 'Epochs', numeric: true },
     { key: 'duration', label: 'Time', numeric: true },
     { key: 'findings', label: 'Findings', numeric: false },
+    // Only sweeps with trials outside the kernel (issue 23) say where each trial ran.
+    ...(state.trials.some((trial) => trial.where !== undefined && trial.where !== 'kernel') ? [{ key: 'where' as const, label: 'Where', numeric: false }] : []),
   ];
 }
 
@@ -242,6 +244,7 @@ function rowsFor(state: SweepState): TrialRow[] {
       epochs: String(epochs),
       duration: formatDurationShort(trial.durationMs),
       findings: findings.join(', '),
+      where: `${trial.where ?? '—'}${trial.attempts && trial.attempts > 1 ? ` (attempt ${trial.attempts})` : ''}`,
     };
     for (const name of Object.keys(state.settings.space)) text[`param:${name}`] = formatValue(trial.params[name]);
     return {
@@ -281,6 +284,8 @@ function sortValue(row: TrialRow, key: SortKey): SortValue {
       return row.durationMs;
     case 'findings':
       return row.findings.length ? row.findings.join(',') : undefined;
+    case 'where':
+      return row.text.where === '—' ? undefined : row.text.where;
     default:
       return undefined;
   }
