@@ -61,6 +61,7 @@ try {
       const hang = 'await new Promise((resolve) => setTimeout(resolve, 600_000));';
       let interruptedAt = 0;
       let runningBefore = 0;
+      let before: string[] = [];
       const result = await run(sweepCell(ray('127.0.0.1:6379'), hang), (event) => {
         if (sent || event.type !== 'artifact' || event.kind !== 'sweep') return;
         const trials = (event.data as { state: { trials: TrialRecord[] } }).state.trials;
@@ -69,7 +70,8 @@ try {
           // Interrupt once both tasks run their lossbook process (so cancelling has something to end).
           void (async () => {
             for (let waited = 0; trialProcesses().length < 2 && waited < 60_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
-            runningBefore = trialProcesses().length;
+            before = trialProcesses();
+            runningBefore = before.length;
             interruptedAt = Date.now();
             await kernel.interrupt();
           })();
@@ -77,10 +79,12 @@ try {
       });
       const cellEndedMs = interruptedAt ? Date.now() - interruptedAt : null;
       // The trial processes (lossbook run on a Ray worker) must be gone soon after: poll for them.
-      let leftover = trialProcesses();
+      // Only this sweep's processes count (other runs on the machine may have trial processes too).
+      const stillThere = () => trialProcesses().filter((line) => before.includes(line));
+      let leftover = stillThere();
       for (let waited = 0; leftover.length > 0 && waited < 30_000; waited += 500) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        leftover = trialProcesses();
+        leftover = stillThere();
       }
       report.interrupt = { ...result, runningBefore, cellEndedMs, goneAfterMs: interruptedAt ? Date.now() - interruptedAt : null, leftover };
     } else if (scenario === 'doctor') {

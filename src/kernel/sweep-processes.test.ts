@@ -63,6 +63,8 @@ describe('lossbook.sweep on local processes', () => {
 
   it('runs a trial whose process was killed once more, and reports a failing trial with its error', async () => {
     // Attempt 1 of trial 0 kills its own kernel process (a lost worker); trial 2's code throws.
+    // The trials replay the earlier cells, the sweeps of the test above included: those return
+    // their recorded results instead of running again (one of their trials would hang 10 min).
     const extra = `
       const assigned = JSON.parse(process.env.LOSSBOOK_SWEEP_TRIAL);
       if (assigned.trial === 0 && assigned.attempt === 1) process.kill(process.pid, 'SIGKILL');

@@ -42,7 +42,13 @@ set -u
 ip link set lo up
 export PATH=${JSON.stringify(dirname(python))}:$PATH
 trap 'ray stop --force >/dev/null 2>&1' EXIT
-ray start --head --node-ip-address=127.0.0.1 --port=6379 --include-dashboard=false --num-cpus 2 --disable-usage-stats >/dev/null 2>&1 || { echo "ray start failed"; exit 1; }
+log=$(mktemp)
+# On a loaded machine the raylet can time out waiting for its metrics agent: start once more.
+for try in 1 2; do
+  ray start --head --node-ip-address=127.0.0.1 --port=6379 --include-dashboard=false --num-cpus 2 --disable-usage-stats >"$log" 2>&1 && break
+  ray stop --force >/dev/null 2>&1
+  [ "$try" = 2 ] && { echo "ray start failed:"; tail -n 30 "$log"; exit 1; }
+done
 node --import tsx scripts/ray-sweep-check.ts ${JSON.stringify(python)} ${scenarios}
 `;
   const child = spawn('unshare', ['-n', 'bash', '-c', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,7 +86,7 @@ describe.skipIf(skipReason !== undefined)(`lossbook.sweep on a Ray cluster${skip
     // Interrupt: the cell ends at once, the trials are reported (left to resume), their processes end.
     const interrupt = report.interrupt!;
     expect(interrupt.error).toMatch(/SweepInterruptedError: Sweep interrupted/);
-    expect(interrupt.runningBefore).toBe(2);
+    expect(interrupt.runningBefore as number).toBeGreaterThanOrEqual(2);
     expect(interrupt.cellEndedMs as number).toBeLessThan(1500);
     expect(interrupt.leftover).toEqual([]);
     const cancelled = interrupt.published!.filter((trial) => trial.where?.startsWith('ray:'));

@@ -38,6 +38,8 @@ export interface OutsideRun {
   cwd: string;
   signal: AbortSignal;
   publish(): void;
+  /** More environment for every trial process (the earlier cells' sweep results). */
+  env?: Record<string, string>;
 }
 
 /** Runs the sweep's trials through the launcher; 'interrupted' when the user interrupted the cell. */
@@ -76,7 +78,7 @@ export async function runTrialsOutside(run: OutsideRun): Promise<'done' | 'inter
           params: trial.params,
           attempt: number,
           script: run.script,
-          env: { [TRIAL_ENV]: JSON.stringify(run.assignmentFor(trial, number)) },
+          env: { ...run.env, [TRIAL_ENV]: JSON.stringify(run.assignmentFor(trial, number)) },
           cwd: run.cwd,
         };
         attempt.handle = launcher.launch(request, (event) => onEvent(attempt, event));

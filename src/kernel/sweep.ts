@@ -4,7 +4,7 @@
 // With `on:` the trials run in parallel outside the kernel instead (sweep-remote.ts, issue 23).
 import type * as tfType from '@tensorflow/tfjs';
 import type { Finding } from '../shared/protocol';
-import { parseSweepTarget, parseTrialAssignment, TRIAL_ARTIFACT, TRIAL_ENV, trialScript, type SweepTarget, type TrialArtifact, type TrialAssignment } from '../shared/sweep/remote';
+import { parseSweepReplay, parseSweepTarget, parseTrialAssignment, REPLAY_ENV, sweepReplay, TRIAL_ARTIFACT, TRIAL_ENV, trialScript, type SweepTarget, type TrialArtifact, type TrialAssignment } from '../shared/sweep/remote';
 import { SweepScheduler, normalizeSettings, type SweepSettings, type SweepState, type TrialFindingSummary, type TrialRecord } from '../shared/sweep/scheduler';
 import { choice, intUniform, logUniform, refineSpace, uniform, type Params, type SearchSpace } from '../shared/sweep/space';
 import { summarizeSweep, type SweepSummary } from '../shared/sweep/summary';
@@ -55,7 +55,9 @@ export interface SweepHooks {
   /** Runs fn with a fresh monitor active for the trial; returns the trial's findings. */
   withTrialMonitor?<T>(trialId: string, fn: () => Promise<T>): Promise<{ value: T; findings: Finding[] }>;
   /** The cells that built the namespace, the running cell last: what a trial process replays. */
-  notebookCode?(): Array<{ code: string; language: 'typescript' | 'javascript' }>;
+  notebookCode?(): NotebookCell[];
+  /** Keeps a finished sweep's state with its cell, so trial processes replay it as a result. */
+  recordSweep?(state: SweepState): void;
   /** The running cell's execution count (a trial process finds its sweep cell by it). */
   executionCount?: number;
   /** The kernel's environment: LOSSBOOK_SWEEP_TRIAL in a trial process, LOSSBOOK_RAY_ADDRESS. */
@@ -64,10 +66,18 @@ export interface SweepHooks {
   createLauncher?(target: Exclude<SweepTarget, { kind: 'kernel' }>, context: RunContext): TrialLauncher;
 }
 
+/** A cell that ran to the end in this kernel, with the final state of each sweep it ran. */
+export interface NotebookCell {
+  code: string;
+  language: 'typescript' | 'javascript';
+  sweeps: SweepState[];
+}
+
 export function createSweepApi(tf: Tf, context: RunContext, hooks: SweepHooks) {
   // The n-th lossbook.sweep call of this cell run (a trial process runs one of them).
   let ordinal = 0;
   const assignment = parseTrialAssignment(hooks.env?.[TRIAL_ENV]);
+  const replayed = parseSweepReplay(hooks.env?.[REPLAY_ENV]);
 
   async function sweep(options: SweepOptions): Promise<SweepResult> {
     if (typeof options?.train !== 'function') throw new TypeError('lossbook.sweep needs `train: async (params, report) => { … }`.');
@@ -75,24 +85,32 @@ export function createSweepApi(tf: Tf, context: RunContext, hooks: SweepHooks) {
     const index = ordinal++;
     const name = options.name ?? `sweep-${context.runId}`;
     if (assignment && assignment.executionCount === hooks.executionCount && assignment.sweep === index) return runAssignedTrial(options, settings, name, assignment);
-    // In a trial process, the sweeps of earlier cells are replayed here: they must not fan out again.
+    // In a trial process, a sweep of an earlier cell returns what it returned in the notebook's
+    // kernel (its finished state: no trial runs again); one without a recorded state runs here,
+    // never fanning out again.
+    const recorded = assignment ? replayed[`${hooks.executionCount ?? 0}/${index}`] : undefined;
     const target = assignment ? ({ kind: 'kernel' } as const) : parseSweepTarget(options.on, hooks.env ?? {});
-    const scheduler = new SweepScheduler(settings, options.resume);
+    const scheduler = new SweepScheduler(settings, recorded ?? options.resume);
     const publish = () =>
       context.emit({ type: 'artifact', runId: context.runId, kind: 'sweep', data: { name, state: scheduler.state, summary: summarizeSweep(scheduler.state, scheduler.ranked()) } });
 
     if (target.kind !== 'kernel') {
       const launcher = hooks.createLauncher?.(target, context) ?? createTrialLauncher(target, context);
+      const cells = hooks.notebookCode?.() ?? [];
+      const replay = sweepReplay(cells.slice(0, -1));
       const outcome = await runTrialsOutside({
         scheduler,
         launcher,
-        script: trialScript(hooks.notebookCode?.() ?? []),
-        assignmentFor: (trial, attempt) => ({ executionCount: hooks.executionCount ?? 1, sweep: index, trial: trial.id, params: trial.params, attempt }),
+        script: trialScript(cells),
+        // The trial process runs the script's cells from execution count 1: the sweep cell is the last.
+        assignmentFor: (trial, attempt) => ({ executionCount: cells.length, sweep: index, trial: trial.id, params: trial.params, attempt }),
+        ...(replay ? { env: { [REPLAY_ENV]: replay } } : {}),
         cwd: process.cwd(),
         signal: context.signal,
         publish,
       });
       if (outcome === 'interrupted') throw new SweepInterruptedError('Sweep interrupted: every trial task was cancelled; resume with lossbook.sweep({ ..., resume: <last sweep artifact>.state }).');
+      hooks.recordSweep?.(scheduler.state);
       return sweepResult(name, settings, scheduler);
     }
 
@@ -112,6 +130,7 @@ export function createSweepApi(tf: Tf, context: RunContext, hooks: SweepHooks) {
       scheduler.complete(trial.id, outcome);
       publish();
     }
+    hooks.recordSweep?.(scheduler.state);
     return sweepResult(name, settings, scheduler);
   }
 

@@ -4,6 +4,7 @@
 // notebook's code up to the sweep cell, run by `lossbook run --events -`; the one sweep it
 // reaches runs only the trial it was assigned (LOSSBOOK_SWEEP_TRIAL) and reports per epoch.
 import { z } from 'zod';
+import type { SweepState } from './scheduler';
 import type { Params } from './space';
 
 /** Where a sweep's trials run. */
@@ -89,6 +90,40 @@ export function parseTrialAssignment(text: string | undefined): TrialAssignment 
   const parsed = TrialAssignmentSchema.safeParse(json);
   if (!parsed.success) throw new SweepTargetError(`${TRIAL_ENV} is not a trial assignment: ${parsed.error.issues[0]?.message ?? 'bad value'}`);
   return parsed.data;
+}
+
+/**
+ * The sweeps of the cells before the sweep cell, by `<execution count in the trial process>/<call
+ * index>`: a trial process returns them as results instead of running their trials again.
+ */
+export const REPLAY_ENV = 'LOSSBOOK_SWEEP_REPLAY';
+
+/** Linux refuses one environment string over 128 KiB: bigger replays drop their per-epoch histories, then give up. */
+const REPLAY_LIMIT = 100_000;
+
+export function sweepReplay(cells: ReadonlyArray<{ sweeps: SweepState[] }>): string | undefined {
+  const entries = (strip: boolean) =>
+    Object.fromEntries(
+      cells.flatMap((cell, position) =>
+        cell.sweeps.map((state, index) => [`${position + 1}/${index}`, strip ? { ...state, trials: state.trials.map((trial) => ({ ...trial, history: trial.history.slice(-1) })) } : state]),
+      ),
+    );
+  if (!cells.some((cell) => cell.sweeps.length)) return undefined;
+  for (const strip of [false, true]) {
+    const text = JSON.stringify(entries(strip));
+    if (text.length <= REPLAY_LIMIT) return text;
+  }
+  return undefined;
+}
+
+export function parseSweepReplay(text: string | undefined): Record<string, SweepState> {
+  if (!text) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, SweepState>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The artifact kind a trial process emits: one per epoch report, and one when the trial ends. */
