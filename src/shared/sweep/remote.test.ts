@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRayDriverLine, parseSweepTarget, parseTrialAssignment, SweepTargetError, trialScript } from './remote';
+import { parseRayDriverLine, parseSweepReplay, parseSweepTarget, parseTrialAssignment, sweepReplay, SweepTargetError, trialScript } from './remote';
 import { normalizeSettings, SweepScheduler } from './scheduler';
 import { parsePercentScript } from '../notebook/percent';
 import { logUniform } from './space';
@@ -43,6 +43,27 @@ describe('trial processes', () => {
     expect(parseTrialAssignment(undefined)).toBeUndefined();
     expect(() => parseTrialAssignment('{"trial": -1}')).toThrow(SweepTargetError);
     expect(() => parseTrialAssignment('not json')).toThrow(/not JSON/);
+  });
+
+  it('hands earlier sweeps to the trial by cell and call, dropping histories past the size an environment takes', () => {
+    const finished = (epochs: number) => {
+      const scheduler = new SweepScheduler(normalizeSettings({ space: { lr: logUniform(1e-3, 1) }, trials: 2 }));
+      for (let trial = scheduler.nextTrial(); trial; trial = scheduler.nextTrial()) {
+        for (let epoch = 1; epoch <= epochs; epoch++) scheduler.report(trial.id, epoch, { val_loss: 1 / epoch });
+        scheduler.complete(trial.id, { status: 'completed' });
+      }
+      return scheduler.state;
+    };
+    expect(sweepReplay([{ sweeps: [] }])).toBeUndefined();
+    const small = parseSweepReplay(sweepReplay([{ sweeps: [] }, { sweeps: [finished(3), finished(2)] }]));
+    expect(Object.keys(small)).toEqual(['2/0', '2/1']);
+    expect(small['2/0']!.trials[0]!.history).toHaveLength(3);
+    // A resumed scheduler with every trial finished runs none: the replayed sweep is only its result.
+    expect(new SweepScheduler(small['2/0']!.settings, small['2/0']).nextTrial()).toBeUndefined();
+    const big = sweepReplay([{ sweeps: [finished(2000)] }])!;
+    expect(big.length).toBeLessThan(100_000);
+    expect(parseSweepReplay(big)['1/0']!.trials[0]!.history).toEqual([{ epoch: 2000, metrics: { val_loss: 1 / 2000 } }]);
+    expect(parseSweepReplay('not json')).toEqual({});
   });
 
   it('reads the driver protocol and drops lines that are not part of it', () => {
