@@ -33,6 +33,10 @@ const headlines = {
   chart: (r) => `${r.series.initialPoints.toLocaleString('en')} points + ${r.series.batchPoints} every ${r.series.intervalMs} ms: update median ${round(r.updateMedianMs)} ms, p95 ${round(r.updateP95Ms)} ms; first render ${round(r.firstRenderMs)} ms`,
   'file-format': (r) => `${r.points.toLocaleString('en')} points: ${r.megabytes} MB file, opens in ${r.openMsMedian} ms (median), saves in ${r.saveMsMedian} ms`,
   sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
+  'ray-sweep': (r) =>
+    r.skipped
+      ? `skipped: ${r.skipped}`
+      : `${r.trials} short trials on 2 cores: processes: 2 / kernel ${round(r.ratios.processesOverKernel)}×, Ray / kernel ${round(r.ratios.rayOverKernel)}× wall time; submission → first metric, median: processes ${round(median(r.firstMetricMs.processes) / 1000)} s, Ray ${round(median(r.firstMetricMs.ray) / 1000)} s (load ${round(r.loadAverage[0])}; docs/ray.md)`,
 };
 
 export function benchTable() {
