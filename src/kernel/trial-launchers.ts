@@ -22,7 +22,8 @@ const here = fileURLToPath(import.meta.url);
 
 /**
  * How to run `lossbook` from this kernel: the CLI built beside the built kernel (out/node), or the
- * source through tsx when the kernel itself runs from source; LOSSBOOK_CLI overrides both.
+ * source through tsx when the kernel itself runs from source; LOSSBOOK_CLI overrides both, and
+ * LOSSBOOK_NODE the Node that runs it.
  */
 export function lossbookCommand(env: Record<string, string | undefined> = process.env): string[] {
   const tsx = () => {
@@ -32,10 +33,12 @@ export function lossbookCommand(env: Record<string, string | undefined> = proces
       return ['--import', 'tsx'];
     }
   };
+  // The packaged app's Electron has its run-as-Node fuse off: there a Node on PATH runs trials.
+  const node = env.LOSSBOOK_NODE ?? (process.versions.electron ? 'node' : process.execPath);
   const explicit = env.LOSSBOOK_CLI;
-  if (explicit) return [process.execPath, ...(explicit.endsWith('.ts') ? tsx() : []), explicit];
-  if (here.endsWith('.mjs')) return [process.execPath, join(dirname(here), 'cli.mjs')];
-  return [process.execPath, ...tsx(), join(dirname(here), '..', 'cli', 'main.ts')];
+  if (explicit) return [node, ...(explicit.endsWith('.ts') ? tsx() : []), explicit];
+  if (here.endsWith('.mjs')) return [node, join(dirname(here), 'cli.mjs')];
+  return [node, ...tsx(), join(dirname(here), '..', 'cli', 'main.ts')];
 }
 
 /** The shipped driver: two folders up from both src/kernel/ and out/node/. */
