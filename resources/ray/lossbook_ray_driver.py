@@ -16,6 +16,7 @@ import platform
 import socket
 import sys
 import threading
+import time
 
 _print_lock = threading.Lock()
 
@@ -240,6 +241,11 @@ def main():
             break
     # stdin closed (the kernel went away) or shutdown: nothing of the sweep may keep running.
     driver.cancel_all()
+    # Give cancelled tasks a moment to end lossbook and remove their folders: ray.shutdown()
+    # kills the job's workers outright.
+    deadline = time.monotonic() + 8.0
+    while driver.running and time.monotonic() < deadline:
+        time.sleep(0.1)
     ray.shutdown()
 
 
