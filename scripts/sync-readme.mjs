@@ -35,6 +35,10 @@ const headlines = {
   fuzz: (r) => `${r.cases.toLocaleString('en')} of ${r.runs.toLocaleString('en')} mutated real notebooks through export (seed ${r.seed}): median ${round(r.medianMs)} ms, p99 ${round(r.p99Ms)} ms, slowest ${round(r.slowestMs)} ms`,
   sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
   backends: backendsHeadline,
+  'ray-sweep': (r) =>
+    r.skipped
+      ? `skipped: ${r.skipped}`
+      : `${r.trials} short trials on 2 cores: processes: 2 / kernel ${round(r.ratios.processesOverKernel)}×, Ray / kernel ${round(r.ratios.rayOverKernel)}× wall time; submission → first metric, median: processes ${round(median(r.firstMetricMs.processes) / 1000)} s, Ray ${round(median(r.firstMetricMs.ray) / 1000)} s (load ${round(r.loadAverage[0])}; docs/ray.md)`,
 };
 
 export function benchTable() {

@@ -115,7 +115,7 @@ describe('lossbook run', () => {
     expect(sweep).toMatchObject({ cell: 0, metric: 'val_loss', goal: 'min' });
     expect(sweep!.trials.map((trial) => trial.id).sort()).toEqual([0, 1, 2, 3]);
     for (const trial of sweep!.trials) {
-      expect(Object.keys(trial)).toEqual(['id', 'status', 'params', 'best', 'final', 'prunedAt', 'reason', 'findings']);
+      expect(Object.keys(trial)).toEqual(['id', 'status', 'params', 'best', 'final', 'prunedAt', 'reason', 'findings', 'where', 'attempts']);
       expect(trial.params.lr).toBeGreaterThanOrEqual(1e-3);
       expect(trial.params.lr).toBeLessThanOrEqual(1);
       expect(['completed', 'pruned', 'failed']).toContain(trial.status);

@@ -1,16 +1,19 @@
 // The `lossbook` commands: run, export, serve, doctor. Each returns its exit code (exit-codes.ts)
 // instead of exiting, so tests can call them and main.ts owns process.exit.
 import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { writeFileAtomically } from '../host/atomic-write';
 import { NotebookFileError, readNotebookFile, saveNotebookFile, scriptLanguage } from '../host/files';
 import type { KernelSupervisorApi, KernelSupervisorOptions } from '../host/kernel-api';
+import { checkRayCluster } from '../host/ray-doctor';
 import { renderReport } from '../host/report';
 import type { Notebook } from '../shared/notebook/model';
 import { toPercentScript } from '../shared/notebook/percent';
 import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
+import { formatRayCluster, parseSweepTarget } from '../shared/sweep/remote';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { EXIT, type ExitCode } from './exit-codes';
 import { HeadlessRun, type HeadlessRunResult } from './headless-run';
@@ -73,6 +76,8 @@ async function writeOutput(path: string, text: string, io: CommandIo): Promise<v
 
 export interface RunCommandOptions {
   json?: string;
+  /** Every kernel event as one JSON line, as it happens ("-" for stdout): how a sweep follows its trial processes. */
+  events?: string;
   report?: string;
   save?: string;
   backend?: string;
@@ -87,7 +92,7 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   const timeoutSeconds = parseSeconds(options.timeout);
   if (options.failOn !== undefined && options.failOn !== 'error' && options.failOn !== 'warning') throw new UsageError(`--fail-on takes "error" or "warning" (got "${options.failOn}").`);
   const failOn = options.failOn as 'error' | 'warning' | undefined;
-  if (options.json === '-' && options.report === '-') throw new UsageError('Only one of --json and --report can write to stdout (-).');
+  if ([options.json, options.report, options.events].filter((path) => path === '-').length > 1) throw new UsageError('Only one of --json, --report and --events can write to stdout (-).');
 
   let notebook: Notebook;
   try {
@@ -101,7 +106,7 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   }
 
   // With --json - (or --report -) stdout carries the document, so cell output goes to stderr.
-  const stdoutTaken = options.json === '-' || options.report === '-';
+  const stdoutTaken = options.json === '-' || options.report === '-' || options.events === '-';
   const reporter = new ProgressReporter({ status: io.stderr, cellOutput: stdoutTaken ? io.stderr : io.stdout, plain: options.progress === false || Boolean(io.env.CI) });
   const supervisor = createSupervisor({ backend, backendRequestedBy: requestedBy, cwd: dirname(resolve(input)) });
   // --timeout counts the cells' running time, not the kernel's start (which depends on the machine).
@@ -122,6 +127,8 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     startTimeout();
   };
   const headless = new HeadlessRun(notebook, supervisor, { keepGoing: options.keepGoing, reporter, onKernelReady });
+  const events = options.events ? openEventStream(options.events, io) : undefined;
+  const eventSubscription = events ? supervisor.onEvent((event) => events.write(`${JSON.stringify(event)}\n`)) : undefined;
 
   let signals = 0;
   const unsubscribe = io.onSignal?.((signal) => {
@@ -142,6 +149,8 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   } finally {
     if (timer) clearTimeout(timer);
     headless.dispose();
+    eventSubscription?.dispose();
+    await events?.close();
     reporter.dispose();
     await Promise.race([supervisor.shutdown().catch(() => undefined), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
     supervisor.dispose();
@@ -187,6 +196,14 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     }
   }
   return EXIT.ok;
+}
+
+/** Where --events writes: stdout, or a file (created with its folder). */
+function openEventStream(path: string, io: CommandIo): { write(line: string): void; close(): Promise<void> } {
+  if (path === '-') return { write: (line) => io.stdout.write(line), close: () => Promise.resolve() };
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const stream = createWriteStream(resolve(path));
+  return { write: (line) => stream.write(line), close: () => new Promise((resolveClose) => stream.end(resolveClose)) };
 }
 
 function stopText(reason: NonNullable<HeadlessRunResult['stoppedBy']>): string {
@@ -306,8 +323,25 @@ export function formatDoctorReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function doctorCommand(options: { json?: boolean }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+export async function doctorCommand(options: { json?: boolean; ray?: string }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+  if (options.ray !== undefined) return rayDoctor(options.ray, options.json === true, io);
   const report = await collectDoctorReport(createSupervisor);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
   return report.backends.some((entry) => entry.loads) ? EXIT.ok : EXIT.cellFailed;
+}
+
+/** `lossbook doctor --ray ADDRESS`: the cluster as a sweep's driver sees it; exit 1 when it cannot be reached. */
+async function rayDoctor(address: string, json: boolean, io: CommandIo): Promise<ExitCode> {
+  let target;
+  try {
+    target = parseSweepTarget({ ray: address }, io.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace('lossbook.sweep: on.ray', '--ray'));
+  }
+  if (target.kind !== 'ray') throw new UsageError('--ray takes a Ray cluster address.');
+  const check = await checkRayCluster(target.address, io.env);
+  if (json) io.stdout.write(`${JSON.stringify(check.ok ? { address: target.address, ok: true, ...check.cluster } : { address: target.address, ok: false, reason: check.reason }, null, 2)}\n`);
+  else if (check.ok) io.stdout.write(formatRayCluster(target.address, check.cluster));
+  else io.stderr.write(`lossbook: Ray cluster at ${target.address}: ${check.reason}\n`);
+  return check.ok ? EXIT.ok : EXIT.cellFailed;
 }

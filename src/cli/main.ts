@@ -42,6 +42,7 @@ program
   .option('--json <out.json>', 'write runs, metrics, findings and memory as JSON ("-" for stdout)')
   .option('--report <out.html>', 'write a self-contained HTML report')
   .option('--save <out.lossbook>', 'save the notebook with its runs')
+  .option('--events <out.jsonl>', 'write every kernel event as one JSON line as it happens ("-" for stdout)')
   .addOption(backendOption())
   .option('--timeout <seconds>', 'interrupt the run after this many seconds (exit code 4)')
   .addOption(new Option('--fail-on <severity>', 'exit with code 3 when a finding of this severity or worse appears').choices(['error', 'warning']))
@@ -87,7 +88,8 @@ program
   .command('doctor')
   .description('which tfjs backends load here and why not; GPU adapter and driver')
   .option('--json', 'print the findings as JSON')
-  .action(async (options: { json?: boolean }) => {
+  .option('--ray <address>', 'check a Ray cluster for sweeps instead: Ray and Python versions, nodes, CPUs/GPUs (LOSSBOOK_PYTHON picks the Python)')
+  .action(async (options: { json?: boolean; ray?: string }) => {
     exitCode = await doctorCommand(options, io, createSupervisor);
   });
 

@@ -83,6 +83,8 @@ describe('--json document', () => {
         prunedAt: source.prunedAt ?? null,
         reason: source.reason ?? null,
         findings: source.findings,
+        where: source.where ?? null,
+        attempts: source.attempts ?? 1,
       });
     }
     const nan = entry!.commonFindings.find((finding) => finding.id === 'loss.nan')!;

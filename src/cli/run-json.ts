@@ -25,6 +25,10 @@ export interface RunJsonTrial {
   prunedAt: number | null;
   reason: string | null;
   findings: Array<{ id: string; severity: Severity }>;
+  /** Where it ran: 'kernel', 'process:<pid>' or 'ray:<node address>/<node id>' (added with issue 23). */
+  where: string | null;
+  /** Attempts made: 2 when its first worker was lost and it ran once more. */
+  attempts: number;
 }
 
 /** A `lossbook.sweep` the run made: the last state the kernel published for it. */
@@ -82,6 +86,8 @@ export function buildSweepsJson(notebook: Notebook, runs: readonly RunRecord[]):
           prunedAt: trial.prunedAt ?? null,
           reason: trial.reason ?? null,
           findings: trial.findings.map((finding) => ({ id: finding.id, severity: finding.severity })),
+          where: trial.where ?? null,
+          attempts: trial.attempts ?? 1,
         })),
         commonFindings: artifact.commonFindings.map((finding) => ({
           id: finding.id,

@@ -10,7 +10,8 @@ import type { InterruptChannel } from './interrupt-channel';
 import { TensorLifetimes, type RunScope } from './lifetimes';
 import type { RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { OutputCapture } from './output';
-import { createSweepApi } from './sweep';
+import type { SweepState } from '../shared/sweep/scheduler';
+import { createSweepApi, type NotebookCell } from './sweep';
 import { TrainingHooks, type ActiveTraining } from './training-hooks';
 import { CellSyntaxError } from './transform';
 
@@ -41,6 +42,10 @@ interface ActiveRun {
   checks: unknown;
   training: ActiveTraining;
   sweep?: ReturnType<typeof createSweepApi>;
+  /** The cell's own code, for sweeps whose trials replay the notebook elsewhere. */
+  cell: { code: string; language: 'typescript' | 'javascript' };
+  /** The final state of each sweep this cell finished, in call order (a trial replays them as results). */
+  sweeps: SweepState[];
 }
 
 type ExecuteRequest = Extract<KernelRequest, { type: 'execute' }>;
@@ -55,6 +60,11 @@ export class Kernel implements Disposable {
   private draining = false;
   private executeSequence = 0;
   private active: ActiveRun | undefined;
+  /**
+   * The code of every cell that ran to the end in this kernel session, in order: what built the
+   * namespace. A sweep that runs trials in other processes replays it there (issue 23).
+   */
+  private readonly history: NotebookCell[] = [];
   private readonly disposables: Array<() => void> = [];
 
   constructor(private readonly options: KernelOptions) {
@@ -64,6 +74,7 @@ export class Kernel implements Disposable {
     this.gpuProcessMemory = options.backend.isGpu ? new NvidiaProcessMemory() : undefined;
     const activeRun = () => this.active;
     const interrupted = () => this.interrupted();
+    const history = () => this.history;
     const runTrialScope = <T>(name: string, fn: () => Promise<T>) => this.lifetimes.runNested(name, fn);
     const withTrialMonitor = <T>(run: ActiveRun, trialId: string, fn: () => Promise<T>) => this.withTrialMonitor(run, trialId, fn);
     const lossbookApi = {
@@ -88,6 +99,10 @@ export class Kernel implements Disposable {
         run.sweep ??= createSweepApi(tf, run.context, {
           runTrialScope: (fn) => runTrialScope(`${run.runId}-trial`, fn),
           withTrialMonitor: (trialId, fn) => withTrialMonitor(run, trialId, fn),
+          notebookCode: () => [...history(), { ...run.cell, sweeps: run.sweeps }],
+          executionCount: run.executionCount,
+          env: process.env,
+          recordSweep: (state) => run.sweeps.push(state),
         });
         return run.sweep;
       },
@@ -235,7 +250,8 @@ export class Kernel implements Disposable {
       warn(`lossbook.checks could not start for this run: ${(error as Error).message}`);
     }
     const training: ActiveTraining = { runId: request.runId, signal: controller.signal, interrupted: () => this.interrupted(), emit, monitor, warn };
-    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks, training };
+    const sweeps: SweepState[] = [];
+    this.active = { runId: request.runId, executionCount, controller, sequence, monitor, context, checks, training, cell: { code: request.code, language: request.language }, sweeps };
     this.hooks.activate(training);
     this.output.begin(request.runId);
 
@@ -264,6 +280,8 @@ export class Kernel implements Disposable {
       this.finishMonitor(monitor, status === 'ok' ? 'ok' : status === 'interrupted' ? 'interrupted' : 'error', warn, '', failure);
       this.active = undefined;
     }
+    // Blank cells are left out as `lossbook run` skips them: a trial counts cells as it does.
+    if (status === 'ok' && request.code.trim()) this.history.push({ code: request.code, language: request.language, sweeps });
     let runMemory: RunMemory;
     try {
       const { reachabilityIncomplete, ...measured } = scope.end();
@@ -340,7 +358,11 @@ export class Kernel implements Disposable {
 
   private async freeMemory(resetNamespace: boolean): Promise<void> {
     const before = this.snapshot();
-    if (resetNamespace) this.executor.resetNamespace();
+    if (resetNamespace) {
+      this.executor.resetNamespace();
+      // A cleared namespace holds nothing the earlier cells made: trial processes start empty too.
+      this.history.length = 0;
+    }
     const disposed = this.lifetimes.disposeUnreachable();
     let released = 'nothing pooled';
     try {

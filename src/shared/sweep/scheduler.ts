@@ -45,6 +45,12 @@ export interface TrialRecord {
   reason?: string;
   findings: TrialFindingSummary[];
   durationMs?: number;
+  /** Where the trial ran: 'kernel' (in the notebook's kernel), 'process:<pid>', 'ray:<node>'. */
+  where?: string;
+  /** The process id or Ray task id of its last attempt (trials run out of the kernel only). */
+  task?: string;
+  /** Attempts made (a trial whose worker was lost is run once more); absent means one. */
+  attempts?: number;
 }
 
 export interface SweepState {
@@ -109,13 +115,14 @@ export class SweepScheduler {
     return this.settings.goal === 'min' ? value : -value;
   }
 
-  private finishedCount(): number {
-    return this.state.trials.filter((t) => t.status !== 'running').length;
+  /** Trials started so far: finished ones and, when trials run in parallel, the running ones. */
+  private startedCount(): number {
+    return this.state.trials.length;
   }
 
   nextTrial(): TrialRecord | undefined {
     const limit = this.grid ? Math.min(this.settings.trials, this.grid.length) : this.settings.trials;
-    if (this.finishedCount() >= limit) return undefined;
+    if (this.startedCount() >= limit) return undefined;
     let params: Params;
     const retried = this.retry.shift();
     if (retried) params = retried;
@@ -129,6 +136,28 @@ export class SweepScheduler {
       this.state.draws += 1;
     }
     const trial: TrialRecord = { id: this.state.trials.reduce((m, t) => Math.max(m, t.id), -1) + 1, params, status: 'running', history: [], findings: [] };
+    this.state.trials.push(trial);
+    return trial;
+  }
+
+  /**
+   * A trial that runs again from the start (its worker was lost): what it reported is dropped,
+   * so the pruning rules and the charts see only the attempt that runs now.
+   */
+  restart(trialId: number, reason: string): TrialRecord {
+    const trial = this.trial(trialId);
+    trial.history = [];
+    delete trial.best;
+    delete trial.prunedAt;
+    trial.reason = reason;
+    trial.status = 'running';
+    trial.attempts = (trial.attempts ?? 1) + 1;
+    return trial;
+  }
+
+  /** A trial with given parameters (a trial process runs the one trial its sweep assigned it). */
+  assign(trialId: number, params: Params): TrialRecord {
+    const trial: TrialRecord = { id: trialId, params, status: 'running', history: [], findings: [] };
     this.state.trials.push(trial);
     return trial;
   }

@@ -14,6 +14,7 @@ import {
   type SweepPalette,
 } from './view-model';
 import { DIVERGING_LR, runSyntheticSweep } from './view-model.testing';
+import { summarizeSweep } from './summary';
 
 const palette: SweepPalette = { text: '#111', muted: '#666', grid: '#eee', background: '#fff', font: 'sans-serif', error: '#c00', best: '#00c' };
 
@@ -256,5 +257,23 @@ describe('sweep view helpers', () => {
     expect(qualityColor(0)).toBe('rgb(29, 78, 216)');
     expect(qualityColor(1)).toBe('rgb(202, 138, 4)');
     expect(qualityColor(2)).toBe(qualityColor(1));
+  });
+});
+
+describe('trials that ran outside the kernel (issue 23)', () => {
+  it('adds a Where column, with the attempt when a trial ran twice, and sorts by it', () => {
+    const fixture = runSyntheticSweep({ trials: 3 });
+    const local = sweepViews(fixture.run)[0]!;
+    expect(local.columns.map((column) => column.key)).not.toContain('where');
+    const state = structuredClone(fixture.scheduler.state);
+    state.trials.forEach((trial, index) => Object.assign(trial, { where: `ray:127.0.0.1/0000000${index}`, task: `t${index}` }));
+    state.trials[1]!.attempts = 2;
+    const artifact = { kind: 'sweep', data: JSON.parse(JSON.stringify({ name: 'remote', state, summary: summarizeSweep(state, []) })) as unknown };
+    const view = sweepViews({ artifacts: [artifact] })[0]!;
+    expect(view.columns.at(-1)).toEqual({ key: 'where', label: 'Where', numeric: false });
+    const row = (id: number) => view.rows.find((candidate) => candidate.id === id)!;
+    expect(row(0).text.where).toBe('ray:127.0.0.1/00000000');
+    expect(row(1).text.where).toBe('ray:127.0.0.1/00000001 (attempt 2)');
+    expect(sortRows(view.rows, 'where', 'desc').map((candidate) => candidate.id)).toEqual([2, 1, 0]);
   });
 });

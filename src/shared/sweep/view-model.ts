@@ -28,6 +28,9 @@ const TrialSchema = z.object({
   reason: z.string().nullable().optional(),
   findings: z.array(z.object({ id: z.string(), severity: SeveritySchema })).optional(),
   durationMs: z.number().nullable().optional(),
+  where: z.string().optional(),
+  task: z.string().optional(),
+  attempts: z.number().optional(),
 });
 
 const SweepArtifactSchema = z.object({
@@ -79,6 +82,9 @@ function normalizeArtifact(data: z.infer<typeof SweepArtifactSchema>): SweepArti
     reason: trial.reason ?? undefined,
     findings: trial.findings ?? [],
     durationMs: toNumber(trial.durationMs),
+    ...(trial.where !== undefined ? { where: trial.where } : {}),
+    ...(trial.task !== undefined ? { task: trial.task } : {}),
+    ...(trial.attempts !== undefined ? { attempts: trial.attempts } : {}),
   }));
   const commonFindings = data.summary.commonFindings.map((finding) => ({ ...finding, association: finding.association ?? undefined }));
   return { name: data.name, state: { settings, trials, draws: data.state.draws ?? 0 }, commonFindings };
@@ -164,7 +170,7 @@ function tickLabel(value: number): string {
 
 // ───────────────────────────── trials table ─────────────────────────────
 
-export type SortKey = 'id' | 'status' | 'best' | 'final' | 'epochs' | 'duration' | 'findings' | `param:${string}`;
+export type SortKey = 'id' | 'status' | 'best' | 'final' | 'epochs' | 'duration' | 'findings' | 'where' | `param:${string}`;
 export type SortDirection = 'asc' | 'desc';
 
 export interface TableColumn {
@@ -213,6 +219,8 @@ function columnsFor(state: SweepState): TableColumn[] {
     { key: 'epochs', label: 'Epochs', numeric: true },
     { key: 'duration', label: 'Time', numeric: true },
     { key: 'findings', label: 'Findings', numeric: false },
+    // Only sweeps with trials outside the kernel (issue 23) say where each trial ran.
+    ...(state.trials.some((trial) => trial.where !== undefined && trial.where !== 'kernel') ? [{ key: 'where' as const, label: 'Where', numeric: false }] : []),
   ];
 }
 
@@ -236,6 +244,7 @@ function rowsFor(state: SweepState): TrialRow[] {
       epochs: String(epochs),
       duration: formatDurationShort(trial.durationMs),
       findings: findings.join(', '),
+      where: `${trial.where ?? '—'}${trial.attempts && trial.attempts > 1 ? ` (attempt ${trial.attempts})` : ''}`,
     };
     for (const name of Object.keys(state.settings.space)) text[`param:${name}`] = formatValue(trial.params[name]);
     return {
@@ -275,6 +284,8 @@ function sortValue(row: TrialRow, key: SortKey): SortValue {
       return row.durationMs;
     case 'findings':
       return row.findings.length ? row.findings.join(',') : undefined;
+    case 'where':
+      return row.text.where === '—' ? undefined : row.text.where;
     default:
       return undefined;
   }
