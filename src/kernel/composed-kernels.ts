@@ -1,0 +1,287 @@
+// Real implementations of the gradient kernels tfjs-backend-wasm 4.22 lacks (issue 18): without
+// them the first conv net, separable conv or embedding a user trains on the default backend dies
+// with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'". Each one is composed of
+// kernels the backend already has (pad, strided slice, concat, transpose, batched matmul,
+// depthwise conv), called directly on the backend's tensor data — the way tfjs backends compose
+// their own kernels — so the arithmetic runs at the backend's speed (XNNPACK on wasm) and no
+// engine tensor is created. UnsortedSegmentSum is a loop over typed arrays: a composition would
+// need a one-hot matrix of batch × vocabulary, far more work than one pass over the rows.
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { Tf } from './monitor-api';
+
+type Attrs = Record<string, unknown>;
+type Shape = number[];
+
+/** The minimal backend surface the compositions use (wasm, webgpu and cpu all have it). */
+export interface DataBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+  readSync(dataId: object): ArrayLike<number> | Uint8Array[];
+  write(values: unknown, shape: Shape, dtype: string): object;
+}
+
+/**
+ * Runs the backend's own kernels on TensorInfos and disposes every intermediate it made once the
+ * composition ends, except the result it hands back (the engine takes ownership of that one).
+ */
+class Composer {
+  private readonly made: TensorInfo[] = [];
+  constructor(
+    readonly tf: Tf,
+    readonly backendName: string,
+    readonly backend: DataBackend,
+  ) {}
+
+  call(kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Attrs = {}): TensorInfo {
+    const kernel = this.tf.getKernel(kernelName, this.backendName);
+    if (!kernel) throw new Error(`Lossbook's composed kernels need '${kernelName}' on the ${this.backendName} backend`);
+    const out = kernel.kernelFunc({ inputs: inputs as never, backend: this.backend as never, attrs: attrs as never });
+    const info = (Array.isArray(out) ? out[0] : out) as TensorInfo;
+    this.made.push(info);
+    return info;
+  }
+
+  reshape(x: TensorInfo, shape: Shape): TensorInfo {
+    return this.call('Reshape', { x }, { shape });
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.call('Transpose', { x }, { perm });
+  }
+
+  /** Pads (positive) or crops (negative) each axis at its start and end. */
+  padOrCrop(x: TensorInfo, amounts: Array<[number, number]>): TensorInfo {
+    let result = x;
+    if (amounts.some(([before, after]) => before > 0 || after > 0)) {
+      result = this.call('PadV2', { x: result }, { paddings: amounts.map(([b, a]) => [Math.max(0, b), Math.max(0, a)]), constantValue: 0 });
+    }
+    if (amounts.some(([before, after]) => before < 0 || after < 0)) {
+      const begin = amounts.map(([b]) => Math.max(0, -b));
+      const size = result.shape.map((extent, axis) => extent - begin[axis]! - Math.max(0, -amounts[axis]![1]));
+      result = this.call('Slice', { x: result }, { begin, size });
+    }
+    return result;
+  }
+
+  /** Frees every intermediate except `keep` (its data may be shared with an intermediate by reshape). */
+  finish(keep: TensorInfo): TensorInfo {
+    for (const info of this.made) if (info !== keep) this.backend.disposeData(info.dataId);
+    this.made.length = 0;
+    return keep;
+  }
+
+  /** After an error: free everything made so far. */
+  abandon(): void {
+    for (const info of this.made) this.backend.disposeData(info.dataId);
+    this.made.length = 0;
+  }
+}
+
+interface ConvGeometry {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  effectiveFilterHeight: number;
+  effectiveFilterWidth: number;
+  padInfo: { top: number; left: number; bottom: number; right: number };
+}
+
+function convGeometry(tf: Tf, xShape: Shape, filterShape: Shape, attrs: Attrs, depthwise: boolean): ConvGeometry {
+  const dilations = (attrs.dilations ?? 1) as number | [number, number];
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    dilations,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'floor' | undefined,
+    depthwise,
+    'channelsLast',
+  );
+  return info as unknown as ConvGeometry;
+}
+
+/**
+ * The columns of an im2col: one strided window of the padded input per filter tap, each
+ * [B, OH, OW, C], concatenated along channels in (row, column) tap order — the order of a
+ * [KH, KW, C, …] filter's leading axes — so it is [B, OH, OW, KH·KW·C].
+ */
+function im2col(c: Composer, x: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { top, left } = g.padInfo;
+  const rowsNeeded = (g.outHeight - 1) * g.strideHeight + g.effectiveFilterHeight;
+  const colsNeeded = (g.outWidth - 1) * g.strideWidth + g.effectiveFilterWidth;
+  const padded = c.padOrCrop(x, [
+    [0, 0],
+    [top, Math.max(0, rowsNeeded - top - g.inHeight)],
+    [left, Math.max(0, colsNeeded - left - g.inWidth)],
+    [0, 0],
+  ]);
+  const windows: TensorInfo[] = [];
+  for (let row = 0; row < g.filterHeight; row++) {
+    for (let col = 0; col < g.filterWidth; col++) {
+      const r0 = row * g.dilationHeight;
+      const c0 = col * g.dilationWidth;
+      windows.push(
+        c.call(
+          'StridedSlice',
+          { x: padded },
+          {
+            begin: [0, r0, c0, 0],
+            end: [g.batchSize, r0 + (g.outHeight - 1) * g.strideHeight + 1, c0 + (g.outWidth - 1) * g.strideWidth + 1, x.shape[3]],
+            strides: [1, g.strideHeight, g.strideWidth, 1],
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          },
+        ),
+      );
+    }
+  }
+  return windows.length === 1 ? windows[0]! : c.call('Concat', windows, { axis: 3 });
+}
+
+function toChannelsLast(c: Composer, x: TensorInfo, dataFormat: unknown): TensorInfo {
+  return dataFormat === 'NCHW' ? c.transpose(x, [0, 2, 3, 1]) : x;
+}
+
+/** dW = im2col(x)ᵀ · dy: one matmul over all B·OH·OW output positions. */
+function conv2DBackpropFilter(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
+  const x = toChannelsLast(c, inputs.x!, attrs.dataFormat);
+  const dy = toChannelsLast(c, inputs.dy!, attrs.dataFormat);
+  const filterShape = attrs.filterShape as Shape;
+  const g = convGeometry(c.tf, x.shape, filterShape, { ...attrs, dilations: 1 }, false);
+  const positions = g.batchSize * g.outHeight * g.outWidth;
+  const taps = g.filterHeight * g.filterWidth * g.inChannels;
+  const columns = c.reshape(im2col(c, x, g), [1, positions, taps]);
+  const grads = c.reshape(dy, [1, positions, g.outChannels]);
+  const product = c.call('BatchMatMul', { a: columns, b: grads }, { transposeA: true, transposeB: false });
+  return c.reshape(product, filterShape);
+}
+
+/** dF[k, c, m] = Σₙ window[n, k, c] · dy[n, c, m]: a matmul per input channel (batched over C). */
+function depthwiseBackpropFilter(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
+  const x = inputs.x!;
+  const dy = inputs.dy!;
+  const filterShape = attrs.filterShape as Shape;
+  const g = convGeometry(c.tf, x.shape, filterShape, attrs, true);
+  const positions = g.batchSize * g.outHeight * g.outWidth;
+  const taps = g.filterHeight * g.filterWidth;
+  const channels = g.inChannels;
+  const multiplier = filterShape[3]!;
+  const windows = c.transpose(c.reshape(im2col(c, x, g), [positions, taps, channels]), [2, 1, 0]); // [C, K, N]
+  const grads = c.transpose(c.reshape(dy, [positions, channels, multiplier]), [1, 0, 2]); // [C, N, M]
+  const product = c.call('BatchMatMul', { a: windows, b: grads }, { transposeA: false, transposeB: false }); // [C, K, M]
+  return c.reshape(c.transpose(product, [1, 0, 2]), filterShape);
+}
+
+/**
+ * dx is the transposed depthwise convolution: spread dy by the stride (zeros between rows and
+ * columns), pad it so every input position sees the whole (dilated) filter, and correlate with the
+ * filter flipped in both spatial axes — one depthwise conv over C·M channels — then sum the M
+ * outputs that came from each input channel.
+ */
+function depthwiseBackpropInput(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
+  const dy = inputs.dy!;
+  const filter = inputs.filter!;
+  const inputShape = attrs.inputShape as Shape;
+  const g = convGeometry(c.tf, inputShape, filter.shape, attrs, true);
+  const multiplier = filter.shape[3]!;
+  const outChannels = g.inChannels * multiplier;
+  let spread = dy;
+  if (g.strideHeight > 1 || g.strideWidth > 1) {
+    const lifted = c.reshape(dy, [g.batchSize, g.outHeight, 1, g.outWidth, 1, outChannels]);
+    const zeros = c.padOrCrop(lifted, [
+      [0, 0],
+      [0, 0],
+      [0, g.strideHeight - 1],
+      [0, 0],
+      [0, g.strideWidth - 1],
+      [0, 0],
+    ]);
+    spread = c.reshape(zeros, [g.batchSize, g.outHeight * g.strideHeight, g.outWidth * g.strideWidth, outChannels]);
+  }
+  // Rows: input row i needs spread rows i + top − (KH_eff − 1) … i + top.
+  const beforeRows = g.effectiveFilterHeight - 1 - g.padInfo.top;
+  const beforeCols = g.effectiveFilterWidth - 1 - g.padInfo.left;
+  const targetRows = g.inHeight + g.effectiveFilterHeight - 1;
+  const targetCols = g.inWidth + g.effectiveFilterWidth - 1;
+  const framed = c.padOrCrop(spread, [
+    [0, 0],
+    [beforeRows, targetRows - beforeRows - spread.shape[1]!],
+    [beforeCols, targetCols - beforeCols - spread.shape[2]!],
+    [0, 0],
+  ]);
+  const flipped = c.reshape(c.call('Reverse', { x: filter }, { dims: [0, 1] }), [g.filterHeight, g.filterWidth, outChannels, 1]);
+  const correlated = c.call(
+    'DepthwiseConv2dNative',
+    { x: framed, filter: flipped },
+    { strides: [1, 1], pad: 'valid', dilations: [g.dilationHeight, g.dilationWidth], dimRoundingMode: undefined },
+  );
+  if (multiplier === 1) return correlated;
+  const split = c.reshape(correlated, [g.batchSize, g.inHeight, g.inWidth, g.inChannels, multiplier]);
+  return c.call('Sum', { x: split }, { axis: [4], keepDims: false });
+}
+
+/** One pass over the rows: out[segment[i]] += x[i] (ids out of range are dropped, as in tfjs). */
+function unsortedSegmentSum(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
+  const x = inputs.x!;
+  const segmentIds = inputs.segmentIds!;
+  const numSegments = attrs.numSegments as number;
+  const values = c.backend.readSync(x.dataId) as ArrayLike<number>;
+  const ids = c.backend.readSync(segmentIds.dataId) as ArrayLike<number>;
+  const rows = ids.length;
+  const rowSize = rows === 0 ? 0 : values.length / rows;
+  const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+  const out = x.dtype === 'int32' ? new Int32Array(numSegments * rowSize) : new Float32Array(numSegments * rowSize);
+  for (let row = 0; row < rows; row++) {
+    const segment = ids[row]!;
+    if (segment < 0 || segment >= numSegments) continue;
+    const from = row * rowSize;
+    const to = segment * rowSize;
+    for (let k = 0; k < rowSize; k++) out[to + k]! += values[from + k]!;
+  }
+  return { dataId: c.backend.write(out, outShape, x.dtype), shape: outShape, dtype: x.dtype } as TensorInfo;
+}
+
+interface ComposedKernel {
+  kernelName: string;
+  /** Kernels of the backend it is built from: it is registered only where all of them exist. */
+  uses: string[];
+  compute(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo;
+}
+
+export const COMPOSED_KERNELS: readonly ComposedKernel[] = [
+  { kernelName: 'Conv2DBackpropFilter', uses: ['PadV2', 'Slice', 'StridedSlice', 'Concat', 'Reshape', 'Transpose', 'BatchMatMul'], compute: conv2DBackpropFilter },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', uses: ['PadV2', 'Slice', 'StridedSlice', 'Concat', 'Reshape', 'Transpose', 'BatchMatMul'], compute: depthwiseBackpropFilter },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', uses: ['PadV2', 'Slice', 'Reshape', 'Reverse', 'DepthwiseConv2dNative', 'Sum'], compute: depthwiseBackpropInput },
+  { kernelName: 'UnsortedSegmentSum', uses: [], compute: unsortedSegmentSum },
+];
+
+/** A tfjs KernelConfig for `backendName` that runs a composition; null where a building block is missing. */
+export function composedKernelConfig(tf: Tf, backendName: string, kernel: ComposedKernel): KernelConfig | null {
+  if (kernel.uses.some((name) => !tf.getKernel(name, backendName))) return null;
+  return {
+    kernelName: kernel.kernelName,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const composer = new Composer(tf, backendName, backend as unknown as DataBackend);
+      try {
+        return composer.finish(kernel.compute(composer, inputs as Record<string, TensorInfo>, (attrs ?? {}) as Attrs));
+      } catch (error) {
+        composer.abandon();
+        throw error;
+      }
+    },
+  };
+}
