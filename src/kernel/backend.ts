@@ -10,6 +10,7 @@ import type { BackendAttempt, BackendInfo, BackendName, BackendRequest } from '.
 import { BackendRequestSchema } from '../shared/protocol';
 import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
+import { supplyMissingGradients } from './supplied-gradients';
 import { supplyMissingKernels } from './supplied-kernels';
 import { guardWasmAllocations, type WasmBackendLike } from './wasm-memory';
 
@@ -133,13 +134,14 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
 type SuppliedKernelNames = NonNullable<BackendInfo['suppliedKernels']>;
 
 function supplyKernelGaps(tf: Tf): Record<string, SuppliedKernelNames> {
+  supplyMissingGradients(tf);
   const byBackend: Record<string, SuppliedKernelNames> = {};
   const registry = (tf.engine() as unknown as { registryFactory: Record<string, unknown> }).registryFactory;
   for (const backendName of Object.keys(registry)) {
     const supplied = supplyMissingKernels(tf, backendName);
     if (supplied.length === 0) continue;
     const named = (implementation: string) => supplied.filter((kernel) => kernel.implementation === implementation).map((kernel) => kernel.kernelName);
-    byBackend[backendName] = { composed: named('composed'), cpuFallback: named('cpu-fallback'), unsupported: named('unsupported') };
+    byBackend[backendName] = { composed: named('composed'), corrected: named('corrected'), cpuFallback: named('cpu-fallback'), unsupported: named('unsupported') };
   }
   return byBackend;
 }

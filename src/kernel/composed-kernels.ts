@@ -40,6 +40,12 @@ class Composer {
     return info;
   }
 
+  /** A TensorInfo made outside call() (written directly) that is an intermediate too. */
+  track(info: TensorInfo): TensorInfo {
+    this.made.push(info);
+    return info;
+  }
+
   reshape(x: TensorInfo, shape: Shape): TensorInfo {
     return this.call('Reshape', { x }, { shape });
   }
@@ -254,6 +260,25 @@ function unsortedSegmentSum(c: Composer, inputs: Record<string, TensorInfo>, att
   return { dataId: c.backend.write(out, outShape, x.dtype), shape: outShape, dtype: x.dtype } as TensorInfo;
 }
 
+/**
+ * tfjs-backend-wasm's MaxPoolGrad (and MaxPool3DGrad) looks for each window's maximum starting
+ * from 0, not −∞: where every value of a window is negative — any max pool after a conv without
+ * ReLU, or after batch normalization — it finds no maximum and drops that window's gradient
+ * (measured against the cpu kernel: 94% of a conv → maxPool gradient lost). Shifting the input so
+ * its minimum is 1 keeps every argmax where it was, so the backend's own kernel is then exact.
+ */
+function maxPoolGradAboveZero(original: KernelConfig['kernelFunc']): (c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs) => TensorInfo {
+  return (c, inputs, attrs) => {
+    const input = inputs.input!;
+    const run = (shiftedInput: TensorInfo) => original({ inputs: { ...inputs, input: shiftedInput } as never, backend: c.backend as never, attrs: attrs as never }) as TensorInfo;
+    const minimum = (c.backend.readSync(c.call('Min', { x: input }, { axis: input.shape.map((_, axis) => axis), keepDims: false }).dataId) as ArrayLike<number>)[0]!;
+    // Already positive: nothing to correct. NaN or ±Inf: no shift can help, and the loss is not finite anyway.
+    if (minimum > 0 || !Number.isFinite(minimum)) return run(input);
+    const offset = c.track({ dataId: c.backend.write(Float32Array.of(minimum - 1), [], 'float32'), shape: [], dtype: 'float32' } as TensorInfo);
+    return run(c.call('Sub', { a: input, b: offset }));
+  };
+}
+
 interface ComposedKernel {
   kernelName: string;
   /** Kernels of the backend it is built from: it is registered only where all of them exist. */
@@ -268,10 +293,22 @@ export const COMPOSED_KERNELS: readonly ComposedKernel[] = [
   { kernelName: 'UnsortedSegmentSum', uses: [], compute: unsortedSegmentSum },
 ];
 
+/**
+ * Kernels a backend has but computes wrongly, by backend: replaced by a composition around the
+ * backend's own kernel (registered with its setup function, so it still initializes with the backend).
+ */
+export const CORRECTED_KERNELS: Readonly<Record<string, ReadonlyArray<{ kernelName: string; uses: string[]; wrap(original: KernelConfig['kernelFunc']): ComposedKernel['compute'] }>>> = {
+  wasm: [
+    { kernelName: 'MaxPoolGrad', uses: ['Min', 'Sub'], wrap: (original) => maxPoolGradAboveZero(original) },
+    { kernelName: 'MaxPool3DGrad', uses: ['Min', 'Sub'], wrap: (original) => maxPoolGradAboveZero(original) },
+  ],
+};
+
 /** A tfjs KernelConfig for `backendName` that runs a composition; null where a building block is missing. */
-export function composedKernelConfig(tf: Tf, backendName: string, kernel: ComposedKernel): KernelConfig | null {
+export function composedKernelConfig(tf: Tf, backendName: string, kernel: ComposedKernel, base: Partial<KernelConfig> = {}): KernelConfig | null {
   if (kernel.uses.some((name) => !tf.getKernel(name, backendName))) return null;
   return {
+    ...base,
     kernelName: kernel.kernelName,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {

@@ -74,7 +74,7 @@ describe('the gap is found programmatically', () => {
     const supplied = supplyMissingKernels(tf, 'wasm');
     const how = Object.fromEntries(supplied.map((kernel) => [kernel.kernelName, kernel.implementation]));
     expect(Object.keys(how)).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Einsum']));
-    expect(how).toMatchObject({ Conv2DBackpropFilter: 'composed', DepthwiseConv2dNativeBackpropFilter: 'composed', DepthwiseConv2dNativeBackpropInput: 'composed', UnsortedSegmentSum: 'composed', Einsum: 'cpu-fallback', FFT: 'unsupported' });
+    expect(how).toMatchObject({ MaxPoolGrad: 'corrected', Conv2DBackpropFilter: 'composed', DepthwiseConv2dNativeBackpropFilter: 'composed', DepthwiseConv2dNativeBackpropInput: 'composed', UnsortedSegmentSum: 'composed', Einsum: 'cpu-fallback', FFT: 'unsupported' });
     // Nothing the cpu backend has is left unregistered on wasm, except a canvas kernel.
     expect(missingKernels(tf, 'wasm')).toEqual(['Draw']);
     expect(supplyMissingKernels(tf, 'cpu')).toEqual([]);
@@ -113,6 +113,25 @@ describe('depthwise conv gradients (composed)', () => {
     const attrs = { strides, pad, dilations, dimRoundingMode: undefined };
     compare('DepthwiseConv2dNativeBackpropFilter', { x: { shape: xShape }, dy: { shape: dyShape } }, { ...attrs, filterShape });
     compare('DepthwiseConv2dNativeBackpropInput', { dy: { shape: dyShape }, filter: { shape: filterShape } }, { ...attrs, inputShape: xShape });
+  });
+});
+
+describe("wasm's max-pool gradients where a window is all negative (corrected)", () => {
+  const negative = (shape: number[]) => ({ shape, values: valuesFor(shape, 3).map((v) => v - 2) });
+  it.each<[string, Input, [number, number], number, 'same' | 'valid']>([
+    ['2×2 stride 2 same, all inputs negative', negative([2, 5, 5, 3]), [2, 2], 2, 'same'],
+    ['3×3 stride 2 same, mixed signs', { shape: [1, 7, 6, 2] }, [3, 3], 2, 'same'],
+    ['2×2 valid, all inputs negative', negative([1, 4, 4, 1]), [2, 2], 2, 'valid'],
+    ['2×2 valid, all inputs positive (the native kernel as it is)', { shape: [1, 4, 4, 2], values: valuesFor([1, 4, 4, 2], 5).map((v) => v + 2) }, [2, 2], 2, 'valid'],
+  ])('MaxPoolGrad %s matches the cpu kernel', (_name, input, filterSize, strides, pad) => {
+    const out = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad).outShape;
+    compare('MaxPoolGrad', { dy: { shape: out }, input }, { filterSize, strides, pad, dimRoundingMode: undefined });
+  });
+
+  it('MaxPool3DGrad with negative inputs matches the cpu kernel', () => {
+    const input = negative([1, 3, 5, 5, 2]);
+    const out = tf.backend_util.computePool3DInfo(input.shape as never, 2, 2, 1, 'same').outShape;
+    compare('MaxPool3DGrad', { dy: { shape: out }, input }, { filterSize: 2, strides: 2, pad: 'same', dimRoundingMode: undefined });
   });
 });
 

@@ -6,15 +6,17 @@
 // - otherwise the CPU backend's own kernel, run on a copy of the inputs, its outputs written back
 //   to the active backend and every CPU-side buffer freed (no engine tensor is ever made, so the
 //   run's tensor count and the leak meter stay exact);
+// - a kernel the backend has but computes wrongly (wasm's MaxPoolGrad drops the gradient of
+//   windows whose values are all negative) is wrapped so its own kernel gets inputs it handles right;
 // - kernels over complex64 (FFT, Real, …) cannot be supplied to a backend that cannot store
 //   complex numbers: they fail with a message saying so and what to do instead.
 // Every supplied kernel counts its calls and time, so a run can say what falling back cost
 // (perf.kernel-fallback).
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { COMPOSED_KERNELS, composedKernelConfig, type DataBackend } from './composed-kernels';
+import { COMPOSED_KERNELS, CORRECTED_KERNELS, composedKernelConfig, type DataBackend } from './composed-kernels';
 import type { Tf } from './monitor-api';
 
-export type SuppliedImplementation = 'composed' | 'cpu-fallback' | 'unsupported';
+export type SuppliedImplementation = 'composed' | 'corrected' | 'cpu-fallback' | 'unsupported';
 
 export interface SuppliedKernel {
   kernelName: string;
@@ -69,6 +71,15 @@ export function supplyMissingKernels(tf: Tf, backendName: string): SuppliedKerne
     if (!config) continue;
     tf.registerKernel(counted(config, { kernelName, backend: backendName, implementation }));
     supplied.push({ kernelName, backend: backendName, implementation });
+  }
+  for (const correction of CORRECTED_KERNELS[backendName] ?? []) {
+    const original = tf.getKernel(correction.kernelName, backendName);
+    if (!original) continue;
+    const config = composedKernelConfig(tf, backendName, { kernelName: correction.kernelName, uses: correction.uses, compute: correction.wrap(original.kernelFunc) }, original);
+    if (!config) continue;
+    tf.unregisterKernel(correction.kernelName, backendName);
+    tf.registerKernel(counted(config, { kernelName: correction.kernelName, backend: backendName, implementation: 'corrected' }));
+    supplied.push({ kernelName: correction.kernelName, backend: backendName, implementation: 'corrected' });
   }
   registered.set(backendName, supplied);
   return supplied;

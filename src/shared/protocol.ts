@@ -41,9 +41,10 @@ export const BackendInfoSchema = z.object({
   isGpu: z.boolean(),
   /**
    * Kernels the backend lacks that Lossbook supplies (issue 18): composed from the backend's own
-   * kernels, run on the tfjs CPU backend's kernel, or unsupported (complex64) with a clear error.
+   * kernels, corrected (the backend's own kernel, given inputs it handles right), run on the tfjs
+   * CPU backend's kernel, or unsupported (complex64) with a clear error.
    */
-  suppliedKernels: z.object({ composed: z.array(z.string()), cpuFallback: z.array(z.string()), unsupported: z.array(z.string()) }).optional(),
+  suppliedKernels: z.object({ composed: z.array(z.string()), corrected: z.array(z.string()), cpuFallback: z.array(z.string()), unsupported: z.array(z.string()) }).optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
