@@ -140,8 +140,16 @@ function cpuFallbackConfig(tf: Tf, kernelName: string, backendName: string): Ker
       if (!cpu) throw new Error(`Lossbook cannot run '${kernelName}' on ${backendName}: the tfjs CPU backend is not available to fall back on.`);
       const copies: TensorInfo[] = [];
       const outputsOnCpu: TensorInfo[] = [];
+      const read = (info: TensorInfo) => {
+        try {
+          return active.readSync(info.dataId);
+        } catch (error) {
+          // webgpu in Node cannot read a GPU buffer synchronously, and a kernel cannot wait.
+          throw new Error(`'${kernelName}' has no ${backendName} kernel, and Lossbook's CPU fallback cannot read its input synchronously on ${backendName} (${String((error as Error).message ?? error).split('\n')[0]}). Run this part on the CPU backend: await tf.setBackend('cpu').`);
+        }
+      };
       const copy = (info: TensorInfo): TensorInfo => {
-        const moved = { dataId: cpu.write(active.readSync(info.dataId), info.shape, info.dtype), shape: info.shape, dtype: info.dtype } as TensorInfo;
+        const moved = { dataId: cpu.write(read(info), info.shape, info.dtype), shape: info.shape, dtype: info.dtype } as TensorInfo;
         copies.push(moved);
         return moved;
       };
