@@ -239,7 +239,7 @@ export interface DoctorReport {
   auto?: BackendInfo;
   autoError?: string;
   /** Each backend by name: whether it loads here and, if not, why. */
-  backends: Array<{ backend: BackendName; loads: boolean; reason?: string; device?: string }>;
+  backends: Array<{ backend: BackendName; loads: boolean; reason?: string; device?: string; suppliedKernels?: BackendInfo['suppliedKernels'] }>;
   nvidiaSmi?: string;
 }
 
@@ -274,12 +274,19 @@ export async function collectDoctorReport(createSupervisor: SupervisorFactory): 
   for (const backend of CHAIN) {
     const attempt = attempts.get(backend);
     if (attempt) {
-      report.backends.push({ backend, loads: attempt.ok, ...(attempt.reason ? { reason: attempt.reason } : {}), ...(attempt.ok && auto.backend?.device ? { device: auto.backend.device } : {}) });
+      report.backends.push({
+        backend,
+        loads: attempt.ok,
+        ...(attempt.reason ? { reason: attempt.reason } : {}),
+        ...(attempt.ok && auto.backend?.device ? { device: auto.backend.device } : {}),
+        ...(attempt.ok && auto.backend?.suppliedKernels ? { suppliedKernels: auto.backend.suppliedKernels } : {}),
+      });
       continue;
     }
     // Not tried by the automatic chain (an earlier one loaded): start a kernel forced to it.
     const forced = await probe(createSupervisor, backend);
-    if (forced.backend?.name === backend) report.backends.push({ backend, loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}) });
+    if (forced.backend?.name === backend)
+      report.backends.push({ backend, loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}), ...(forced.backend.suppliedKernels ? { suppliedKernels: forced.backend.suppliedKernels } : {}) });
     else {
       const failed = forced.backend?.attempts.find((candidate) => candidate.backend === backend);
       report.backends.push({ backend, loads: false, reason: failed?.reason ?? forced.error ?? `the kernel fell back to ${forced.backend?.name ?? 'nothing'}` });
@@ -301,9 +308,22 @@ export function formatDoctorReport(report: DoctorReport): string {
   for (const entry of report.backends) {
     const mark = entry.loads ? '✔ loads  ' : '✘ skipped';
     lines.push(`  ${mark} ${entry.backend.padEnd(15)} ${entry.loads ? (entry.device ?? '') : (entry.reason ?? '')}`.trimEnd());
+    const supplied = entry.suppliedKernels;
+    if (entry.loads && supplied) lines.push(...describeSuppliedKernels(supplied).map((line) => `${' '.repeat(27)}${line}`));
   }
   lines.push('', report.nvidiaSmi ? `nvidia-smi: ${report.nvidiaSmi}` : 'nvidia-smi: not available (no NVIDIA driver found on PATH)');
   return `${lines.join('\n')}\n`;
+}
+
+/** The kernels a backend lacks and how Lossbook supplies each (issue 18), a line per kind. */
+function describeSuppliedKernels(supplied: NonNullable<BackendInfo['suppliedKernels']>): string[] {
+  const kinds: Array<[string[], string]> = [
+    [supplied.composed, 'lacks, composed by Lossbook from its own kernels'],
+    [supplied.corrected, 'computes wrongly, corrected by Lossbook'],
+    [supplied.cpuFallback, 'lacks, run on the tfjs CPU kernel'],
+    [supplied.unsupported, 'lacks (complex64, which it cannot store): a clear error'],
+  ];
+  return kinds.filter(([names]) => names.length).map(([names, how]) => `${how}: ${names.join(', ')}`);
 }
 
 export async function doctorCommand(options: { json?: boolean }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
