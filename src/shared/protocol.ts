@@ -81,6 +81,11 @@ export const RunMemorySchema = z.object({
   disposed: z.object({ tensors: z.number(), bytes: z.number() }),
   /** after − before − kept: what leaked. Zero is the product's promise. */
   leaked: z.object({ tensors: z.number(), bytes: z.number() }),
+  /**
+   * The kernel process ended during the run (killed by a hard interrupt, or crashed): nothing was
+   * measured at its end and its memory went with the process, so the counts above say nothing.
+   */
+  processEnded: z.boolean().optional(),
 });
 export type RunMemory = z.infer<typeof RunMemorySchema>;
 
