@@ -2,6 +2,7 @@
 // instead of exiting, so tests can call them and main.ts owns process.exit.
 import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { arch, cpus, platform, release } from 'node:os';
 import { basename, dirname, extname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -12,6 +13,7 @@ import type { Notebook } from '../shared/notebook/model';
 import { toPercentScript } from '../shared/notebook/percent';
 import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
+import { doctorFix, libtensorflowUrl, npmInstall, probeDownload, type FixSteps } from './doctor-fix';
 import { EXIT, type ExitCode } from './exit-codes';
 import { HeadlessRun, type HeadlessRunResult } from './headless-run';
 import { ProgressReporter } from './progress';
@@ -315,6 +317,15 @@ export function formatDoctorReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The @tensorflow/tfjs version installed next to Lossbook: tfjs-node must match it. */
+function installedTfjsVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
+  } catch {
+    return '4.22.0';
+  }
+}
+
 /** The kernels a backend lacks and how Lossbook supplies each (issue 18), a line per kind. */
 function describeSuppliedKernels(supplied: NonNullable<BackendInfo['suppliedKernels']>): string[] {
   const kinds: Array<[string[], string]> = [
@@ -326,7 +337,22 @@ function describeSuppliedKernels(supplied: NonNullable<BackendInfo['suppliedKern
   return kinds.filter(([names]) => names.length).map(([names, how]) => `${how}: ${names.join(', ')}`);
 }
 
-export async function doctorCommand(options: { json?: boolean }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+export async function doctorCommand(options: { json?: boolean; fix?: boolean }, io: CommandIo, createSupervisor: SupervisorFactory, fixSteps: Partial<FixSteps> = {}): Promise<ExitCode> {
+  if (options.fix) {
+    return doctorFix(io, {
+      verify: async () => {
+        const forced = await probe(createSupervisor, 'tensorflow');
+        if (forced.backend?.name === 'tensorflow') return { loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}) };
+        const reason = forced.backend?.attempts.find((attempt) => attempt.backend === 'tensorflow')?.reason ?? forced.error;
+        return { loads: false, ...(reason ? { reason } : {}) };
+      },
+      probeDownload: (url) => probeDownload(url),
+      install: (spec) => npmInstall(spec),
+      url: libtensorflowUrl(),
+      tfjsVersion: installedTfjsVersion(),
+      ...fixSteps,
+    });
+  }
   const report = await collectDoctorReport(createSupervisor);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
   return report.backends.some((entry) => entry.loads) ? EXIT.ok : EXIT.cellFailed;

@@ -87,7 +87,8 @@ program
   .command('doctor')
   .description('which tfjs backends load here and why not; GPU adapter and driver')
   .option('--json', 'print the findings as JSON')
-  .action(async (options: { json?: boolean }) => {
+  .option('--fix', 'install @tensorflow/tfjs-node (native CPU, every kernel) with its install script and verify it; says in one line why not where it cannot download')
+  .action(async (options: { json?: boolean; fix?: boolean }) => {
     exitCode = await doctorCommand(options, io, createSupervisor);
   });
 
