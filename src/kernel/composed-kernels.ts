@@ -1,8 +1,8 @@
 // Real implementations of the gradient kernels tfjs-backend-wasm 4.22 lacks (issue 18): without
 // them the first conv net, separable conv or embedding a user trains on the default backend dies
 // with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'". Each one is composed of
-// kernels the backend already has (pad, strided slice, concat, transpose, batched matmul,
-// depthwise conv), called directly on the backend's tensor data — the way tfjs backends compose
+// kernels the backend already has (depthwise conv, transpose, batched matmul, pad, slice),
+// called directly on the backend's tensor data — the way tfjs backends compose
 // their own kernels — so the arithmetic runs at the backend's speed (XNNPACK on wasm) and no
 // engine tensor is created. UnsortedSegmentSum is a loop over typed arrays: a composition would
 // need a one-hot matrix of batch × vocabulary, far more work than one pass over the rows.
@@ -117,65 +117,43 @@ function convGeometry(tf: Tf, xShape: Shape, filterShape: Shape, attrs: Attrs, d
 }
 
 /**
- * The columns of an im2col: one strided window of the padded input per filter tap, each
- * [B, OH, OW, C], concatenated along channels in (row, column) tap order — the order of a
- * [KH, KW, C, …] filter's leading axes — so it is [B, OH, OW, KH·KW·C].
+ * im2col by the identity trick: a depthwise convolution with a 0/1 filter that copies tap k of
+ * input channel c to output channel c·K + k. The backend's own depthwise kernel (XNNPACK on wasm)
+ * then handles stride, padding and dilation exactly as the forward convolution did, in one call:
+ * [B, OH, OW, C·K], channel-major. (Nine strided slices and a concat were 10× slower on wasm,
+ * whose Concat copies in JavaScript.)
  */
-function im2col(c: Composer, x: TensorInfo, g: ConvGeometry): TensorInfo {
-  const { top, left } = g.padInfo;
-  const rowsNeeded = (g.outHeight - 1) * g.strideHeight + g.effectiveFilterHeight;
-  const colsNeeded = (g.outWidth - 1) * g.strideWidth + g.effectiveFilterWidth;
-  const padded = c.padOrCrop(x, [
-    [0, 0],
-    [top, Math.max(0, rowsNeeded - top - g.inHeight)],
-    [left, Math.max(0, colsNeeded - left - g.inWidth)],
-    [0, 0],
-  ]);
-  const windows: TensorInfo[] = [];
-  for (let row = 0; row < g.filterHeight; row++) {
-    for (let col = 0; col < g.filterWidth; col++) {
-      const r0 = row * g.dilationHeight;
-      const c0 = col * g.dilationWidth;
-      windows.push(
-        c.call(
-          'StridedSlice',
-          { x: padded },
-          {
-            begin: [0, r0, c0, 0],
-            end: [g.batchSize, r0 + (g.outHeight - 1) * g.strideHeight + 1, c0 + (g.outWidth - 1) * g.strideWidth + 1, x.shape[3]],
-            strides: [1, g.strideHeight, g.strideWidth, 1],
-            beginMask: 0,
-            endMask: 0,
-            ellipsisMask: 0,
-            newAxisMask: 0,
-            shrinkAxisMask: 0,
-          },
-        ),
-      );
-    }
-  }
-  return windows.length === 1 ? windows[0]! : c.call('Concat', windows, { axis: 3 });
+function im2col(c: Composer, x: TensorInfo, attrs: Attrs, g: ConvGeometry): TensorInfo {
+  const channels = x.shape[3]!;
+  const taps = g.filterHeight * g.filterWidth;
+  const identity = new Float32Array(taps * channels * taps);
+  // Filter layout [KH, KW, C, K]: element (tap, channel, k) at (tap·C + channel)·K + k.
+  for (let tap = 0; tap < taps; tap++) for (let channel = 0; channel < channels; channel++) identity[(tap * channels + channel) * taps + tap] = 1;
+  const shape = [g.filterHeight, g.filterWidth, channels, taps];
+  const filter = c.track({ dataId: c.backend.write(identity, shape, 'float32'), shape, dtype: 'float32' } as TensorInfo);
+  return c.call('DepthwiseConv2dNative', { x, filter }, { strides: attrs.strides, pad: attrs.pad, dilations: attrs.dilations ?? 1, dimRoundingMode: attrs.dimRoundingMode });
 }
 
 function toChannelsLast(c: Composer, x: TensorInfo, dataFormat: unknown): TensorInfo {
   return dataFormat === 'NCHW' ? c.transpose(x, [0, 2, 3, 1]) : x;
 }
 
-/** dW = im2col(x)ᵀ · dy: one matmul over all B·OH·OW output positions. */
+/** dW = colsᵀ · dy over all B·OH·OW output positions, cols from im2col (channel-major taps). */
 function conv2DBackpropFilter(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
   const x = toChannelsLast(c, inputs.x!, attrs.dataFormat);
   const dy = toChannelsLast(c, inputs.dy!, attrs.dataFormat);
   const filterShape = attrs.filterShape as Shape;
   const g = convGeometry(c.tf, x.shape, filterShape, { ...attrs, dilations: 1 }, false);
   const positions = g.batchSize * g.outHeight * g.outWidth;
-  const taps = g.filterHeight * g.filterWidth * g.inChannels;
-  const columns = c.reshape(im2col(c, x, g), [1, positions, taps]);
-  const grads = c.reshape(dy, [1, positions, g.outChannels]);
-  const product = c.call('BatchMatMul', { a: columns, b: grads }, { transposeA: true, transposeB: false });
-  return c.reshape(product, filterShape);
+  const taps = g.filterHeight * g.filterWidth;
+  // Transposed explicitly: wasm's BatchMatMul with transposeA was 5-10× slower than this.
+  const columns = c.transpose(c.reshape(im2col(c, x, { ...attrs, dilations: 1 }, g), [1, positions, g.inChannels * taps]), [0, 2, 1]); // [1, C·K, N]
+  const product = c.call('BatchMatMul', { a: columns, b: c.reshape(dy, [1, positions, g.outChannels]) }, { transposeA: false, transposeB: false }); // [1, C·K, Co]
+  const tapMajor = c.transpose(c.reshape(product, [g.inChannels, taps, g.outChannels]), [1, 0, 2]); // [K, C, Co]
+  return c.reshape(tapMajor, filterShape);
 }
 
-/** dF[k, c, m] = Σₙ window[n, k, c] · dy[n, c, m]: a matmul per input channel (batched over C). */
+/** dF[k, c, m] = Σₙ cols[n, c, k] · dy[n, c, m]: a matmul per input channel (batched over C). */
 function depthwiseBackpropFilter(c: Composer, inputs: Record<string, TensorInfo>, attrs: Attrs): TensorInfo {
   const x = inputs.x!;
   const dy = inputs.dy!;
@@ -185,9 +163,9 @@ function depthwiseBackpropFilter(c: Composer, inputs: Record<string, TensorInfo>
   const taps = g.filterHeight * g.filterWidth;
   const channels = g.inChannels;
   const multiplier = filterShape[3]!;
-  const windows = c.transpose(c.reshape(im2col(c, x, g), [positions, taps, channels]), [2, 1, 0]); // [C, K, N]
+  const columns = c.transpose(c.reshape(im2col(c, x, attrs, g), [positions, channels, taps]), [1, 2, 0]); // [C, K, N]
   const grads = c.transpose(c.reshape(dy, [positions, channels, multiplier]), [1, 0, 2]); // [C, N, M]
-  const product = c.call('BatchMatMul', { a: windows, b: grads }, { transposeA: false, transposeB: false }); // [C, K, M]
+  const product = c.call('BatchMatMul', { a: columns, b: grads }, { transposeA: false, transposeB: false }); // [C, K, M]
   return c.reshape(c.transpose(product, [1, 0, 2]), filterShape);
 }
 
@@ -287,8 +265,8 @@ interface ComposedKernel {
 }
 
 export const COMPOSED_KERNELS: readonly ComposedKernel[] = [
-  { kernelName: 'Conv2DBackpropFilter', uses: ['PadV2', 'Slice', 'StridedSlice', 'Concat', 'Reshape', 'Transpose', 'BatchMatMul'], compute: conv2DBackpropFilter },
-  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', uses: ['PadV2', 'Slice', 'StridedSlice', 'Concat', 'Reshape', 'Transpose', 'BatchMatMul'], compute: depthwiseBackpropFilter },
+  { kernelName: 'Conv2DBackpropFilter', uses: ['DepthwiseConv2dNative', 'Reshape', 'Transpose', 'BatchMatMul'], compute: conv2DBackpropFilter },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', uses: ['DepthwiseConv2dNative', 'Reshape', 'Transpose', 'BatchMatMul'], compute: depthwiseBackpropFilter },
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', uses: ['PadV2', 'Slice', 'Reshape', 'Reverse', 'DepthwiseConv2dNative', 'Sum'], compute: depthwiseBackpropInput },
   { kernelName: 'UnsortedSegmentSum', uses: [], compute: unsortedSegmentSum },
 ];
