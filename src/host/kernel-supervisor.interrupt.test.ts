@@ -4,9 +4,13 @@
 // that blocks the kernel for a set time, the interrupt is sent when the first batch time arrives,
 // and nothing asserts how long anything took.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { ProgressReporter } from '../cli/progress';
+import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { HostEvent } from '../shared/protocol';
 import { interruptGraceFor, type KernelSupervisor } from './kernel-supervisor';
 import { runCell, startSupervisor } from './kernel-supervisor.testing';
+import { renderReport } from './report';
 
 describe('interruptGraceFor', () => {
   it('is the base grace until batches are timed, then covers the slowest recent batch with a margin, up to a cap', () => {
@@ -58,5 +62,40 @@ await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: { onBatc
     expect(outcome.finished.status).toBe('killed');
     expect(outcome.error?.message).toMatch(/did not stop within \d+\.\d s of the interrupt .*Lost: the namespace \(.*survivor/);
     expect(outcome.finished.memory.processEnded).toBe(true);
+  });
+});
+
+describe('a killed run is never shown as "no leak"', () => {
+  const snapshot = { numTensors: 0, numBytes: 0, rssBytes: 0, heapUsedBytes: 0, time: 0 };
+  const run: RunRecord = {
+    runId: 'r1',
+    cellId: 'c1',
+    executionCount: 1,
+    startedAt: 0,
+    status: 'killed',
+    series: [],
+    findings: [],
+    memory: { before: snapshot, after: snapshot, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 0, bytes: 0 }, leaked: { tensors: 0, bytes: 0 }, processEnded: true },
+    artifacts: [],
+  };
+
+  it('in the HTML report and on the CLI, the memory is said to have gone with the process', () => {
+    const notebook: Notebook = { metadata: { title: 't', created: '', modified: '', lossbookVersion: '0.1.0' }, cells: [{ id: 'c1', kind: 'code', source: 'train()', outputs: [], runs: [run], dismissed: [] }] };
+    const html = renderReport(notebook);
+    expect(html).toContain('nothing was measured at its end, and its memory was released with the process');
+    expect(html).not.toMatch(/<tr class="no-leak">/);
+    expect(html).toContain('kernel restarted, memory released with the process');
+    let text = '';
+    const status = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        text += chunk.toString();
+        callback();
+      },
+    });
+    const reporter = new ProgressReporter({ status, cellOutput: status });
+    reporter.startCell(1, 1, 1);
+    reporter.finishCell(run);
+    expect(text).toContain('killed · kernel restarted, memory released with the process');
+    expect(text).not.toContain('0 tensors leaked');
   });
 });
