@@ -35,7 +35,7 @@ describe('perf.kernel-fallback', () => {
     const run = await trainConvNet('wasm');
     const finding = run.finding('perf.kernel-fallback');
     expect(finding).toBeDefined();
-    expect(finding!.evidence.summary).toMatch(/^\d kernels? missing on wasm took \d+(\.\d+)?% of [\d.]+ ms step time over 8 steps: /);
+    expect(finding!.evidence.summary).toMatch(/^\d kernels? Lossbook supplied on wasm took \d+(\.\d+)?% of [\d.]+ ms step time over 8 steps: /);
     expect(finding!.evidence.summary).toMatch(/Conv2DBackpropFilter \(composed, \d+(\.\d+)?%\)/);
     expect(finding!.evidence.summary).toMatch(/MaxPoolGrad \(corrected, \d+(\.\d+)?%\)/);
     expect(String(finding!.evidence.values.kernels)).toMatch(/Conv2DBackpropFilter:composed:8:/);

@@ -138,7 +138,7 @@ const kernelFallback = defineRule({
     const more = used.length > this.thresholds.listed ? ` and ${used.length - this.thresholds.listed} more` : '';
     return [
       {
-        summary: `${used.length} kernel${used.length === 1 ? '' : 's'} missing on ${kernelFallback.backend} took ${percent(total)} of ${formatNumber(kernelFallback.stepMs)} ms step time over ${kernelFallback.steps} steps: ${described.join(', ')}${more}`,
+        summary: `${used.length} kernel${used.length === 1 ? '' : 's'} Lossbook supplied on ${kernelFallback.backend} took ${percent(total)} of ${formatNumber(kernelFallback.stepMs)} ms step time over ${kernelFallback.steps} steps: ${described.join(', ')}${more}`,
         values: {
           backend: kernelFallback.backend,
           share: total,
