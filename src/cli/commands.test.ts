@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { readNotebookFile } from '../host/files';
-import { backendSatisfies, doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo } from './commands';
+import { backendSatisfies, doctorCommand, exportCommand, formatDoctorReport, parseBackend, runCommand, UsageError, type CommandIo } from './commands';
 import { EXIT } from './exit-codes';
 import type { RunJson } from './run-json';
 
@@ -136,6 +136,23 @@ describe('lossbook run', () => {
     expect(html).toContain('class="chart sweep-parallel"');
   });
 
+  it('trains conv2d, conv1d, separable, transposed-conv, batch-norm and embedding+LSTM+GRU models on the default backend (issue 18)', async () => {
+    const io = makeIo();
+    const json = join(folder, 'every-layer-family.json');
+    const script = join(import.meta.dirname, '../../examples/every-layer-family.ts');
+    expect(await runCommand(script, { json }, io, createSupervisor)).toBe(EXIT.ok);
+    const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    const trained = io.out.text.match(/^.+: trained on \S+ \(loss [\d.]+ → [\d.]+\)$/gm) ?? [];
+    expect(trained.map((line) => line.split(':')[0])).toEqual(['conv2d + maxPooling2d', 'conv2d + batchNormalization + averagePooling2d', 'separableConv2d + depthwiseConv2d', 'conv1d', 'conv2dTranspose', 'embedding + LSTM + GRU']);
+    expect(io.out.text).toContain('all trained');
+    // wasm (the default after npm ci) lacks these kernels; the run says which ones Lossbook supplied.
+    if (result.backend === 'wasm') {
+      const fallback = result.runs.flatMap((run) => run.findings).filter((finding) => finding.id === 'perf.kernel-fallback');
+      expect(fallback.map((finding) => finding.evidence).join('\n')).toMatch(/Conv2DBackpropFilter \(composed/);
+      expect(fallback.map((finding) => finding.evidence).join('\n')).toMatch(/UnsortedSegmentSum \(composed/);
+    }
+  });
+
   it('exits 3 with --fail-on error when the diagnosis finds an error', async () => {
     const io = makeIo();
     const json = join(folder, 'diverging.json');
@@ -224,5 +241,11 @@ describe('lossbook export and doctor', () => {
     expect(report.backends.find((entry) => entry.backend === 'cpu')?.loads).toBe(true);
     for (const entry of report.backends.filter((candidate) => !candidate.loads)) expect(entry.reason).toBeTruthy();
     expect(report.backends.find((entry) => entry.backend === report.auto.name)?.loads).toBe(true);
+    // Issue 18: the kernels wasm lacks, and how Lossbook supplies them.
+    const wasm = (report.backends as Array<{ backend: string; suppliedKernels?: { composed: string[]; corrected: string[]; cpuFallback: string[] } }>).find((entry) => entry.backend === 'wasm');
+    expect(wasm?.suppliedKernels?.composed).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']));
+    expect(wasm?.suppliedKernels?.corrected).toContain('MaxPoolGrad');
+    expect(wasm?.suppliedKernels?.cpuFallback).toContain('Einsum');
+    expect(formatDoctorReport(report as never)).toMatch(/lacks, composed by Lossbook from its own kernels: .*Conv2DBackpropFilter/);
   });
 });

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { arch, cpus, platform, release } from 'node:os';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { writeFileAtomically } from '../host/atomic-write';
@@ -15,6 +16,7 @@ import { toPercentScript } from '../shared/notebook/percent';
 import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
 import { formatRayCluster, parseSweepTarget } from '../shared/sweep/remote';
 import { LOSSBOOK_VERSION } from '../shared/version';
+import { doctorFix, libtensorflowUrl, npmInstall, probeDownload, type FixSteps } from './doctor-fix';
 import { EXIT, type ExitCode } from './exit-codes';
 import { HeadlessRun, type HeadlessRunResult } from './headless-run';
 import { ProgressReporter } from './progress';
@@ -256,7 +258,7 @@ export interface DoctorReport {
   auto?: BackendInfo;
   autoError?: string;
   /** Each backend by name: whether it loads here and, if not, why. */
-  backends: Array<{ backend: BackendName; loads: boolean; reason?: string; device?: string }>;
+  backends: Array<{ backend: BackendName; loads: boolean; reason?: string; device?: string; suppliedKernels?: BackendInfo['suppliedKernels'] }>;
   nvidiaSmi?: string;
 }
 
@@ -291,12 +293,19 @@ export async function collectDoctorReport(createSupervisor: SupervisorFactory): 
   for (const backend of CHAIN) {
     const attempt = attempts.get(backend);
     if (attempt) {
-      report.backends.push({ backend, loads: attempt.ok, ...(attempt.reason ? { reason: attempt.reason } : {}), ...(attempt.ok && auto.backend?.device ? { device: auto.backend.device } : {}) });
+      report.backends.push({
+        backend,
+        loads: attempt.ok,
+        ...(attempt.reason ? { reason: attempt.reason } : {}),
+        ...(attempt.ok && auto.backend?.device ? { device: auto.backend.device } : {}),
+        ...(attempt.ok && auto.backend?.suppliedKernels ? { suppliedKernels: auto.backend.suppliedKernels } : {}),
+      });
       continue;
     }
     // Not tried by the automatic chain (an earlier one loaded): start a kernel forced to it.
     const forced = await probe(createSupervisor, backend);
-    if (forced.backend?.name === backend) report.backends.push({ backend, loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}) });
+    if (forced.backend?.name === backend)
+      report.backends.push({ backend, loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}), ...(forced.backend.suppliedKernels ? { suppliedKernels: forced.backend.suppliedKernels } : {}) });
     else {
       const failed = forced.backend?.attempts.find((candidate) => candidate.backend === backend);
       report.backends.push({ backend, loads: false, reason: failed?.reason ?? forced.error ?? `the kernel fell back to ${forced.backend?.name ?? 'nothing'}` });
@@ -318,13 +327,55 @@ export function formatDoctorReport(report: DoctorReport): string {
   for (const entry of report.backends) {
     const mark = entry.loads ? '✔ loads  ' : '✘ skipped';
     lines.push(`  ${mark} ${entry.backend.padEnd(15)} ${entry.loads ? (entry.device ?? '') : (entry.reason ?? '')}`.trimEnd());
+    const supplied = entry.suppliedKernels;
+    if (entry.loads && supplied) lines.push(...describeSuppliedKernels(supplied).map((line) => `${' '.repeat(27)}${line}`));
   }
   lines.push('', report.nvidiaSmi ? `nvidia-smi: ${report.nvidiaSmi}` : 'nvidia-smi: not available (no NVIDIA driver found on PATH)');
   return `${lines.join('\n')}\n`;
 }
 
-export async function doctorCommand(options: { json?: boolean; ray?: string }, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
+/** The @tensorflow/tfjs version installed next to Lossbook: tfjs-node must match it. */
+function installedTfjsVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
+  } catch {
+    return '4.22.0';
+  }
+}
+
+/** The kernels a backend lacks and how Lossbook supplies each (issue 18), a line per kind. */
+function describeSuppliedKernels(supplied: NonNullable<BackendInfo['suppliedKernels']>): string[] {
+  const kinds: Array<[string[], string]> = [
+    [supplied.composed, 'lacks, composed by Lossbook from its own kernels'],
+    [supplied.corrected, 'computes wrongly, corrected by Lossbook'],
+    [supplied.cpuFallback, 'lacks, run on the tfjs CPU kernel'],
+    [supplied.unsupported, 'lacks (complex64, which it cannot store): a clear error'],
+  ];
+  return kinds.filter(([names]) => names.length).map(([names, how]) => `${how}: ${names.join(', ')}`);
+}
+
+export async function doctorCommand(
+  options: { json?: boolean; fix?: boolean; ray?: string },
+  io: CommandIo,
+  createSupervisor: SupervisorFactory,
+  fixSteps: Partial<FixSteps> = {},
+): Promise<ExitCode> {
   if (options.ray !== undefined) return rayDoctor(options.ray, options.json === true, io);
+  if (options.fix) {
+    return doctorFix(io, {
+      verify: async () => {
+        const forced = await probe(createSupervisor, 'tensorflow');
+        if (forced.backend?.name === 'tensorflow') return { loads: true, ...(forced.backend.device ? { device: forced.backend.device } : {}) };
+        const reason = forced.backend?.attempts.find((attempt) => attempt.backend === 'tensorflow')?.reason ?? forced.error;
+        return { loads: false, ...(reason ? { reason } : {}) };
+      },
+      probeDownload: (url) => probeDownload(url),
+      install: (spec) => npmInstall(spec),
+      url: libtensorflowUrl(),
+      tfjsVersion: installedTfjsVersion(),
+      ...fixSteps,
+    });
+  }
   const report = await collectDoctorReport(createSupervisor);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
   return report.backends.some((entry) => entry.loads) ? EXIT.ok : EXIT.cellFailed;

@@ -89,7 +89,8 @@ program
   .description('which tfjs backends load here and why not; GPU adapter and driver')
   .option('--json', 'print the findings as JSON')
   .option('--ray <address>', 'check a Ray cluster for sweeps instead: Ray and Python versions, nodes, CPUs/GPUs (LOSSBOOK_PYTHON picks the Python)')
-  .action(async (options: { json?: boolean; ray?: string }) => {
+  .option('--fix', 'install @tensorflow/tfjs-node (native CPU, every kernel) with its install script and verify it; says in one line why not where it cannot download')
+  .action(async (options: { json?: boolean; fix?: boolean; ray?: string }) => {
     exitCode = await doctorCommand(options, io, createSupervisor);
   });
 

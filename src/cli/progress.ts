@@ -123,7 +123,7 @@ export class ProgressReporter {
     this.clearLive();
     this.liveLine = '';
     const loss = lastValue(run, 'loss');
-    const leaked = run.memory ? ` · ${run.memory.leaked.tensors} tensors leaked` : '';
+    const leaked = run.memory ? (run.memory.processEnded ? ' · kernel restarted, memory released with the process' : ` · ${run.memory.leaked.tensors} tensors leaked`) : '';
     const seconds = run.durationMs !== undefined ? ` in ${(run.durationMs / 1000).toFixed(1)} s` : '';
     this.line(`  ${this.label}: ${run.status}${seconds}${loss !== undefined ? ` · last loss ${formatLoss(loss)}` : ''}${leaked}`);
   }

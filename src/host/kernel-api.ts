@@ -28,8 +28,13 @@ export interface KernelSupervisorOptions {
   backend?: BackendRequest;
   /** Where the request came from, shown to the user with the backend. */
   backendRequestedBy?: 'default' | 'setting' | 'env' | 'flag';
-  /** How long a cell may ignore an interrupt before the kernel is killed and restarted (ms). */
+  /**
+   * How long a cell may ignore an interrupt before the kernel is killed and restarted (ms). While
+   * training, the supervisor waits longer when batches take longer (interruptGraceFor).
+   */
   interruptGraceMs?: number;
+  /** The most a training run's grace may grow to, however slow its batches (ms). */
+  interruptMaxGraceMs?: number;
   launcher?: KernelLauncher;
   cwd?: string;
   env?: Record<string, string>;

@@ -27,6 +27,21 @@ import type { ExecuteOptions, KernelLauncher, KernelProcessHandle, KernelSupervi
 import { createInterruptFile, type InterruptFile } from './kernel-temp';
 
 export const DEFAULT_INTERRUPT_GRACE_MS = 1_500;
+export const DEFAULT_INTERRUPT_MAX_GRACE_MS = 60_000;
+/** Batch times the supervisor keeps per run (the kernel's `batch_ms` metric). */
+const RECENT_BATCHES = 8;
+
+/**
+ * How long to wait for a cell to stop after an interrupt. Training stops at the next batch
+ * boundary, which can be a whole batch away: a CPU CNN batch of ~4 s was killed after the fixed
+ * 1.5 s, losing every variable. So while batches are being timed, the grace covers the slowest
+ * recent batch with a margin, on top of the base grace (never above `maxMs`).
+ */
+export function interruptGraceFor(baseMs: number, recentBatchMs: readonly number[], maxMs = DEFAULT_INTERRUPT_MAX_GRACE_MS): number {
+  const slowest = Math.max(0, ...recentBatchMs.filter(Number.isFinite));
+  if (slowest === 0) return baseMs;
+  return Math.min(Math.max(baseMs, maxMs), Math.round(baseMs + 1.25 * slowest));
+}
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 2_000;
 const KEPT_OUTPUT_CHARACTERS = 8_000;
@@ -42,6 +57,8 @@ interface PendingRun {
   /** Which execute request this was for its kernel process (the interrupt pipe names runs by it). */
   sequence: number;
   memoryAtStart: MemorySnapshot | undefined;
+  /** Recent training-batch durations of this run, from its `batch_ms` metric (ms). */
+  batchMs?: number[];
 }
 
 interface KernelProcess {
@@ -150,7 +167,11 @@ export class KernelSupervisor implements KernelSupervisorApi {
     if (!run || !kernel) return;
     const finished = new Promise<void>((resolve) => this.interruptWaiters.push(resolve));
     if (this.currentState !== 'interrupting') {
-      this.setState('interrupting', run.runId);
+      const base = this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
+      const grace = interruptGraceFor(base, run.batchMs ?? [], this.options.interruptMaxGraceMs);
+      const slowest = Math.max(0, ...(run.batchMs ?? []));
+      const interruptedAt = Date.now();
+      this.setState('interrupting', run.runId, grace > base ? `stopping at the next batch boundary: batches take up to ${seconds(slowest)} here, so the kernel gets ${seconds(grace)} before it is restarted` : undefined);
       this.send({ type: 'interrupt', runId: run.runId });
       try {
         if (run.sequence) {
@@ -160,7 +181,6 @@ export class KernelSupervisor implements KernelSupervisorApi {
       } catch {
         // The pipe is gone with the process; the grace timer handles it.
       }
-      const grace = this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
       // Halfway through the grace period a cell that has not stopped is likely stuck: start its
       // replacement now, so killing it at the end costs little more than the grace period.
       this.standbyTimer = setTimeout(() => {
@@ -170,8 +190,12 @@ export class KernelSupervisor implements KernelSupervisorApi {
       this.interruptTimer = setTimeout(() => {
         this.interruptTimer = undefined;
         if (this.current === run && this.process === kernel) {
+          // The time it really waited (timers run late on a busy machine), and why it gave up.
+          const waited = seconds(Date.now() - interruptedAt);
           void this.hardRestart(
-            `the cell did not stop within ${(grace / 1000).toFixed(1)} s of the interrupt (a synchronous loop or a long operation), so the kernel was restarted`,
+            slowest > 0
+              ? `the cell did not stop within ${waited} of the interrupt, though its batches took at most ${seconds(slowest)} (a batch far slower than the ones before, or a long operation), so the kernel was restarted`
+              : `the cell did not stop within ${waited} of the interrupt (a synchronous loop or a long operation), so the kernel was restarted`,
           );
         }
       }, grace);
@@ -423,6 +447,19 @@ export class KernelSupervisor implements KernelSupervisorApi {
         this.emit(event);
         for (const resolve of this.memoryFreedWaiters.splice(0)) resolve();
         return;
+      case 'metrics': {
+        // Batch times of the running cell decide how long an interrupt waits (interruptGraceFor).
+        const run = this.current;
+        if (run && run.runId === event.runId) {
+          for (const point of event.points) {
+            if (point.name !== 'batch_ms' || point.value === null || !Number.isFinite(point.value)) continue;
+            (run.batchMs ??= []).push(point.value);
+            if (run.batchMs.length > RECENT_BATCHES) run.batchMs.shift();
+          }
+        }
+        this.emit(event);
+        return;
+      }
       default:
         this.emit(event);
     }
@@ -531,6 +568,8 @@ export class KernelSupervisor implements KernelSupervisorApi {
       kept: { tensors: 0, bytes: 0 },
       disposed: { tensors: 0, bytes: 0 },
       leaked: { tensors: 0, bytes: 0 },
+      // Nothing was measured at the end of a killed run: its memory went with the process.
+      ...(phase === 'killed' ? { processEnded: true } : {}),
     };
     this.emit({ type: 'error', runId: run.runId, error: { name: phase === 'killed' ? 'KernelRestarted' : 'Interrupted', message, phase } });
     const finished: RunFinished = { type: 'run-finished', runId: run.runId, status, durationMs: run.started ? now - run.started : 0, memory };
@@ -706,6 +745,10 @@ export function describeLostState(names: readonly string[]): string {
 
 function emptySnapshot(time: number): MemorySnapshot {
   return { numTensors: 0, numBytes: 0, rssBytes: 0, heapUsedBytes: 0, time };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function capitalize(text: string): string {

@@ -336,6 +336,8 @@ function renderFinding(finding: Finding, dismissed: boolean): string {
 }
 
 function renderMemory(memory: RunMemory): string {
+  // A killed kernel measured nothing at the run's end: no table of zeros that reads as "no leak".
+  if (memory.processEnded) return `<p class="muted memory">The kernel process ended during this run (it was restarted): nothing was measured at its end, and its memory was released with the process.</p>`;
   const leaked = memory.leaked.tensors !== 0 || memory.leaked.bytes !== 0;
   const gpu = memory.after.gpu;
   return `<table class="memory"><thead><tr><th></th><th>Tensors</th><th>Bytes</th></tr></thead><tbody>
@@ -389,7 +391,7 @@ function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = tru
   const counts = (['error', 'warning', 'info'] as const).map((severity) => [severity, active.filter((finding) => finding.severity === severity).length] as const).filter(([, count]) => count > 0);
   return `<span class="status ${run.status}">${run.status}</span>${withNumber ? ` run ${run.executionCount}` : ''} · ${formatDuration(run.durationMs)}${run.backend ? ` · ${escapeHtml(run.backend.name)}` : ''}${
     counts.length ? ` · ${counts.map(([severity, count]) => `<span class="count ${severity}">${count} ${severity}${count > 1 ? 's' : ''}</span>`).join(' ')}` : ' · no findings'
-  }${run.memory ? ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors` : ''}`;
+  }${run.memory ? (run.memory.processEnded ? ' · kernel restarted, memory released with the process' : ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors`) : ''}`;
 }
 
 function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], figures: ReportFigure[], idPrefix: string): string {

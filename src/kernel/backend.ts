@@ -10,6 +10,8 @@ import type { BackendAttempt, BackendInfo, BackendName, BackendRequest } from '.
 import { BackendRequestSchema } from '../shared/protocol';
 import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
+import { supplyMissingGradients } from './supplied-gradients';
+import { supplyMissingKernels } from './supplied-kernels';
 import { guardWasmAllocations, type WasmBackendLike } from './wasm-memory';
 import { prepareWasmThreads, wasmThreadPlan } from './wasm-threads';
 import { installFusedUpdates } from './webgpu-fused-updates';
@@ -107,6 +109,10 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
   // the first cell's output. Lossbook says which backend runs and why (perf.backend-fallback).
   const cpuBackend = tf.findBackend('cpu') as { firstUse?: boolean } | null;
   if (cpuBackend && 'firstUse' in cpuBackend) cpuBackend.firstUse = false;
+  // Fill the backend's kernel gaps (a wasm conv net's first backward pass needs
+  // Conv2DBackpropFilter, which tfjs-backend-wasm lacks), for the chosen backend and any other a
+  // cell may switch to with tf.setBackend.
+  const supplied = supplyKernelGaps(tf);
   for (const listener of process.listeners('uncaughtException')) {
     if (!listenersBefore.uncaughtException.has(listener)) process.off('uncaughtException', listener);
   }
@@ -122,8 +128,24 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
     ...(chosen.step.gpu ? { gpu: chosen.step.gpu } : {}),
     tfjsVersion: String((tf.version as Record<string, string>)['tfjs'] ?? tf.version_core),
     isGpu: (chosen.name === 'tensorflow-gpu' || chosen.name === 'webgpu') && !chosen.step.software,
+    ...(supplied[tf.getBackend()] ? { suppliedKernels: supplied[tf.getBackend()] } : {}),
   };
   return { tf, info, releasePooledMemory: () => releasePooledMemory(tf, chosen.name) };
+}
+
+type SuppliedKernelNames = NonNullable<BackendInfo['suppliedKernels']>;
+
+function supplyKernelGaps(tf: Tf): Record<string, SuppliedKernelNames> {
+  supplyMissingGradients(tf);
+  const byBackend: Record<string, SuppliedKernelNames> = {};
+  const registry = (tf.engine() as unknown as { registryFactory: Record<string, unknown> }).registryFactory;
+  for (const backendName of Object.keys(registry)) {
+    const supplied = supplyMissingKernels(tf, backendName);
+    if (supplied.length === 0) continue;
+    const named = (implementation: string) => supplied.filter((kernel) => kernel.implementation === implementation).map((kernel) => kernel.kernelName);
+    byBackend[backendName] = { composed: named('composed'), corrected: named('corrected'), cpuFallback: named('cpu-fallback'), unsupported: named('unsupported') };
+  }
+  return byBackend;
 }
 
 async function tryBackend(name: BackendName, tf: Tf, load: (name: string) => unknown, attempts: BackendAttempt[], request: BackendRequest): Promise<StepResult> {

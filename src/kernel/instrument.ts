@@ -25,6 +25,7 @@ import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTrac
 import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEMENTS, summarizeFit, summarizeModel, validationTensor, type HostCache } from './instrument-summary';
 import { DatasetSample, validationDataset } from './dataset-sample';
 import { Readbacks } from './readback';
+import { suppliedKernelUsage, usageSince, type SuppliedKernelUsage } from './supplied-kernels';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
 export const MONITOR_LIMITS = {
@@ -121,6 +122,8 @@ export class TrainingMonitor implements RunMonitor {
   private probePlan: ProbePlan | undefined;
   private probeInput: tfType.Tensor | undefined;
   private batchStart = 0;
+  /** Supplied-kernel usage when the current step began (perf.kernel-fallback). */
+  private kernelUsageAtStepStart: SuppliedKernelUsage[] | undefined;
   private lastBatchEnd: number | undefined;
   private epochStart = 0;
   private stepMsAverage = 0;
@@ -373,6 +376,7 @@ export class TrainingMonitor implements RunMonitor {
 
   private onBatchBegin(): void {
     const start = now();
+    this.kernelUsageAtStepStart = suppliedKernelUsage();
     if (this.lastBatchEnd !== undefined) pushBounded(this.context.timing.betweenBatchMs, start - this.lastBatchEnd, MONITOR_LIMITS.timingSamples);
     this.batchStart = start;
     this.evaluateMsAtBatchStart = this.context.timing.evaluateMs;
@@ -504,6 +508,7 @@ export class TrainingMonitor implements RunMonitor {
     const end = now();
     if (this.customLastStepEnd !== undefined) this.recordStepTiming(end - this.customLastStepEnd);
     this.customLastStepEnd = end;
+    this.kernelUsageAtStepStart = suppliedKernelUsage();
     if (loss !== undefined) {
       this.recordLoss(step, loss);
       this.addToCustomWindow(step, loss);
@@ -597,9 +602,26 @@ export class TrainingMonitor implements RunMonitor {
   }
 
   private recordStepTiming(stepMs: number): void {
+    this.recordKernelFallback(stepMs);
     pushBounded(this.context.timing.stepMs, stepMs, MONITOR_LIMITS.timingSamples);
     this.context.timing.batches++;
     this.stepMsAverage = this.stepMsAverage === 0 ? stepMs : 0.9 * this.stepMsAverage + 0.1 * stepMs;
+  }
+
+  /** Supplied kernels (issue 18) that ran during this step, against the step's time (perf.kernel-fallback). */
+  private recordKernelFallback(stepMs: number): void {
+    const before = this.kernelUsageAtStepStart;
+    this.kernelUsageAtStepStart = undefined;
+    if (!before) return;
+    const stats = (this.context.kernelFallback ??= { backend: this.run.backend, kernels: [], stepMs: 0, steps: 0 });
+    stats.stepMs += stepMs;
+    stats.steps += 1;
+    for (const used of usageSince(before)) {
+      let kernel = stats.kernels.find((entry) => entry.name === used.kernelName);
+      if (!kernel) stats.kernels.push((kernel = { name: used.kernelName, implementation: used.implementation, calls: 0, ms: 0 }));
+      kernel.calls += used.calls;
+      kernel.ms += used.ms;
+    }
   }
 
   private recordLearningRate(step: number): void {

@@ -39,6 +39,12 @@ export const BackendInfoSchema = z.object({
     .optional(),
   tfjsVersion: z.string(),
   isGpu: z.boolean(),
+  /**
+   * Kernels the backend lacks that Lossbook supplies (issue 18): composed from the backend's own
+   * kernels, corrected (the backend's own kernel, given inputs it handles right), run on the tfjs
+   * CPU backend's kernel, or unsupported (complex64) with a clear error.
+   */
+  suppliedKernels: z.object({ composed: z.array(z.string()), corrected: z.array(z.string()), cpuFallback: z.array(z.string()), unsupported: z.array(z.string()) }).optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
@@ -75,6 +81,11 @@ export const RunMemorySchema = z.object({
   disposed: z.object({ tensors: z.number(), bytes: z.number() }),
   /** after − before − kept: what leaked. Zero is the product's promise. */
   leaked: z.object({ tensors: z.number(), bytes: z.number() }),
+  /**
+   * The kernel process ended during the run (killed by a hard interrupt, or crashed): nothing was
+   * measured at its end and its memory went with the process, so the counts above say nothing.
+   */
+  processEnded: z.boolean().optional(),
 });
 export type RunMemory = z.infer<typeof RunMemorySchema>;
 

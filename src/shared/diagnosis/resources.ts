@@ -113,4 +113,45 @@ const backendFallback = defineRule({
   },
 });
 
-export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback];
+const kernelFallback = defineRule({
+  id: 'perf.kernel-fallback',
+  family: 'resources',
+  severity: 'info',
+  title: 'Kernels the backend lacks ran through Lossbook',
+  thresholds: { warningShare: 0.25, listed: 4 },
+  explanation:
+    'The active backend has no kernel of its own for some operations this training needs (tfjs-backend-wasm has no Conv2DBackpropFilter, no depthwise-conv gradients, no UnsortedSegmentSum for embeddings), so Lossbook supplies them: composed from the backend’s own kernels where it can (close to native speed), otherwise by running the tfjs CPU kernel on a copy of the data. Training is correct either way; the share of step time says what it costs. It is a warning when kernels on the CPU fallback take a quarter of the step time or more.',
+  fix: {
+    text: 'Nothing is required. If the share is large, a backend that has these kernels natively is faster: tfjs-node (npm install @tensorflow/tfjs-node where downloads are allowed) or webgpu on a GPU. lossbook doctor shows which kernels each backend lacks.',
+  },
+  source: 'Lossbook backend kernels (issue 18)',
+  check({ kernelFallback, phase, step }) {
+    if (!kernelFallback || (phase !== 'epoch' && phase !== 'finish')) return [];
+    const used = kernelFallback.kernels.filter((kernel) => kernel.calls > 0).sort((a, b) => b.ms - a.ms);
+    if (!used.length) return [];
+    const share = (ms: number) => (kernelFallback.stepMs > 0 ? Math.min(1, ms / kernelFallback.stepMs) : 0);
+    const total = share(used.reduce((sum, kernel) => sum + kernel.ms, 0));
+    // Composed and corrected kernels run on the backend itself, near native speed: only time in the
+    // CPU fallback (a copy out, the JavaScript kernel, a copy back) is a cost worth a warning.
+    const slow = share(used.filter((kernel) => kernel.implementation === 'cpu-fallback').reduce((sum, kernel) => sum + kernel.ms, 0));
+    const described = used.slice(0, this.thresholds.listed).map((kernel) => `${kernel.name} (${kernel.implementation === 'cpu-fallback' ? 'CPU fallback' : kernel.implementation}, ${percent(share(kernel.ms))})`);
+    const more = used.length > this.thresholds.listed ? ` and ${used.length - this.thresholds.listed} more` : '';
+    return [
+      {
+        summary: `${used.length} kernel${used.length === 1 ? '' : 's'} Lossbook supplied on ${kernelFallback.backend} took ${percent(total)} of ${formatNumber(kernelFallback.stepMs)} ms step time over ${kernelFallback.steps} steps: ${described.join(', ')}${more}`,
+        values: {
+          backend: kernelFallback.backend,
+          share: total,
+          cpuFallbackShare: slow,
+          stepMs: kernelFallback.stepMs,
+          steps: kernelFallback.steps,
+          kernels: used.map((kernel) => `${kernel.name}:${kernel.implementation}:${kernel.calls}:${formatNumber(kernel.ms)}ms`).join(', '),
+        },
+        step,
+        severity: slow >= this.thresholds.warningShare ? 'warning' : 'info',
+      },
+    ];
+  },
+});
+
+export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback, kernelFallback];

@@ -187,6 +187,21 @@ export interface TimingStats {
   batches: number;
 }
 
+/** Kernels the backend lacked that Lossbook supplied (issue 18), as used during training steps. */
+export interface KernelFallbackStats {
+  backend: string;
+  kernels: Array<{
+    name: string;
+    /** composed: built from the backend's own kernels; corrected: the backend's kernel given inputs it handles right; cpu-fallback: the tfjs CPU kernel on copied data. */
+    implementation: 'composed' | 'corrected' | 'cpu-fallback' | 'unsupported';
+    calls: number;
+    ms: number;
+  }>;
+  /** Training-step time over the same steps, ms (the denominator of each kernel's share). */
+  stepMs: number;
+  steps: number;
+}
+
 export interface DiagnosisContext {
   /** What triggered this pass. Rules of a family run only on the phases that can feed them. */
   phase: 'fit-start' | 'step' | 'epoch' | 'finish';
@@ -212,6 +227,8 @@ export interface DiagnosisContext {
   probes: ProbeSample[];
   memory: MemorySample[];
   timing: TimingStats;
+  /** Supplied kernels that ran inside training steps, when any did. */
+  kernelFallback?: KernelFallbackStats;
   /** Set when the run ended with an error the kernel reported. */
   error?: { name: string; message: string };
   status?: 'ok' | 'error' | 'interrupted';
