@@ -48,6 +48,40 @@ describe('ApiHost', () => {
     expect(readFileSync(join(dir, 'nan-loss.ts'), 'utf8')).toContain('@title');
   });
 
+  it('offers untitled autosaves to other pages (not their own), restores and deletes them, and nothing outside the recovery folder', async () => {
+    const { host, dir } = setup();
+    const notebook = createNotebook('Unsaved experiment', '0.1.0');
+    notebook.cells[0]!.source = 'const lost = false;';
+    const written = (await host.handle({ method: 'autosave', params: { notebook, session: 'page-a' } })) as { path: string };
+    expect(written.path).toContain(join(dir, 'recovery'));
+    expect(await host.handle({ method: 'listRecoveries', params: { session: 'page-a' } })).toEqual([]);
+    const offered = (await host.handle({ method: 'listRecoveries', params: { session: 'page-b' } })) as Array<{ path: string; title: string; cells: number }>;
+    expect(offered).toEqual([expect.objectContaining({ path: written.path, title: 'Unsaved experiment', cells: 1 })]);
+    const restored = (await host.handle({ method: 'openRecovery', params: { path: written.path } })) as { path?: string; notebook: typeof notebook };
+    expect(restored.path).toBeUndefined();
+    expect(restored.notebook.cells[0]!.source).toBe('const lost = false;');
+    await host.handle({ method: 'discardRecovery', params: { path: written.path } });
+    expect(await host.handle({ method: 'listRecoveries', params: { session: 'page-b' } })).toEqual([]);
+    // Only untitled copies in the recovery folder: a notebook elsewhere is neither read nor deleted.
+    const elsewhere = join(dir, 'untitled-1-x.recovery.lossbook');
+    writeFileSync(elsewhere, readFileSync(join(dir, 'nan-loss.ts')));
+    await expect(host.handle({ method: 'openRecovery', params: { path: elsewhere } })).rejects.toThrow(/not an autosaved copy/);
+    await expect(host.handle({ method: 'discardRecovery', params: { path: elsewhere } })).rejects.toThrow(/not an autosaved copy/);
+    expect(readFileSync(elsewhere, 'utf8')).toContain('@title');
+    await expect(host.handle({ method: 'autosave', params: { notebook, session: '../../etc' } })).rejects.toThrow(/invalid request/i);
+  });
+
+  it('opens a Jupyter notebook as a new, unsaved notebook and never saves over it', async () => {
+    const { host, dir } = setup();
+    const path = join(dir, 'tslab.ipynb');
+    writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, cells: [{ id: 'one', cell_type: 'code', metadata: {}, source: 'const x = 1;', outputs: [], execution_count: null }] }));
+    const opened = (await host.handle({ method: 'openNotebook', params: { path } })) as { path?: string; notebook: ReturnType<typeof createNotebook> };
+    expect(opened.path).toBeUndefined();
+    expect(opened.notebook.metadata.title).toBe('tslab');
+    expect(opened.notebook.cells[0]).toMatchObject({ id: 'one', source: 'const x = 1;', language: 'typescript' });
+    await expect(host.handle({ method: 'saveNotebook', params: { notebook: opened.notebook, path } })).rejects.toThrow(/\.lossbook.*--ipynb/);
+  });
+
   it('rejects malformed calls and notebooks before anything runs', async () => {
     const { host, supervisor } = setup();
     await expect(host.handle({ method: 'format-disk' })).rejects.toBeInstanceOf(ApiCallError);

@@ -34,11 +34,33 @@ export interface LossbookApi extends LossbookShellApi {
 
   openNotebook(path?: string): Promise<OpenedNotebook | undefined>;
   saveNotebook(notebook: Notebook, path?: string): Promise<{ path: string } | undefined>;
-  /** Autosave to the recovery file beside `path` (or a per-session file when unsaved). */
-  autosave(notebook: Notebook, path?: string): Promise<void>;
+  /**
+   * Autosave to the recovery copy of `path`, or (untitled) to the copy keyed by `session` (a key
+   * the page picks once per load) or by the process. Resolves with the copy's path where known.
+   */
+  autosave(notebook: Notebook, path?: string, session?: string): Promise<{ path: string } | void>;
   exportReport(notebook: Notebook, path?: string): Promise<{ path?: string; html?: string } | undefined>;
   listExamples(): Promise<Array<{ name: string; title: string; path: string; expected: string[] }>>;
+  /**
+   * Untitled notebooks' autosaves left by other pages (a closed tab, a crash), newest first.
+   * Browser mode only: the desktop app offers its own orphans from Electron main.
+   */
+  listRecoveries?(session?: string): Promise<UntitledRecoveryEntry[]>;
+  /** Open one of those copies (as a new, unsaved notebook). */
+  openRecovery?(path: string): Promise<OpenedNotebook>;
+  /** Delete one of those copies (restored and re-autosaved, or discarded by the user). */
+  discardRecovery?(path: string): Promise<void>;
 }
+
+export interface UntitledRecoveryEntry {
+  path: string;
+  modified: string;
+  title: string;
+  cells: number;
+}
+
+/** A page's key for its untitled autosaves: a file-name-safe token. */
+export const RecoverySessionSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const ExecuteRequestSchema = z.object({
   cellId: z.string().min(1).max(200),
@@ -57,9 +79,12 @@ export const ApiCallSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('setBackend'), params: BackendRequestSchema }),
   z.object({ method: z.literal('openNotebook'), params: z.object({ path: z.string().optional() }) }),
   z.object({ method: z.literal('saveNotebook'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
-  z.object({ method: z.literal('autosave'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
+  z.object({ method: z.literal('autosave'), params: z.object({ notebook: z.unknown(), path: z.string().optional(), session: RecoverySessionSchema.optional() }) }),
   z.object({ method: z.literal('exportReport'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
   z.object({ method: z.literal('listExamples') }),
+  z.object({ method: z.literal('listRecoveries'), params: z.object({ session: RecoverySessionSchema.optional() }) }),
+  z.object({ method: z.literal('openRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
+  z.object({ method: z.literal('discardRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
 ]);
 export type ApiCall = z.infer<typeof ApiCallSchema>;
 

@@ -36,7 +36,12 @@ export function useCommandMode(store: Store): void {
       void store.openNotebook();
       return;
     }
-    if (isTyping(event.target) || store.pathRequest || store.catalog) return;
+    if (isTyping(event.target) || store.pathRequest || store.catalog || store.unsavedPrompt) return;
+    // Ctrl+Z outside an editor takes back a deleted cell or cleared outputs (Monaco has its own).
+    if (modifier && !event.shiftKey && event.key.toLowerCase() === 'z') {
+      if (store.undo()) event.preventDefault();
+      return;
+    }
     const cell = store.cells[store.activeIndex];
     if (event.key === 'Enter') {
       if (event.shiftKey) store.runActive('next');
@@ -70,7 +75,7 @@ export function useCommandMode(store: Store): void {
         if (chord('d') && cell) store.deleteCell(cell.id);
         break;
       case 'z':
-        store.undoDelete();
+        store.undo();
         break;
       case 'm':
         if (cell) store.setKind(cell.id, 'markdown');

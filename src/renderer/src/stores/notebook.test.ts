@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LossbookApi } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/protocol';
-import { formatBytes, isDismissed, useNotebookStore } from './notebook';
+import { documentName, formatBytes, isDismissed, useNotebookStore } from './notebook';
 
 const memory = { numTensors: 3, numBytes: 12, rssBytes: 1, heapUsedBytes: 1, time: 0 };
 
@@ -79,10 +79,54 @@ describe('notebook store', () => {
     ]);
     store.deleteCell(markdown.id);
     expect(store.cells.some((cell) => cell.id === markdown.id)).toBe(false);
-    store.undoDelete();
+    store.undo();
     expect(store.cells[0]!.id).toBe(markdown.id);
     store.setKind(markdown.id, 'code');
     expect(store.cells[0]!.kind).toBe('code');
+  });
+
+  it('clears every output undoably: Z brings back outputs, runs and counters', () => {
+    const store = useNotebookStore();
+    const cell = store.cells[0]!;
+    store.handleEvent({ type: 'run-started', runId: 'r1', cellId: cell.id, executionCount: 3, time: 0 });
+    store.handleEvent({ type: 'stream', runId: 'r1', name: 'stdout', text: 'trained\n' });
+    store.clearOutputs();
+    expect(cell.outputs).toEqual([]);
+    expect(cell.runs).toEqual([]);
+    expect(store.notices.at(-1)?.action?.label).toBe('Undo');
+    expect(store.undo()).toBe(true);
+    expect(cell.outputs).toEqual([{ type: 'stream', name: 'stdout', text: 'trained\n' }]);
+    expect(cell.runs.map((run) => run.runId)).toEqual(['r1']);
+    expect(cell.executionCount).toBe(3);
+    expect(store.undo()).toBe(false);
+  });
+
+  it('asks before replacing unsaved work: Cancel keeps it, Discard replaces it', async () => {
+    const store = useNotebookStore();
+    store.updateSource(store.cells[0]!.id, 'const precious = 1;');
+    expect(store.dirty).toBe(true);
+    const cancelled = store.newNotebook();
+    await Promise.resolve();
+    expect(store.unsavedPrompt?.action).toBe('start a new notebook');
+    store.unsavedPrompt!.resolve('cancel');
+    await cancelled;
+    expect(store.cells[0]!.source).toBe('const precious = 1;');
+    const discarded = store.newNotebook();
+    await Promise.resolve();
+    store.unsavedPrompt!.resolve('discard');
+    await discarded;
+    expect(store.cells[0]!.source).toBe('');
+    expect(store.dirty).toBe(false);
+    // A clean notebook is replaced without a question.
+    await store.newNotebook();
+    expect(store.unsavedPrompt).toBeUndefined();
+  });
+
+  it('names the document after its file, or its title while unsaved', () => {
+    expect(documentName('/work/runs/mnist-sweep.lossbook', 'Untitled')).toBe('mnist-sweep');
+    expect(documentName('C:\\notebooks\\cnn.ipynb', 'x')).toBe('cnn');
+    expect(documentName(undefined, 'My experiment')).toBe('My experiment');
+    expect(documentName(undefined, '  ')).toBe('Untitled');
   });
 
   it('keeps a dismissed finding dismissed when a re-run renumbers the layers', () => {

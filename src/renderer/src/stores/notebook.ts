@@ -4,7 +4,7 @@
 // million reactive proxies; components re-read them when the cell's revision counter moves.
 import { defineStore } from 'pinia';
 import { markRaw, reactive, ref, shallowRef, computed } from 'vue';
-import type { KernelInfo, LossbookApi, OpenedNotebook } from '../../../shared/api';
+import type { KernelInfo, LossbookApi, OpenedNotebook, UntitledRecoveryEntry } from '../../../shared/api';
 import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, type RunRecord } from '../../../shared/notebook/model';
 import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
 import type { BackendInfo, BackendRequest, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
@@ -22,7 +22,31 @@ export interface Notice {
   kind: 'info' | 'success' | 'warning' | 'error';
   text: string;
   detail?: string;
+  /** One button on the notice (Undo after clearing outputs). */
+  action?: { label: string; run(): void };
 }
+
+/** What to do with unsaved changes before the document is replaced. */
+export type UnsavedChoice = 'save' | 'discard' | 'cancel';
+
+export interface UnsavedPrompt {
+  /** The document's name, as the question shows it. */
+  name: string;
+  /** What replaces it, in words: "open the example", "start a new notebook". */
+  action: string;
+  resolve(choice: UnsavedChoice): void;
+}
+
+/** One step Z / Ctrl+Z takes back: a deleted cell, cleared outputs. */
+interface UndoEntry {
+  label: string;
+  undo(): void;
+}
+
+/** Undo steps kept per document: enough for a session of edits, bounded in memory. */
+const UNDO_KEPT = 50;
+/** Autosave cadence; only edits since the last autosave are written, so a quiet notebook costs nothing. */
+export const AUTOSAVE_INTERVAL_MS = 5_000;
 
 export interface KernelExit {
   reason: string;
@@ -38,6 +62,17 @@ export interface PathRequest {
 }
 
 let noticeCounter = 0;
+
+/** This page's key for its untitled autosaves: a reload or a second tab gets a new one. */
+function newSessionKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The name a document goes by: its file's name, or its title while it has no file. */
+export function documentName(path: string | undefined, title: string): string {
+  const file = path?.split(/[\\/]/).pop()?.replace(/\.(lossbook|ipynb|json)$/i, '');
+  return file || title.trim() || 'Untitled';
+}
 
 export const useNotebookStore = defineStore('notebook', () => {
   let api: LossbookApi | undefined;
@@ -57,7 +92,16 @@ export const useNotebookStore = defineStore('notebook', () => {
   const lastRunMemory = shallowRef<RunMemory | undefined>();
   const examples = ref<Array<{ name: string; title: string; path: string; expected: string[] }>>([]);
   const notices = ref<Notice[]>([]);
-  const deleted: Array<{ cell: Cell; index: number }> = [];
+  const undoStack: UndoEntry[] = [];
+  const unsavedPrompt = shallowRef<UnsavedPrompt | undefined>();
+  /** Untitled autosaves other pages left (browser mode), offered back on load. */
+  const untitledRecoveries = ref<UntitledRecoveryEntry[]>([]);
+  const session = newSessionKey();
+  /** Bumped by every edit and run: autosave writes only when it moved. */
+  let editRevision = 0;
+  let autosavedRevision = 0;
+  /** Where this page's untitled autosave lives, once written (deleted when saved or discarded). */
+  let ownAutosavePath: string | undefined;
   const queue: string[] = [];
   const runToCell = new Map<string, string>();
   const runWaiters = new Map<string, (status: string) => void>();
@@ -69,6 +113,7 @@ export const useNotebookStore = defineStore('notebook', () => {
   const cells = computed(() => notebook.value.cells);
   const activeIndex = computed(() => cells.value.findIndex((cell) => cell.id === activeCellId.value));
   const busy = computed(() => kernel.state === 'busy' || kernel.state === 'interrupting' || queue.length > 0 || [...cellRunState.values()].some((s) => s !== 'idle'));
+  const name = computed(() => documentName(path.value, notebook.value.metadata.title));
   const outline = computed(() => {
     const headings: Array<{ cellId: string; level: number; text: string }> = [];
     for (const cell of cells.value) {
@@ -81,10 +126,10 @@ export const useNotebookStore = defineStore('notebook', () => {
     return headings;
   });
 
-  function notify(kind: Notice['kind'], text: string, detail?: string): void {
-    const notice = { id: ++noticeCounter, kind, text, detail };
+  function notify(kind: Notice['kind'], text: string, detail?: string, action?: Notice['action']): void {
+    const notice: Notice = { id: ++noticeCounter, kind, text, detail, ...(action ? { action } : {}) };
     notices.value = [...notices.value.slice(-3), notice];
-    setTimeout(() => dismissNotice(notice.id), kind === 'error' ? 12_000 : 5_000);
+    setTimeout(() => dismissNotice(notice.id), kind === 'error' || action ? 12_000 : 5_000);
   }
   function dismissNotice(id: number): void {
     notices.value = notices.value.filter((notice) => notice.id !== id);
@@ -92,6 +137,7 @@ export const useNotebookStore = defineStore('notebook', () => {
 
   function touch(): void {
     dirty.value = true;
+    editRevision += 1;
     notebook.value.metadata.modified = new Date().toISOString();
   }
 
@@ -206,6 +252,7 @@ export const useNotebookStore = defineStore('notebook', () => {
       kernel.memory = event.memory.after;
       cellRunState.set(cell.id, 'idle');
       dirty.value = true;
+      editRevision += 1;
       runWaiters.get(runId)?.(event.status);
       runWaiters.delete(runId);
     }
@@ -340,18 +387,32 @@ export const useNotebookStore = defineStore('notebook', () => {
     const index = cells.value.findIndex((cell) => cell.id === id);
     if (index < 0) return;
     const [cell] = notebook.value.cells.splice(index, 1);
-    if (cell) deleted.push({ cell, index });
+    if (cell) {
+      pushUndo({
+        label: 'delete cell',
+        undo: () => {
+          notebook.value.cells.splice(Math.min(index, notebook.value.cells.length), 0, cell);
+          select(cell.id, 'command');
+        },
+      });
+    }
     if (!notebook.value.cells.length) notebook.value.cells.push(createCell('code'));
     select(cells.value[Math.min(index, cells.value.length - 1)]?.id, 'command');
     touch();
   }
 
-  function undoDelete(): void {
-    const last = deleted.pop();
-    if (!last) return;
-    notebook.value.cells.splice(Math.min(last.index, notebook.value.cells.length), 0, last.cell);
-    select(last.cell.id, 'command');
+  function pushUndo(entry: UndoEntry): void {
+    undoStack.push(entry);
+    if (undoStack.length > UNDO_KEPT) undoStack.shift();
+  }
+
+  /** Take back the last deleted cell or cleared outputs (Z / Ctrl+Z in command mode). */
+  function undo(): boolean {
+    const last = undoStack.pop();
+    if (!last) return false;
+    last.undo();
     touch();
+    return true;
   }
 
   function setKind(id: string, kind: Cell['kind']): void {
@@ -392,15 +453,40 @@ export const useNotebookStore = defineStore('notebook', () => {
     if (cell) cell.collapsed = !cell.collapsed;
   }
 
+  /**
+   * Clear outputs, runs (charts, findings) and counters — of every cell, or of `ids`. Undoable:
+   * a whole notebook of training runs must not be one misclick away from gone (issue 21).
+   */
   function clearOutputs(ids?: string[]): void {
+    const cleared: Array<{ cell: Cell; outputs: Cell['outputs']; runs: Cell['runs']; executionCount: Cell['executionCount'] }> = [];
     for (const cell of cells.value) {
       if (ids && !ids.includes(cell.id)) continue;
+      if (!cell.outputs.length && !cell.runs.length && cell.executionCount == null) continue;
+      cleared.push({ cell, outputs: cell.outputs, runs: cell.runs, executionCount: cell.executionCount });
       cell.outputs = [];
       cell.runs = [];
       cell.executionCount = null;
       bump(cell.id);
     }
+    if (!cleared.length) return;
+    pushUndo({
+      label: 'clear outputs',
+      undo: () => {
+        for (const entry of cleared) {
+          entry.cell.outputs = entry.outputs;
+          entry.cell.runs = entry.runs;
+          entry.cell.executionCount = entry.executionCount;
+          bump(entry.cell.id);
+        }
+      },
+    });
     touch();
+    if (!ids) {
+      notify('info', `Cleared the outputs of ${cleared.length} cell${cleared.length === 1 ? '' : 's'}.`, 'Charts, findings and runs too. Z or Ctrl+Z (command mode) brings them back.', {
+        label: 'Undo',
+        run: () => void undo(),
+      });
+    }
   }
 
   function dismissFinding(cellId: string, key: string): void {
@@ -436,6 +522,8 @@ export const useNotebookStore = defineStore('notebook', () => {
     notebook.value = parsed;
     path.value = opened.path;
     dirty.value = false;
+    // Undo steps belong to the document they were taken in.
+    undoStack.length = 0;
     editingMarkdown.clear();
     cellRunState.clear();
     revisions.clear();
@@ -457,8 +545,32 @@ export const useNotebookStore = defineStore('notebook', () => {
     });
   }
 
-  async function openNotebook(requested?: string): Promise<void> {
+  /**
+   * Before the document is replaced: ask Save / Discard / Cancel when it has unsaved changes.
+   * Resolves true when the replacement may go ahead (saved, or discarded knowingly).
+   */
+  async function confirmReplace(action: string): Promise<boolean> {
+    if (!dirty.value) return true;
+    const choice = await new Promise<UnsavedChoice>((resolve) => {
+      unsavedPrompt.value = {
+        name: name.value,
+        action,
+        resolve: (answer) => {
+          unsavedPrompt.value = undefined;
+          resolve(answer);
+        },
+      };
+    });
+    if (choice === 'cancel') return false;
+    if (choice === 'save') return save();
+    // Discarded knowingly: its untitled autosave must not be offered back later.
+    if (!path.value) await dropOwnAutosave();
+    return true;
+  }
+
+  async function openNotebook(requested?: string, action = 'open another notebook'): Promise<void> {
     if (!api) return;
+    if (!(await confirmReplace(action))) return;
     let target = requested;
     if (!target && api.transport === 'browser') {
       target = await askPath('Open notebook', 'Path of a .lossbook file (or a // %% script) on this machine', path.value ?? '');
@@ -473,10 +585,11 @@ export const useNotebookStore = defineStore('notebook', () => {
   }
 
   async function openExample(examplePath: string): Promise<void> {
-    await openNotebook(examplePath);
+    await openNotebook(examplePath, 'open the example');
   }
 
-  function newNotebook(): void {
+  async function newNotebook(): Promise<void> {
+    if (!(await confirmReplace('start a new notebook'))) return;
     load({ notebook: createNotebook('Untitled', LOSSBOOK_VERSION) });
     select(notebook.value.cells[0]?.id, 'edit');
   }
@@ -491,8 +604,12 @@ export const useNotebookStore = defineStore('notebook', () => {
     try {
       const saved = await api.saveNotebook(plainNotebook(), target);
       if (!saved) return false;
+      const wasUntitled = !path.value;
       path.value = saved.path;
       dirty.value = false;
+      // Save As names the document: an untitled notebook takes its file's name as its title.
+      if (!notebook.value.metadata.title.trim() || notebook.value.metadata.title === 'Untitled') notebook.value.metadata.title = documentName(saved.path, '');
+      if (wasUntitled) await dropOwnAutosave();
       notify('success', `Saved ${saved.path}`);
       return true;
     } catch (error) {
@@ -502,11 +619,55 @@ export const useNotebookStore = defineStore('notebook', () => {
   }
 
   async function autosave(): Promise<void> {
-    if (!api || !dirty.value || busy.value) return;
+    if (!api || !dirty.value || busy.value || editRevision === autosavedRevision) return;
+    const revision = editRevision;
     try {
-      await api.autosave(plainNotebook(), path.value);
+      const written = await api.autosave(plainNotebook(), path.value, path.value ? undefined : session);
+      autosavedRevision = revision;
+      if (!path.value && written && typeof written === 'object') ownAutosavePath = written.path;
     } catch {
       // A failed autosave must not interrupt work; the next save reports real errors.
+    }
+  }
+
+  async function dropOwnAutosave(): Promise<void> {
+    const own = ownAutosavePath;
+    ownAutosavePath = undefined;
+    autosavedRevision = editRevision;
+    if (own) await api?.discardRecovery?.(own).catch(() => undefined);
+  }
+
+  /** Browser mode: look for untitled notebooks other pages autosaved and never saved. */
+  async function checkUntitledRecoveries(): Promise<void> {
+    if (!api?.listRecoveries) return;
+    try {
+      untitledRecoveries.value = await api.listRecoveries(session);
+    } catch {
+      untitledRecoveries.value = [];
+    }
+  }
+
+  /** Restore an untitled autosave as this page's (unsaved) notebook; its old copy goes once ours is written. */
+  async function restoreUntitled(entry: UntitledRecoveryEntry): Promise<void> {
+    if (!api?.openRecovery || !(await confirmReplace('restore the autosaved notebook'))) return;
+    try {
+      load(await api.openRecovery(entry.path));
+      touch();
+      await autosave();
+      if (ownAutosavePath) await api.discardRecovery?.(entry.path);
+      untitledRecoveries.value = untitledRecoveries.value.filter((candidate) => candidate.path !== entry.path);
+      notify('success', `Restored "${entry.title}". It is not saved to a file yet.`);
+    } catch (error) {
+      notify('error', 'Could not restore the autosaved notebook.', (error as Error).message);
+    }
+  }
+
+  async function discardUntitled(entry: UntitledRecoveryEntry): Promise<void> {
+    try {
+      await api?.discardRecovery?.(entry.path);
+      untitledRecoveries.value = untitledRecoveries.value.filter((candidate) => candidate.path !== entry.path);
+    } catch (error) {
+      notify('error', 'Could not delete the autosaved copy.', (error as Error).message);
     }
   }
 
@@ -519,7 +680,7 @@ export const useNotebookStore = defineStore('notebook', () => {
         const url = URL.createObjectURL(new Blob([exported.html], { type: 'text/html' }));
         const link = document.createElement('a');
         link.href = url;
-        link.download = `${notebook.value.metadata.title.replace(/[^\w.-]+/g, '-') || 'lossbook'}-report.html`;
+        link.download = `${name.value.replace(/[^\w.-]+/g, '-') || 'lossbook'}-report.html`;
         link.click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
         notify('success', 'Report downloaded.');
@@ -543,12 +704,14 @@ export const useNotebookStore = defineStore('notebook', () => {
 
   return {
     notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer, catalog,
+    unsavedPrompt, untitledRecoveries, name,
     cells, activeIndex, busy, outline,
     connect, handleEvent, notify, dismissNotice, latestRun, cellById,
     runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory, setBackend,
-    select, insertCell, deleteCell, undoDelete, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
+    select, insertCell, deleteCell, undo, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
     dismissFinding, restoreFindings, insertFix,
     openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load, showCatalog,
+    confirmReplace, checkUntitledRecoveries, restoreUntitled, discardUntitled,
   };
 });
 
