@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingSupervisor } from '../../e2e/helpers';
+import type { FolderListing } from '../shared/api';
 import { createNotebook } from '../shared/notebook/model';
 import type { HostEvent } from '../shared/protocol';
 import { ApiCallError, ApiHost } from './api-host';
@@ -80,6 +81,32 @@ describe('ApiHost', () => {
     expect(opened.notebook.metadata.title).toBe('tslab');
     expect(opened.notebook.cells[0]).toMatchObject({ id: 'one', source: 'const x = 1;', language: 'typescript' });
     await expect(host.handle({ method: 'saveNotebook', params: { notebook: opened.notebook, path } })).rejects.toThrow(/\.lossbook.*--ipynb/);
+  });
+
+  it('lists the notebook folder for the browser-mode file browser, and never a folder outside it', async () => {
+    const { dir, supervisor } = setup();
+    const root = join(dir, 'notebooks');
+    mkdirSync(join(root, 'runs', 'node_modules'), { recursive: true });
+    mkdirSync(join(root, 'node_modules'));
+    for (const name of ['b.lossbook', 'a.ipynb', 'train.ts', 'types.d.ts', 'notes.txt', '.secret.lossbook']) writeFileSync(join(root, name), '{}');
+    symlinkSync(dir, join(root, 'escape'));
+    const host = new ApiHost({ supervisor, notebookRoot: root });
+    const top = (await host.handle({ method: 'listFolder', params: {} })) as FolderListing;
+    expect(top.path).toBe(realpathSync(root));
+    expect(top.parent).toBeUndefined();
+    // Hidden files, node_modules, type declarations, other files and symbolic links are not listed.
+    expect(top.entries.map((entry) => [entry.name, entry.kind])).toEqual([
+      ['runs', 'folder'],
+      ['a.ipynb', 'jupyter'],
+      ['b.lossbook', 'lossbook'],
+      ['train.ts', 'script'],
+    ]);
+    const runs = (await host.handle({ method: 'listFolder', params: { path: join(root, 'runs') } })) as FolderListing;
+    expect(runs.parent).toBe(realpathSync(root));
+    expect(runs.entries).toEqual([]);
+    await expect(host.handle({ method: 'listFolder', params: { path: join(root, '..') } })).rejects.toThrow(/outside the notebook folder/);
+    await expect(host.handle({ method: 'listFolder', params: { path: join(root, 'escape') } })).rejects.toThrow(/outside the notebook folder/);
+    await expect(host.handle({ method: 'listFolder', params: { path: join(root, 'missing') } })).rejects.toThrow(/does not exist/);
   });
 
   it('rejects malformed calls and notebooks before anything runs', async () => {

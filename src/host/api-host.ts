@@ -10,6 +10,7 @@ import type { Disposable, HostEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { discardUntitledRecovery, findRecovery, isJupyterNotebook, listUntitledRecoveries, readNotebookFile, readUntitledRecovery, saveNotebookFile, writeRecoveryFile } from './files';
 import type { KernelSupervisorApi } from './kernel-api';
+import { listNotebookFolder } from './folder-listing';
 import { renderReport } from './report';
 
 /** Native dialogs where they exist (Electron); browser mode has none and asks in the page. */
@@ -52,6 +53,8 @@ export interface ApiHostOptions {
   dialogs?: ApiHostDialogs;
   /** What `openNotebook()` without a path returns where no open dialog exists (browser mode's startup file). */
   defaultNotebookPath?: string;
+  /** The folder browser mode's file browser shows, and never leaves (Jupyter's root_dir). */
+  notebookRoot?: string;
 }
 
 /** A call the user can act on failed; the message is written for the user and shown in the UI. */
@@ -139,6 +142,9 @@ export class ApiHost implements Disposable {
       case 'discardRecovery':
         await this.files.discardUntitledRecovery?.(call.params.path);
         return undefined;
+      case 'listFolder':
+        if (!this.options.notebookRoot) throw new ApiCallError('There is no notebook folder to browse here; use the Open dialog.', 'invalid-call');
+        return listNotebookFolder(this.options.notebookRoot, call.params.path);
     }
   }
 

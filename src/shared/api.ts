@@ -50,6 +50,30 @@ export interface LossbookApi extends LossbookShellApi {
   openRecovery?(path: string): Promise<OpenedNotebook>;
   /** Delete one of those copies (restored and re-autosaved, or discarded by the user). */
   discardRecovery?(path: string): Promise<void>;
+  /**
+   * Browser mode's file browser (no native dialogs there): the folders and notebooks in `path`,
+   * or in the server's notebook folder, like Jupyter's tree. Never above that folder.
+   */
+  listFolder?(path?: string): Promise<FolderListing>;
+}
+
+export interface FolderEntry {
+  name: string;
+  path: string;
+  kind: 'folder' | 'lossbook' | 'jupyter' | 'script';
+  modified: string;
+  size: number;
+}
+
+export interface FolderListing {
+  /** The server's notebook folder: the top of what may be browsed. */
+  root: string;
+  path: string;
+  /** The folder above, when it is still inside `root`. */
+  parent?: string;
+  entries: FolderEntry[];
+  /** More entries than were listed. */
+  truncated: boolean;
 }
 
 export interface UntitledRecoveryEntry {
@@ -85,6 +109,7 @@ export const ApiCallSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('listRecoveries'), params: z.object({ session: RecoverySessionSchema.optional() }) }),
   z.object({ method: z.literal('openRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
   z.object({ method: z.literal('discardRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
+  z.object({ method: z.literal('listFolder'), params: z.object({ path: z.string().min(1).max(4096).optional() }) }),
 ]);
 export type ApiCall = z.infer<typeof ApiCallSchema>;
 

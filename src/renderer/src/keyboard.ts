@@ -36,7 +36,13 @@ export function useCommandMode(store: Store): void {
       void store.openNotebook();
       return;
     }
-    if (isTyping(event.target) || store.pathRequest || store.catalog || store.unsavedPrompt) return;
+    // The command palette, from anywhere (Monaco's own F1 palette stays on F1).
+    if (modifier && event.shiftKey && event.key.toLowerCase() === 'p') {
+      event.preventDefault();
+      store.showPalette(store.palette ? undefined : 'commands');
+      return;
+    }
+    if (isTyping(event.target) || store.pathRequest || store.catalog || store.unsavedPrompt || store.palette) return;
     // Ctrl+Z outside an editor takes back a deleted cell or cleared outputs (Monaco has its own).
     if (modifier && !event.shiftKey && event.key.toLowerCase() === 'z') {
       if (store.undo()) event.preventDefault();
@@ -52,6 +58,11 @@ export function useCommandMode(store: Store): void {
         store.select(cell.id, 'edit');
       } else return;
       event.preventDefault();
+      return;
+    }
+    if (event.altKey && !modifier && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      store.moveActive(event.key === 'ArrowUp' ? -1 : 1);
       return;
     }
     if (modifier || event.altKey) return;
@@ -91,6 +102,9 @@ export function useCommandMode(store: Store): void {
         break;
       case '0':
         if (chord('0')) void store.restart();
+        break;
+      case 'h':
+        store.showPalette('shortcuts');
         break;
       case 'Escape':
         store.select(cell?.id, 'command');

@@ -93,6 +93,7 @@ export class WebSocketApi implements LossbookApi {
   listRecoveries: NonNullable<LossbookApi['listRecoveries']> = (session) => this.call({ method: 'listRecoveries', params: { session } });
   openRecovery: NonNullable<LossbookApi['openRecovery']> = (path) => this.call({ method: 'openRecovery', params: { path } });
   discardRecovery: NonNullable<LossbookApi['discardRecovery']> = (path) => this.call({ method: 'discardRecovery', params: { path } });
+  listFolder: NonNullable<LossbookApi['listFolder']> = (path) => this.call({ method: 'listFolder', params: path === undefined ? {} : { path } });
 
   close(): void {
     this.socket?.close();

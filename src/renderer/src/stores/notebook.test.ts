@@ -44,8 +44,10 @@ describe('notebook store', () => {
 
   it('runs queued cells one at a time and stops the queue when a cell fails', async () => {
     const store = useNotebookStore();
+    store.updateSource(store.cells[0]!.id, 'first');
     store.insertCell(1, 'code', 'second');
-    store.insertCell(2, 'code', 'third');
+    store.insertCell(2, 'code', '   \n');
+    store.insertCell(3, 'code', 'fourth');
     const executed: string[] = [];
     let runs = 0;
     const api = {
@@ -68,6 +70,12 @@ describe('notebook store', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(executed).toEqual([store.cells[0]!.id, store.cells[1]!.id]);
     expect(store.busy).toBe(false);
+    // An empty cell is skipped: it takes no execution count, and the cells after it still run.
+    executed.length = 0;
+    store.runCells([store.cells[2]!.id, store.cells[3]!.id]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(executed).toEqual([store.cells[3]!.id]);
+    expect(store.cells[2]!.executionCount).toBeNull();
   });
 
   it('deletes and undoes a delete, converts kinds, and builds the outline from markdown headings', () => {
@@ -127,6 +135,42 @@ describe('notebook store', () => {
     expect(documentName('C:\\notebooks\\cnn.ipynb', 'x')).toBe('cnn');
     expect(documentName(undefined, 'My experiment')).toBe('My experiment');
     expect(documentName(undefined, '  ')).toBe('Untitled');
+  });
+
+  it('marks a cell stale when it or a cell above is edited after it ran, or the kernel restarted', () => {
+    const store = useNotebookStore();
+    const first = store.cells[0]!;
+    store.updateSource(first.id, 'const a = 1;');
+    const second = store.insertCell(1, 'code', 'a + 1');
+    const run = (cellId: string, runId: string) => store.handleEvent({ type: 'run-started', runId, cellId, executionCount: 1, time: 0 });
+    run(first.id, 'r1');
+    run(second.id, 'r2');
+    expect(store.staleReason(first)).toBeUndefined();
+    expect(store.staleReason(second)).toBeUndefined();
+    store.updateSource(first.id, 'const a = 2;');
+    expect(store.staleReason(first)).toMatch(/Edited since it ran/);
+    expect(store.staleReason(second)).toMatch(/cell above \(1\) was edited/);
+    run(first.id, 'r3');
+    expect(store.staleReason(first)).toBeUndefined();
+    expect(store.staleReason(second)).toMatch(/cell above/);
+    run(second.id, 'r4');
+    expect(store.staleReason(second)).toBeUndefined();
+    store.handleEvent({ type: 'kernel-exit', code: 0, signal: null, reason: 'restarted', lostState: '', expected: true });
+    expect(store.staleReason(first)).toMatch(/kernel restarted/);
+    expect(store.staleReason(second)).toMatch(/kernel restarted/);
+  });
+
+  it('moves the selected cell with Alt+arrows and keeps it selected', () => {
+    const store = useNotebookStore();
+    const [top] = store.cells;
+    const bottom = store.insertCell(1, 'code', 'bottom');
+    store.moveActive(-1);
+    expect(store.cells.map((cell) => cell.id)).toEqual([bottom.id, top!.id]);
+    expect(store.activeCellId).toBe(bottom.id);
+    store.moveActive(-1);
+    expect(store.cells[0]!.id).toBe(bottom.id);
+    store.moveActive(1);
+    expect(store.cells.map((cell) => cell.id)).toEqual([top!.id, bottom.id]);
   });
 
   it('keeps a dismissed finding dismissed when a re-run renumbers the layers', () => {

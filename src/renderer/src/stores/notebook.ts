@@ -4,7 +4,9 @@
 // million reactive proxies; components re-read them when the cell's revision counter moves.
 import { defineStore } from 'pinia';
 import { markRaw, reactive, ref, shallowRef, computed } from 'vue';
-import type { KernelInfo, LossbookApi, OpenedNotebook, UntitledRecoveryEntry } from '../../../shared/api';
+import type { FolderListing, KernelInfo, LossbookApi, OpenedNotebook, UntitledRecoveryEntry } from '../../../shared/api';
+import { rememberRecentFile } from '../recent-files';
+import { StaleTracker } from './staleness';
 import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, type RunRecord } from '../../../shared/notebook/model';
 import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
 import type { BackendInfo, BackendRequest, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
@@ -58,6 +60,8 @@ export interface PathRequest {
   title: string;
   label: string;
   value: string;
+  /** Open picks an existing file; Save names one (the file browser fills the folder). */
+  mode: 'open' | 'save';
   resolve(value: string | undefined): void;
 }
 
@@ -97,6 +101,7 @@ export const useNotebookStore = defineStore('notebook', () => {
   /** Untitled autosaves other pages left (browser mode), offered back on load. */
   const untitledRecoveries = ref<UntitledRecoveryEntry[]>([]);
   const session = newSessionKey();
+  const staleness = new StaleTracker();
   /** Bumped by every edit and run: autosave writes only when it moved. */
   let editRevision = 0;
   let autosavedRevision = 0;
@@ -108,6 +113,8 @@ export const useNotebookStore = defineStore('notebook', () => {
   const pathRequest = shallowRef<PathRequest | undefined>();
   /** The diagnosis catalog dialog, when open, and the rule it was opened at. */
   const catalog = ref<{ ruleId?: string } | undefined>();
+  /** The command palette (Ctrl+Shift+P) or the shortcut sheet (H), when open. */
+  const palette = ref<'commands' | 'shortcuts' | undefined>();
   const recoveryOffer = shallowRef<OpenedNotebook['recovery'] | undefined>();
 
   const cells = computed(() => notebook.value.cells);
@@ -188,6 +195,7 @@ export const useNotebookStore = defineStore('notebook', () => {
         return;
       case 'kernel-exit':
         kernel.exit = { reason: event.reason, lostState: event.lostState, expected: event.expected };
+        staleness.kernelRestarted();
         if (!event.expected) notify('error', `The kernel stopped: ${event.reason}`, event.lostState ? `Lost: ${event.lostState}` : undefined);
         queue.length = 0;
         for (const [cellId, state] of cellRunState) if (state === 'queued') cellRunState.set(cellId, 'idle');
@@ -226,6 +234,7 @@ export const useNotebookStore = defineStore('notebook', () => {
         cell.runs = [...cell.runs.slice(-(RUNS_KEPT - 1)), run].map((record) => markRaw(record));
         cell.outputs = [];
         cell.executionCount = event.executionCount;
+        staleness.ran(cell.id, cell.source);
         cellRunState.set(cell.id, 'running');
         bump(cell.id);
         return;
@@ -271,6 +280,8 @@ export const useNotebookStore = defineStore('notebook', () => {
         continue;
       }
       if (queue.includes(id) || cellRunState.get(id) === 'running') continue;
+      // An empty cell has nothing to run: it must not take an execution count (Jupyter's habit).
+      if (!cell.source.trim()) continue;
       queue.push(id);
       cellRunState.set(id, 'queued');
     }
@@ -337,9 +348,14 @@ export const useNotebookStore = defineStore('notebook', () => {
   async function restart(): Promise<void> {
     for (const queued of queue) cellRunState.set(queued, 'idle');
     queue.length = 0;
+    // Said after the fact, like interrupt does: what the old namespace held is gone.
+    const ran = cells.value.filter((cell) => cell.kind === 'code' && cell.executionCount != null).length;
+    const memory = kernel.memory;
+    const lost = memory ? `${memory.numTensors} tensor${memory.numTensors === 1 ? '' : 's'} (${formatBytes(memory.numBytes)})` : 'its tensors';
     try {
       await api?.restart();
-      notify('info', 'Kernel restarted: the namespace is empty, re-run the cells you need.');
+      staleness.kernelRestarted();
+      notify('info', `Kernel restarted: lost ${lost} and the variables of ${ran} cell${ran === 1 ? '' : 's'} that ran.`, 'Outputs stay, marked stale; re-run the cells you need.');
       if (api) applyKernelInfo(await api.kernelInfo());
     } catch (error) {
       notify('error', 'Restart failed.', (error as Error).message);
@@ -431,6 +447,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     const cell = cellById(id);
     if (!cell || cell.source === source) return;
     cell.source = source;
+    staleness.edited(id);
     touch();
   }
 
@@ -440,6 +457,16 @@ export const useNotebookStore = defineStore('notebook', () => {
     const [cell] = notebook.value.cells.splice(from, 1);
     notebook.value.cells.splice(Math.max(0, Math.min(toIndex, notebook.value.cells.length)), 0, cell!);
     touch();
+  }
+
+  /** Alt+↑ / Alt+↓: move the selected cell one place, keeping it selected. */
+  function moveActive(offset: -1 | 1): void {
+    const index = activeIndex.value;
+    const cell = cells.value[index];
+    const target = index + offset;
+    if (!cell || target < 0 || target >= cells.value.length) return;
+    moveCell(cell.id, target);
+    select(cell.id, 'command');
   }
 
   function selectRelative(offset: number): void {
@@ -522,8 +549,9 @@ export const useNotebookStore = defineStore('notebook', () => {
     notebook.value = parsed;
     path.value = opened.path;
     dirty.value = false;
-    // Undo steps belong to the document they were taken in.
+    // Undo steps and run marks belong to the document they were taken in.
     undoStack.length = 0;
+    staleness.reset();
     editingMarkdown.clear();
     cellRunState.clear();
     revisions.clear();
@@ -531,12 +559,13 @@ export const useNotebookStore = defineStore('notebook', () => {
     recoveryOffer.value = opened.recovery;
   }
 
-  function askPath(title: string, label: string, value: string): Promise<string | undefined> {
+  function askPath(title: string, label: string, value: string, requestMode: PathRequest['mode']): Promise<string | undefined> {
     return new Promise((resolve) => {
       pathRequest.value = {
         title,
         label,
         value,
+        mode: requestMode,
         resolve: (answer) => {
           pathRequest.value = undefined;
           resolve(answer?.trim() || undefined);
@@ -573,12 +602,15 @@ export const useNotebookStore = defineStore('notebook', () => {
     if (!(await confirmReplace(action))) return;
     let target = requested;
     if (!target && api.transport === 'browser') {
-      target = await askPath('Open notebook', 'Path of a .lossbook file (or a // %% script) on this machine', path.value ?? '');
+      target = await askPath('Open notebook', 'A .lossbook or .ipynb notebook (or a // %% script) on the machine Lossbook runs on', path.value ?? '', 'open');
       if (!target) return;
     }
     try {
       const opened = await api.openNotebook(target);
-      if (opened) load(opened);
+      if (opened) {
+        load(opened);
+        if (opened.path && api.transport === 'browser') rememberRecentFile(opened.path);
+      }
     } catch (error) {
       notify('error', 'Could not open the notebook.', (error as Error).message);
     }
@@ -598,7 +630,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     if (!api) return false;
     let target = saveAs ? undefined : path.value;
     if (!target && api.transport === 'browser') {
-      target = await askPath('Save notebook', 'Save as (a path ending in .lossbook)', `${notebook.value.metadata.title.replace(/[^\w.-]+/g, '-') || 'untitled'}.lossbook`);
+      target = await askPath('Save notebook', 'Save as (a name or path ending in .lossbook)', `${name.value.replace(/[^\w.-]+/g, '-') || 'untitled'}.lossbook`, 'save');
       if (!target) return false;
     }
     try {
@@ -606,6 +638,7 @@ export const useNotebookStore = defineStore('notebook', () => {
       if (!saved) return false;
       const wasUntitled = !path.value;
       path.value = saved.path;
+      if (api.transport === 'browser') rememberRecentFile(saved.path);
       dirty.value = false;
       // Save As names the document: an untitled notebook takes its file's name as its title.
       if (!notebook.value.metadata.title.trim() || notebook.value.metadata.title === 'Untitled') notebook.value.metadata.title = documentName(saved.path, '');
@@ -698,20 +731,35 @@ export const useNotebookStore = defineStore('notebook', () => {
     dirty.value = true;
   }
 
+  /** Browser mode's file browser; undefined where the transport has native dialogs instead. */
+  function listFolder(folder?: string): Promise<FolderListing> | undefined {
+    return api?.listFolder?.(folder);
+  }
+
+  /** Why a cell's outputs are stale (see staleness.ts), or undefined. */
+  function staleReason(cell: Cell): string | undefined {
+    const index = cells.value.indexOf(cell);
+    return staleness.reason(cell, cells.value.slice(0, Math.max(0, index)));
+  }
+
+  function showPalette(kind: 'commands' | 'shortcuts' | undefined): void {
+    palette.value = kind;
+  }
+
   function showCatalog(ruleId?: string): void {
     catalog.value = ruleId ? { ruleId } : {};
   }
 
   return {
     notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer, catalog,
-    unsavedPrompt, untitledRecoveries, name,
+    unsavedPrompt, untitledRecoveries, name, palette, showPalette, moveActive,
     cells, activeIndex, busy, outline,
     connect, handleEvent, notify, dismissNotice, latestRun, cellById,
     runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory, setBackend,
     select, insertCell, deleteCell, undo, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
     dismissFinding, restoreFindings, insertFix,
     openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load, showCatalog,
-    confirmReplace, checkUntitledRecoveries, restoreUntitled, discardUntitled,
+    confirmReplace, checkUntitledRecoveries, restoreUntitled, discardUntitled, listFolder, staleReason,
   };
 });
 
