@@ -147,7 +147,7 @@ describe('notebook (browser mode, Chromium)', () => {
     expect(await finding.locator('.title').textContent()).toMatch(/overfit/i);
     // The finding's step is marked on the loss chart (train and validation on one chart).
     const lossChart = cell.locator('.chart[data-chart=loss]');
-    await expect.poll(() => lossChart.locator('.annotation-text').allTextContents()).toContain('trend.overfitting');
+    await expect.poll(() => lossChart.locator('.shape-label-text').allTextContents()).toContain('trend.overfitting');
     // `has` is matched inside each .metric-chart, so it must not be scoped to the cell.
     const lossLegend = cell.locator('.metric-chart', { has: page.locator('.chart[data-chart=loss]') }).locator('[data-testid=legend-item]');
     expect((await lossLegend.allTextContents()).map((text) => text.trim())).toEqual(['train', 'validation']);

@@ -1,6 +1,7 @@
 // Screenshots of a trained example at 1440×900 and 1024×700, light and dark (issue 21), with the
 // real kernel on wasm. Saved in e2e/artifacts/ and looked at by a person; the test also checks
-// that no horizontal scrollbar appears and the chart with finding markers starts at step 0.
+// the layout faults issue 21 found: no horizontal scrollbar, the toolbar fits, the chart with a
+// finding marker starts at step 0, and no gap is left under the charts by the diagnosis.
 import type { Browser, Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,11 +46,32 @@ describe('screens (browser mode, Chromium, real kernel)', () => {
         await page.mouse.move(0, 0);
         await page.waitForTimeout(400);
         await screenshot(page, `screen-${width}x${height}-${theme}`);
-        measurements[`${width}x${height}-${theme}`] = await page.evaluate(() => {
+        const measured = await page.evaluate(() => {
           const main = document.querySelector('main.notebook')!;
-          const lossXAxis = [...document.querySelectorAll('.chart[data-chart=loss] .xtick text')].map((node) => node.textContent);
-          return { pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, mainOverflow: main.scrollWidth - main.clientWidth, lossXAxis };
+          const lossXAxis = [...document.querySelectorAll('.chart[data-chart=loss] .xtick text')].map((node) => Number((node.textContent ?? '').replace('−', '-')));
+          const markers = [...document.querySelectorAll('.chart[data-chart=loss] .shape-label-text')].map((node) => node.textContent);
+          const charts = document.querySelector('.charts-column')!.getBoundingClientRect();
+          const training = document.querySelector('[data-testid=training-view]')!.getBoundingClientRect();
+          const outline = document.querySelector('[aria-label="Toggle outline"]')!.getBoundingClientRect();
+          return {
+            pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            mainOverflow: main.scrollWidth - main.clientWidth,
+            lossXAxis,
+            markers,
+            gapUnderCharts: Math.round(training.bottom - charts.bottom),
+            outlineToggleRight: Math.round(outline.right),
+          };
         });
+        measurements[`${width}x${height}-${theme}`] = measured;
+        // No horizontal scrollbar; the toolbar's last control is on screen.
+        expect(measured.pageOverflow).toBe(0);
+        expect(measured.mainOverflow).toBe(0);
+        expect(measured.outlineToggleRight).toBeLessThanOrEqual(width);
+        // The chart starts at step 0 even with a finding marker, whose label is drawn.
+        expect(Math.min(...measured.lossXAxis)).toBe(0);
+        expect(measured.markers).toContain('trend.overfitting');
+        // The diagnosis beside the charts scrolls within their height instead of leaving a gap under them.
+        if (width >= 1440) expect(measured.gapUnderCharts).toBeLessThanOrEqual(4);
       }
     }
     console.log(JSON.stringify(measurements, null, 1));
