@@ -4,9 +4,10 @@
 // million reactive proxies; components re-read them when the cell's revision counter moves.
 import { defineStore } from 'pinia';
 import { markRaw, reactive, ref, shallowRef, computed } from 'vue';
-import type { FolderListing, KernelInfo, LossbookApi, OpenedNotebook, UntitledRecoveryEntry } from '../../../shared/api';
+import type { FolderListing, KernelInfo, LossbookApi, OpenedNotebook } from '../../../shared/api';
 import { rememberRecentFile } from '../recent-files';
 import { StaleTracker } from './staleness';
+import { createDocumentSafety } from './document-safety';
 import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, type RunRecord } from '../../../shared/notebook/model';
 import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
 import type { BackendInfo, BackendRequest, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
@@ -26,17 +27,6 @@ export interface Notice {
   detail?: string;
   /** One button on the notice (Undo after clearing outputs). */
   action?: { label: string; run(): void };
-}
-
-/** What to do with unsaved changes before the document is replaced. */
-export type UnsavedChoice = 'save' | 'discard' | 'cancel';
-
-export interface UnsavedPrompt {
-  /** The document's name, as the question shows it. */
-  name: string;
-  /** What replaces it, in words: "open the example", "start a new notebook". */
-  action: string;
-  resolve(choice: UnsavedChoice): void;
 }
 
 /** One step Z / Ctrl+Z takes back: a deleted cell, cleared outputs. */
@@ -67,11 +57,6 @@ export interface PathRequest {
 
 let noticeCounter = 0;
 
-/** This page's key for its untitled autosaves: a reload or a second tab gets a new one. */
-function newSessionKey(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
 /** The name a document goes by: its file's name, or its title while it has no file. */
 export function documentName(path: string | undefined, title: string): string {
   const file = path?.split(/[\\/]/).pop()?.replace(/\.(lossbook|ipynb|json)$/i, '');
@@ -97,16 +82,7 @@ export const useNotebookStore = defineStore('notebook', () => {
   const examples = ref<Array<{ name: string; title: string; path: string; expected: string[] }>>([]);
   const notices = ref<Notice[]>([]);
   const undoStack: UndoEntry[] = [];
-  const unsavedPrompt = shallowRef<UnsavedPrompt | undefined>();
-  /** Untitled autosaves other pages left (browser mode), offered back on load. */
-  const untitledRecoveries = ref<UntitledRecoveryEntry[]>([]);
-  const session = newSessionKey();
   const staleness = new StaleTracker();
-  /** Bumped by every edit and run: autosave writes only when it moved. */
-  let editRevision = 0;
-  let autosavedRevision = 0;
-  /** Where this page's untitled autosave lives, once written (deleted when saved or discarded). */
-  let ownAutosavePath: string | undefined;
   const queue: string[] = [];
   const runToCell = new Map<string, string>();
   const runWaiters = new Map<string, (status: string) => void>();
@@ -121,6 +97,7 @@ export const useNotebookStore = defineStore('notebook', () => {
   const activeIndex = computed(() => cells.value.findIndex((cell) => cell.id === activeCellId.value));
   const busy = computed(() => kernel.state === 'busy' || kernel.state === 'interrupting' || queue.length > 0 || [...cellRunState.values()].some((s) => s !== 'idle'));
   const name = computed(() => documentName(path.value, notebook.value.metadata.title));
+  const safety = createDocumentSafety({ api: () => api, dirty, path, name, busy, plainNotebook, save: () => save(), load, touch, notify });
   const outline = computed(() => {
     const headings: Array<{ cellId: string; level: number; text: string }> = [];
     for (const cell of cells.value) {
@@ -144,7 +121,7 @@ export const useNotebookStore = defineStore('notebook', () => {
 
   function touch(): void {
     dirty.value = true;
-    editRevision += 1;
+    safety.edited();
     notebook.value.metadata.modified = new Date().toISOString();
   }
 
@@ -261,7 +238,7 @@ export const useNotebookStore = defineStore('notebook', () => {
       kernel.memory = event.memory.after;
       cellRunState.set(cell.id, 'idle');
       dirty.value = true;
-      editRevision += 1;
+      safety.edited();
       runWaiters.get(runId)?.(event.status);
       runWaiters.delete(runId);
     }
@@ -574,32 +551,9 @@ export const useNotebookStore = defineStore('notebook', () => {
     });
   }
 
-  /**
-   * Before the document is replaced: ask Save / Discard / Cancel when it has unsaved changes.
-   * Resolves true when the replacement may go ahead (saved, or discarded knowingly).
-   */
-  async function confirmReplace(action: string): Promise<boolean> {
-    if (!dirty.value) return true;
-    const choice = await new Promise<UnsavedChoice>((resolve) => {
-      unsavedPrompt.value = {
-        name: name.value,
-        action,
-        resolve: (answer) => {
-          unsavedPrompt.value = undefined;
-          resolve(answer);
-        },
-      };
-    });
-    if (choice === 'cancel') return false;
-    if (choice === 'save') return save();
-    // Discarded knowingly: its untitled autosave must not be offered back later.
-    if (!path.value) await dropOwnAutosave();
-    return true;
-  }
-
   async function openNotebook(requested?: string, action = 'open another notebook'): Promise<void> {
     if (!api) return;
-    if (!(await confirmReplace(action))) return;
+    if (!(await safety.confirmReplace(action))) return;
     let target = requested;
     if (!target && api.transport === 'browser') {
       target = await askPath('Open notebook', 'A .lossbook or .ipynb notebook (or a // %% script) on the machine Lossbook runs on', path.value ?? '', 'open');
@@ -621,7 +575,7 @@ export const useNotebookStore = defineStore('notebook', () => {
   }
 
   async function newNotebook(): Promise<void> {
-    if (!(await confirmReplace('start a new notebook'))) return;
+    if (!(await safety.confirmReplace('start a new notebook'))) return;
     load({ notebook: createNotebook('Untitled', LOSSBOOK_VERSION) });
     select(notebook.value.cells[0]?.id, 'edit');
   }
@@ -642,65 +596,12 @@ export const useNotebookStore = defineStore('notebook', () => {
       dirty.value = false;
       // Save As names the document: an untitled notebook takes its file's name as its title.
       if (!notebook.value.metadata.title.trim() || notebook.value.metadata.title === 'Untitled') notebook.value.metadata.title = documentName(saved.path, '');
-      if (wasUntitled) await dropOwnAutosave();
+      if (wasUntitled) await safety.dropOwnAutosave();
       notify('success', `Saved ${saved.path}`);
       return true;
     } catch (error) {
       notify('error', 'Could not save the notebook.', (error as Error).message);
       return false;
-    }
-  }
-
-  async function autosave(): Promise<void> {
-    if (!api || !dirty.value || busy.value || editRevision === autosavedRevision) return;
-    const revision = editRevision;
-    try {
-      const written = await api.autosave(plainNotebook(), path.value, path.value ? undefined : session);
-      autosavedRevision = revision;
-      if (!path.value && written && typeof written === 'object') ownAutosavePath = written.path;
-    } catch {
-      // A failed autosave must not interrupt work; the next save reports real errors.
-    }
-  }
-
-  async function dropOwnAutosave(): Promise<void> {
-    const own = ownAutosavePath;
-    ownAutosavePath = undefined;
-    autosavedRevision = editRevision;
-    if (own) await api?.discardRecovery?.(own).catch(() => undefined);
-  }
-
-  /** Browser mode: look for untitled notebooks other pages autosaved and never saved. */
-  async function checkUntitledRecoveries(): Promise<void> {
-    if (!api?.listRecoveries) return;
-    try {
-      untitledRecoveries.value = await api.listRecoveries(session);
-    } catch {
-      untitledRecoveries.value = [];
-    }
-  }
-
-  /** Restore an untitled autosave as this page's (unsaved) notebook; its old copy goes once ours is written. */
-  async function restoreUntitled(entry: UntitledRecoveryEntry): Promise<void> {
-    if (!api?.openRecovery || !(await confirmReplace('restore the autosaved notebook'))) return;
-    try {
-      load(await api.openRecovery(entry.path));
-      touch();
-      await autosave();
-      if (ownAutosavePath) await api.discardRecovery?.(entry.path);
-      untitledRecoveries.value = untitledRecoveries.value.filter((candidate) => candidate.path !== entry.path);
-      notify('success', `Restored "${entry.title}". It is not saved to a file yet.`);
-    } catch (error) {
-      notify('error', 'Could not restore the autosaved notebook.', (error as Error).message);
-    }
-  }
-
-  async function discardUntitled(entry: UntitledRecoveryEntry): Promise<void> {
-    try {
-      await api?.discardRecovery?.(entry.path);
-      untitledRecoveries.value = untitledRecoveries.value.filter((candidate) => candidate.path !== entry.path);
-    } catch (error) {
-      notify('error', 'Could not delete the autosaved copy.', (error as Error).message);
     }
   }
 
@@ -752,14 +653,15 @@ export const useNotebookStore = defineStore('notebook', () => {
 
   return {
     notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer, catalog,
-    unsavedPrompt, untitledRecoveries, name, palette, showPalette, moveActive,
+    unsavedPrompt: safety.unsavedPrompt, untitledRecoveries: safety.untitledRecoveries, name, palette, showPalette, moveActive,
     cells, activeIndex, busy, outline,
     connect, handleEvent, notify, dismissNotice, latestRun, cellById,
     runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory, setBackend,
     select, insertCell, deleteCell, undo, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
     dismissFinding, restoreFindings, insertFix,
-    openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load, showCatalog,
-    confirmReplace, checkUntitledRecoveries, restoreUntitled, discardUntitled, listFolder, staleReason,
+    openNotebook, openExample, newNotebook, save, autosave: safety.autosave, exportReport, acceptRecovery, load, showCatalog,
+    confirmReplace: safety.confirmReplace, checkUntitledRecoveries: safety.checkUntitledRecoveries, restoreUntitled: safety.restoreUntitled, discardUntitled: safety.discardUntitled,
+    listFolder, staleReason,
   };
 });
 
