@@ -96,7 +96,10 @@ describe('Jupyter habits (browser mode, Chromium)', () => {
     expect(await palette.locator('[data-command]').count()).toBeGreaterThan(25);
     expect(await palette.locator('[data-command=move-down] kbd').textContent()).toBe('Alt+↓');
     await page.keyboard.type('insert below');
-    await expect.poll(() => palette.locator('[data-command]').count()).toBe(1);
+    // "Run cell and insert below" and "Insert cell below": arrows move the highlight, Enter runs it.
+    await expect.poll(() => palette.locator('[data-command]').evaluateAll((items) => items.map((item) => item.getAttribute('data-command')))).toEqual(['run-insert', 'insert-below']);
+    await page.keyboard.press('ArrowDown');
+    expect(await palette.locator('.highlighted').getAttribute('data-command')).toBe('insert-below');
     await screenshot(page, 'habits-03-palette');
     const before = await page.locator('section.cell').count();
     await page.keyboard.press('Enter');
@@ -105,7 +108,7 @@ describe('Jupyter habits (browser mode, Chromium)', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('h');
     await page.locator('[data-testid=shortcut-sheet]').waitFor();
-    expect(await page.locator('[data-testid=shortcut-sheet]').textContent()).toMatch(/Move cell up.*Alt\+↑/s);
+    expect(await page.locator('[data-testid=shortcut-sheet]').textContent()).toMatch(/Alt\+↑\s*Move cell up/);
     await screenshot(page, 'habits-04-shortcuts');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=shortcut-sheet]').count()).toBe(0);
