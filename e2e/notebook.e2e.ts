@@ -25,6 +25,8 @@ async function openExample(title: RegExp): Promise<void> {
   const item = page.locator('[role=menuitem]', { hasText: title }).first();
   await item.waitFor();
   await item.click();
+  // The notebook holds unsaved work here (typed cells, runs): the page asks first (issue 21).
+  await page.click('[data-testid=unsaved-discard]');
   await page.locator('section.cell').first().waitFor();
   await expect.poll(() => page.locator('[data-testid=kernel-status]').getAttribute('data-busy')).toBe('false');
 }

@@ -53,6 +53,7 @@ describe('screens (browser mode, Chromium, real kernel)', () => {
           const charts = document.querySelector('.charts-column')!.getBoundingClientRect();
           const training = document.querySelector('[data-testid=training-view]')!.getBoundingClientRect();
           const outline = document.querySelector('[aria-label="Toggle outline"]')!.getBoundingClientRect();
+          const panel = document.querySelector('[data-testid=diagnosis-panel]')!.getBoundingClientRect();
           return {
             pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
             mainOverflow: main.scrollWidth - main.clientWidth,
@@ -60,6 +61,7 @@ describe('screens (browser mode, Chromium, real kernel)', () => {
             markers,
             gapUnderCharts: Math.round(training.bottom - charts.bottom),
             outlineToggleRight: Math.round(outline.right),
+            panelBelowTraining: Math.round(panel.bottom - training.bottom),
           };
         });
         measurements[`${width}x${height}-${theme}`] = measured;
@@ -72,6 +74,8 @@ describe('screens (browser mode, Chromium, real kernel)', () => {
         expect(measured.markers).toContain('trend.overfitting');
         // The diagnosis beside the charts scrolls within their height instead of leaving a gap under them.
         if (width >= 1440) expect(measured.gapUnderCharts).toBeLessThanOrEqual(4);
+        // ...and stays inside the cell: it must not spill over the outputs below.
+        expect(measured.panelBelowTraining).toBeLessThanOrEqual(1);
       }
     }
     console.log(JSON.stringify(measurements, null, 1));
