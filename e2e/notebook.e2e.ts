@@ -108,7 +108,8 @@ describe('notebook (browser mode, Chromium)', () => {
     await expect.poll(() => lossChart.getAttribute('data-points').then(Number), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(firstPoints);
     await expect.poll(() => numberAttribute('[data-testid=epoch-counter]', 'data-epoch'), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(firstEpoch);
     // The plotted loss line exists in the SVG, not only in the data.
-    expect(await lossChart.locator('.scatterlayer .trace').count()).toBeGreaterThan(0);
+    // Polled: Plotly draws on the next animation frame after the points arrive.
+    await expect.poll(() => lossChart.locator('.scatterlayer .trace').count()).toBeGreaterThan(0);
     await screenshot(page, '03-mnist-training');
   });
 
