@@ -25,6 +25,8 @@ async function openExample(title: RegExp): Promise<void> {
   const item = page.locator('[role=menuitem]', { hasText: title }).first();
   await item.waitFor();
   await item.click();
+  // The notebook holds unsaved work here (typed cells, runs): the page asks first (issue 21).
+  await page.click('[data-testid=unsaved-discard]');
   await page.locator('section.cell').first().waitFor();
   await expect.poll(() => page.locator('[data-testid=kernel-status]').getAttribute('data-busy')).toBe('false');
 }
@@ -106,7 +108,8 @@ describe('notebook (browser mode, Chromium)', () => {
     await expect.poll(() => lossChart.getAttribute('data-points').then(Number), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(firstPoints);
     await expect.poll(() => numberAttribute('[data-testid=epoch-counter]', 'data-epoch'), { timeout: TRAINING_TIMEOUT }).toBeGreaterThan(firstEpoch);
     // The plotted loss line exists in the SVG, not only in the data.
-    expect(await lossChart.locator('.scatterlayer .trace').count()).toBeGreaterThan(0);
+    // Polled: Plotly draws on the next animation frame after the points arrive.
+    await expect.poll(() => lossChart.locator('.scatterlayer .trace').count()).toBeGreaterThan(0);
     await screenshot(page, '03-mnist-training');
   });
 
@@ -147,7 +150,7 @@ describe('notebook (browser mode, Chromium)', () => {
     expect(await finding.locator('.title').textContent()).toMatch(/overfit/i);
     // The finding's step is marked on the loss chart (train and validation on one chart).
     const lossChart = cell.locator('.chart[data-chart=loss]');
-    await expect.poll(() => lossChart.locator('.annotation-text').allTextContents()).toContain('trend.overfitting');
+    await expect.poll(() => lossChart.locator('.shape-label-text').allTextContents()).toContain('trend.overfitting');
     // `has` is matched inside each .metric-chart, so it must not be scoped to the cell.
     const lossLegend = cell.locator('.metric-chart', { has: page.locator('.chart[data-chart=loss]') }).locator('[data-testid=legend-item]');
     expect((await lossLegend.allTextContents()).map((text) => text.trim())).toEqual(['train', 'validation']);

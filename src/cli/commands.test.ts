@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { readNotebookFile } from '../host/files';
@@ -231,6 +233,35 @@ describe('lossbook export and doctor', () => {
     expect(await exportCommand(notebook, { html: join(folder, 'exported.html'), script: join(folder, 'exported.ts') }, io)).toBe(EXIT.ok);
     expect(await readFile(join(folder, 'exported.html'), 'utf8')).toContain('Content-Security-Policy');
     expect(await readFile(join(folder, 'exported.ts'), 'utf8')).toContain('// %%');
+  });
+
+  it('runs a tslab .ipynb (its tfjs-node import gets the kernel’s tf) and exports it back as valid nbformat 4.5', async () => {
+    const io = makeIo();
+    const input = join(folder, 'regression.ipynb');
+    await writeFile(input, await readFile(fileURLToPath(new URL('../../examples/jupyter/linear-regression.tslab.ipynb', import.meta.url)), 'utf8'));
+    const saved = join(folder, 'regression.lossbook');
+    const json = join(folder, 'regression.json');
+    expect(await runCommand(input, { json, save: saved, backend: 'cpu' }, io, createSupervisor)).toBe(EXIT.ok);
+    expect(io.out.text).toMatch(/final loss \d/);
+    expect(io.out.text).toMatch(/f\(10\) = /);
+    const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    // Three code cells ran (the markdown cell is not a run); the fit cell has its loss curve.
+    expect(result.runs.map((run) => run.cell)).toEqual([1, 2, 3]);
+    expect(result.runs[1]!.metrics.loss).toHaveLength(60);
+
+    const out = join(folder, 'regression-out.ipynb');
+    expect(await exportCommand(saved, { ipynb: out }, io)).toBe(EXIT.ok);
+    const exported = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(await readFile(fileURLToPath(new URL('../../resources/nbformat/nbformat.v4.5.schema.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+    delete schema.$schema;
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(exported), JSON.stringify(validate.errors)).toBe(true);
+    const original = await readNotebookFile(input);
+    const back = await readNotebookFile(out);
+    expect(back.cells.map((cell) => [cell.id, cell.kind, cell.source])).toEqual(original.cells.map((cell) => [cell.id, cell.kind, cell.source]));
+    expect(back.cells[2]!.outputs).toEqual([expect.objectContaining({ type: 'stream', text: expect.stringMatching(/^final loss \d/) })]);
+    expect(await exportCommand(saved, { ipynb: join(folder, 'wrong.json') }, io)).toBe(EXIT.usage);
+    expect(io.err.text).toMatch(/ending in \.ipynb/);
   });
 
   it('doctor names the backend chosen, every backend of the chain and why the others did not load', async () => {

@@ -7,11 +7,12 @@ import { createRequire } from 'node:module';
 import { arch, cpus, platform, release } from 'node:os';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { writeFileAtomically } from '../host/atomic-write';
-import { NotebookFileError, readNotebookFile, saveNotebookFile, scriptLanguage } from '../host/files';
+import { isJupyterNotebook, NotebookFileError, readNotebookFile, saveNotebookFile, scriptLanguage } from '../host/files';
 import type { KernelSupervisorApi, KernelSupervisorOptions } from '../host/kernel-api';
 import { checkRayCluster } from '../host/ray-doctor';
 import { renderReport } from '../host/report';
 import type { Notebook } from '../shared/notebook/model';
+import { serializeIpynb } from '../shared/notebook/ipynb';
 import { toPercentScript } from '../shared/notebook/percent';
 import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
 import { formatRayCluster, parseSweepTarget } from '../shared/sweep/remote';
@@ -61,8 +62,8 @@ export function parseSeconds(value: string | undefined): number | undefined {
 }
 
 async function openInput(path: string): Promise<Notebook> {
-  if (!scriptLanguage(path) && extname(path).toLowerCase() !== '.lossbook' && extname(path).toLowerCase() !== '.json') {
-    throw new UsageError(`"${basename(path)}" is not a notebook or script: lossbook runs .lossbook, .ts, .js and .mjs files.`);
+  if (!scriptLanguage(path) && !isJupyterNotebook(path) && extname(path).toLowerCase() !== '.lossbook' && extname(path).toLowerCase() !== '.json') {
+    throw new UsageError(`"${basename(path)}" is not a notebook or script: lossbook runs .lossbook, .ipynb, .ts, .js and .mjs files.`);
   }
   return readNotebookFile(path);
 }
@@ -224,7 +225,7 @@ export function describeBackend(backend: BackendInfo): string {
   return `${backend.name}${backend.device ? ` (${backend.device})` : ''}, tfjs ${backend.tfjsVersion}, requested ${backend.requested} by ${backend.requestedBy}`;
 }
 
-export async function exportCommand(input: string, options: { html?: string; script?: string; title?: string }, io: CommandIo): Promise<ExitCode> {
+export async function exportCommand(input: string, options: { html?: string; script?: string; ipynb?: string; title?: string }, io: CommandIo): Promise<ExitCode> {
   let notebook: Notebook;
   try {
     notebook = await readNotebookFile(input);
@@ -235,7 +236,11 @@ export async function exportCommand(input: string, options: { html?: string; scr
     }
     throw error;
   }
-  const html = options.html ?? (options.script ? undefined : resolve(dirname(input), `${basename(input, extname(input))}.html`));
+  if (options.ipynb && options.ipynb !== '-' && !isJupyterNotebook(options.ipynb)) {
+    io.stderr.write(`lossbook: --ipynb writes a Jupyter notebook; give it a name ending in .ipynb (got "${options.ipynb}").\n`);
+    return EXIT.usage;
+  }
+  const html = options.html ?? (options.script || options.ipynb ? undefined : resolve(dirname(input), `${basename(input, extname(input))}.html`));
   if (html) {
     await writeOutput(html, renderReport(notebook, options.title ? { title: options.title } : {}), io);
     if (html !== '-') io.stderr.write(`lossbook: wrote the report to ${html}\n`);
@@ -243,6 +248,11 @@ export async function exportCommand(input: string, options: { html?: string; scr
   if (options.script) {
     await writeOutput(options.script, toPercentScript(notebook.cells, notebook.metadata.title), io);
     if (options.script !== '-') io.stderr.write(`lossbook: wrote the script to ${options.script}\n`);
+  }
+  if (options.ipynb) {
+    // nbformat 4.5 for a tslab (TypeScript) or jslab kernel: cells, counts and text outputs.
+    await writeOutput(options.ipynb, serializeIpynb(options.title ? { ...notebook, metadata: { ...notebook.metadata, title: options.title } } : notebook), io);
+    if (options.ipynb !== '-') io.stderr.write(`lossbook: wrote the Jupyter notebook to ${options.ipynb}\n`);
   }
   return EXIT.ok;
 }

@@ -54,10 +54,11 @@ program
 
 program
   .command('export')
-  .description('export a notebook as a self-contained HTML report (or as a percent-format script)')
+  .description('export a notebook as a self-contained HTML report (or as a percent-format script, or a Jupyter notebook)')
   .argument('<file>', 'a .lossbook notebook')
   .option('--html <out.html>', 'where to write the report (default: beside the notebook)')
   .option('--script <out.ts>', 'also write the cells as a percent-format script')
+  .option('--ipynb <out.ipynb>', 'also write a Jupyter notebook (nbformat 4.5, TypeScript kernel such as tslab)')
   .option('--title <title>', 'report title (default: the notebook title)')
   .action(async (file: string, options) => {
     exitCode = await exportCommand(file, options, io);

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingSupervisor } from '../../e2e/helpers';
+import type { FolderListing } from '../shared/api';
 import { createNotebook } from '../shared/notebook/model';
 import type { HostEvent } from '../shared/protocol';
 import { ApiCallError, ApiHost } from './api-host';
@@ -46,6 +47,66 @@ describe('ApiHost', () => {
     expect(reopened.notebook.cells[0]!.source).toBe('const a = 1;');
     await expect(host.handle({ method: 'saveNotebook', params: { notebook, path: join(dir, 'nan-loss.ts') } })).rejects.toThrow(/\.lossbook/);
     expect(readFileSync(join(dir, 'nan-loss.ts'), 'utf8')).toContain('@title');
+  });
+
+  it('offers untitled autosaves to other pages (not their own), restores and deletes them, and nothing outside the recovery folder', async () => {
+    const { host, dir } = setup();
+    const notebook = createNotebook('Unsaved experiment', '0.1.0');
+    notebook.cells[0]!.source = 'const lost = false;';
+    const written = (await host.handle({ method: 'autosave', params: { notebook, session: 'page-a' } })) as { path: string };
+    expect(written.path).toContain(join(dir, 'recovery'));
+    expect(await host.handle({ method: 'listRecoveries', params: { session: 'page-a' } })).toEqual([]);
+    const offered = (await host.handle({ method: 'listRecoveries', params: { session: 'page-b' } })) as Array<{ path: string; title: string; cells: number }>;
+    expect(offered).toEqual([expect.objectContaining({ path: written.path, title: 'Unsaved experiment', cells: 1 })]);
+    const restored = (await host.handle({ method: 'openRecovery', params: { path: written.path } })) as { path?: string; notebook: typeof notebook };
+    expect(restored.path).toBeUndefined();
+    expect(restored.notebook.cells[0]!.source).toBe('const lost = false;');
+    await host.handle({ method: 'discardRecovery', params: { path: written.path } });
+    expect(await host.handle({ method: 'listRecoveries', params: { session: 'page-b' } })).toEqual([]);
+    // Only untitled copies in the recovery folder: a notebook elsewhere is neither read nor deleted.
+    const elsewhere = join(dir, 'untitled-1-x.recovery.lossbook');
+    writeFileSync(elsewhere, readFileSync(join(dir, 'nan-loss.ts')));
+    await expect(host.handle({ method: 'openRecovery', params: { path: elsewhere } })).rejects.toThrow(/not an autosaved copy/);
+    await expect(host.handle({ method: 'discardRecovery', params: { path: elsewhere } })).rejects.toThrow(/not an autosaved copy/);
+    expect(readFileSync(elsewhere, 'utf8')).toContain('@title');
+    await expect(host.handle({ method: 'autosave', params: { notebook, session: '../../etc' } })).rejects.toThrow(/invalid request/i);
+  });
+
+  it('opens a Jupyter notebook as a new, unsaved notebook and never saves over it', async () => {
+    const { host, dir } = setup();
+    const path = join(dir, 'tslab.ipynb');
+    writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, cells: [{ id: 'one', cell_type: 'code', metadata: {}, source: 'const x = 1;', outputs: [], execution_count: null }] }));
+    const opened = (await host.handle({ method: 'openNotebook', params: { path } })) as { path?: string; notebook: ReturnType<typeof createNotebook> };
+    expect(opened.path).toBeUndefined();
+    expect(opened.notebook.metadata.title).toBe('tslab');
+    expect(opened.notebook.cells[0]).toMatchObject({ id: 'one', source: 'const x = 1;', language: 'typescript' });
+    await expect(host.handle({ method: 'saveNotebook', params: { notebook: opened.notebook, path } })).rejects.toThrow(/\.lossbook.*--ipynb/);
+  });
+
+  it('lists the notebook folder for the browser-mode file browser, and never a folder outside it', async () => {
+    const { dir, supervisor } = setup();
+    const root = join(dir, 'notebooks');
+    mkdirSync(join(root, 'runs', 'node_modules'), { recursive: true });
+    mkdirSync(join(root, 'node_modules'));
+    for (const name of ['b.lossbook', 'a.ipynb', 'train.ts', 'types.d.ts', 'notes.txt', '.secret.lossbook']) writeFileSync(join(root, name), '{}');
+    symlinkSync(dir, join(root, 'escape'));
+    const host = new ApiHost({ supervisor, notebookRoot: root });
+    const top = (await host.handle({ method: 'listFolder', params: {} })) as FolderListing;
+    expect(top.path).toBe(realpathSync(root));
+    expect(top.parent).toBeUndefined();
+    // Hidden files, node_modules, type declarations, other files and symbolic links are not listed.
+    expect(top.entries.map((entry) => [entry.name, entry.kind])).toEqual([
+      ['runs', 'folder'],
+      ['a.ipynb', 'jupyter'],
+      ['b.lossbook', 'lossbook'],
+      ['train.ts', 'script'],
+    ]);
+    const runs = (await host.handle({ method: 'listFolder', params: { path: join(root, 'runs') } })) as FolderListing;
+    expect(runs.parent).toBe(realpathSync(root));
+    expect(runs.entries).toEqual([]);
+    await expect(host.handle({ method: 'listFolder', params: { path: join(root, '..') } })).rejects.toThrow(/outside the notebook folder/);
+    await expect(host.handle({ method: 'listFolder', params: { path: join(root, 'escape') } })).rejects.toThrow(/outside the notebook folder/);
+    await expect(host.handle({ method: 'listFolder', params: { path: join(root, 'missing') } })).rejects.toThrow(/does not exist/);
   });
 
   it('rejects malformed calls and notebooks before anything runs', async () => {

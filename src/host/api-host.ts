@@ -3,14 +3,15 @@
 // validated with ApiCallSchema before anything runs (design.md: never trust the renderer).
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ApiCallSchema, type ApiCall, type KernelInfo, type OpenedNotebook } from '../shared/api';
+import { ApiCallSchema, type ApiCall, type KernelInfo, type OpenedNotebook, type UntitledRecoveryEntry } from '../shared/api';
 import { NotebookSchema, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import type { Disposable, HostEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
-import { findRecovery, saveNotebookFile, writeRecoveryFile } from './files';
+import { discardUntitledRecovery, findRecovery, isJupyterNotebook, listUntitledRecoveries, readUntitledRecovery, saveNotebookFile, writeRecoveryFile } from './files';
 import { readNotebookFileIsolated } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
+import { listNotebookFolder } from './folder-listing';
 import { renderReport } from './report';
 
 /** Native dialogs where they exist (Electron); browser mode has none and asks in the page. */
@@ -23,9 +24,13 @@ export interface ApiHostDialogs {
 export interface NotebookFileStore {
   readNotebookFile(path: string): Promise<Notebook>;
   saveNotebookFile(path: string, notebook: Notebook): Promise<unknown>;
-  writeRecoveryFile(notebook: Notebook, path?: string): Promise<unknown>;
+  writeRecoveryFile(notebook: Notebook, path?: string, session?: string): Promise<unknown>;
   findRecovery(path: string): Promise<{ path: string; modified: string; notebook: Notebook } | undefined>;
   renderReport(notebook: Notebook): string | Promise<string>;
+  /** Untitled autosaves (browser mode offers them back); absent where the shell has its own recovery. */
+  listUntitledRecoveries?(excludeSession?: string): Promise<UntitledRecoveryEntry[]>;
+  readUntitledRecovery?(path: string): Promise<Notebook>;
+  discardUntitledRecovery?(path: string): Promise<void>;
 }
 
 /**
@@ -39,6 +44,9 @@ export const diskFiles: NotebookFileStore = {
   writeRecoveryFile,
   findRecovery: (path) => findRecovery(path, (recovery) => readNotebookFileIsolated(recovery)),
   renderReport,
+  listUntitledRecoveries,
+  readUntitledRecovery: (path) => readUntitledRecovery(path, readNotebookFileIsolated),
+  discardUntitledRecovery,
 };
 
 export interface ApiHostOptions {
@@ -50,6 +58,8 @@ export interface ApiHostOptions {
   dialogs?: ApiHostDialogs;
   /** What `openNotebook()` without a path returns where no open dialog exists (browser mode's startup file). */
   defaultNotebookPath?: string;
+  /** The folder browser mode's file browser shows, and never leaves (Jupyter's root_dir). */
+  notebookRoot?: string;
 }
 
 /** A call the user can act on failed; the message is written for the user and shown in the UI. */
@@ -121,13 +131,25 @@ export class ApiHost implements Disposable {
         return this.openNotebook(call.params.path);
       case 'saveNotebook':
         return this.saveNotebook(validNotebook(call.params.notebook), call.params.path);
-      case 'autosave':
-        await this.files.writeRecoveryFile(validNotebook(call.params.notebook), call.params.path);
-        return undefined;
+      case 'autosave': {
+        const written = await this.files.writeRecoveryFile(validNotebook(call.params.notebook), call.params.path, call.params.session);
+        return typeof written === 'string' ? { path: written } : undefined;
+      }
       case 'exportReport':
         return this.exportReport(validNotebook(call.params.notebook), call.params.path);
       case 'listExamples':
         return this.listExamples();
+      case 'listRecoveries':
+        return (await this.files.listUntitledRecoveries?.(call.params.session)) ?? [];
+      case 'openRecovery':
+        if (!this.files.readUntitledRecovery) throw new ApiCallError('Restoring autosaves is done by the desktop app itself here.', 'invalid-call');
+        return { notebook: await this.files.readUntitledRecovery(call.params.path) } satisfies OpenedNotebook;
+      case 'discardRecovery':
+        await this.files.discardUntitledRecovery?.(call.params.path);
+        return undefined;
+      case 'listFolder':
+        if (!this.options.notebookRoot) throw new ApiCallError('There is no notebook folder to browse here; use the Open dialog.', 'invalid-call');
+        return listNotebookFolder(this.options.notebookRoot, call.params.path);
     }
   }
 
@@ -136,9 +158,10 @@ export class ApiHost implements Disposable {
     if (!path) path = this.options.dialogs?.chooseOpenPath ? await this.options.dialogs.chooseOpenPath() : this.options.defaultNotebookPath;
     if (!path) return undefined;
     const absolute = resolve(path);
-    if (isScript(absolute)) {
-      // A percent script (an example, a plain tfjs script) opens as a new, unsaved notebook:
-      // saving it must ask for a .lossbook path rather than overwrite the script with JSON.
+    if (isScript(absolute) || isJupyterNotebook(absolute)) {
+      // A percent script (an example, a plain tfjs script) or a Jupyter notebook opens as a new,
+      // unsaved notebook: saving it must ask for a .lossbook path rather than overwrite the
+      // original with another format.
       return { notebook: await this.files.readNotebookFile(absolute) };
     }
     const notebook = await this.files.readNotebookFile(absolute);
@@ -151,7 +174,9 @@ export class ApiHost implements Disposable {
     if (!path && this.options.dialogs?.chooseSavePath) path = await this.options.dialogs.chooseSavePath(`${notebook.metadata.title || 'Untitled'}.lossbook`);
     if (!path) return undefined;
     const absolute = resolve(path);
-    if (isScript(absolute)) throw new ApiCallError('Notebooks are saved as .lossbook files; choose a name ending in .lossbook.', 'invalid-call');
+    if (isScript(absolute) || isJupyterNotebook(absolute)) {
+      throw new ApiCallError('Notebooks are saved as .lossbook files; choose a name ending in .lossbook (for Jupyter, use `lossbook export --ipynb`).', 'invalid-call');
+    }
     await this.files.saveNotebookFile(absolute, notebook);
     return { path: absolute };
   }

@@ -4,12 +4,14 @@
 // the old file whole, and the temp it leaves is removed by the next save or open), and autosave
 // writes a recovery copy that the next open offers when it is newer than the file.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MAX_NOTEBOOK_BYTES, NotebookFormatError, parseNotebook, serializeNotebook, type NotebookFormatErrorReason } from '../shared/notebook/format';
+import { RecoverySessionSchema, type UntitledRecoveryEntry } from '../shared/api';
 import { formatBytes } from '../shared/format-bytes';
 import { createNotebook, type Notebook } from '../shared/notebook/model';
+import { parseIpynb } from '../shared/notebook/ipynb';
 import { parsePercentScript } from '../shared/notebook/percent';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { removeStaleSaveTemps, writeFileAtomically } from './atomic-write';
@@ -29,6 +31,11 @@ export class NotebookFileError extends Error {
 }
 
 const SCRIPT_EXTENSIONS: Record<string, 'typescript' | 'javascript'> = { '.ts': 'typescript', '.mts': 'typescript', '.js': 'javascript', '.mjs': 'javascript' };
+
+/** Whether a path is a Jupyter notebook (.ipynb): opened by conversion, never saved over. */
+export function isJupyterNotebook(path: string): boolean {
+  return extname(path).toLowerCase() === '.ipynb';
+}
 
 /** Whether a path is a percent-format (or plain) script rather than a .lossbook document. */
 export function scriptLanguage(path: string): 'typescript' | 'javascript' | undefined {
@@ -125,6 +132,8 @@ export async function readNotebookFile(path: string): Promise<Notebook> {
     return notebook;
   }
   try {
+    // A Jupyter notebook (tslab, Deno, IJavascript) opens as cells with static outputs.
+    if (isJupyterNotebook(absolute)) return parseIpynb(text, basename(absolute, extname(absolute)), LOSSBOOK_VERSION);
     return parseNotebook(text);
   } catch (error) {
     if (error instanceof NotebookFormatError) throw new NotebookFileError(absolute, error.reason, `Cannot open "${basename(absolute)}": ${error.message}`);
@@ -171,17 +180,89 @@ export function recoveryPathFor(path: string): string {
 /** Recovery copies of never-saved notebooks: one per process, so two windows never collide. */
 const untitledRecovery = `untitled-${process.pid}-${Date.now().toString(36)}.recovery.lossbook`;
 
+function untitledRecoveryName(session?: string): string {
+  if (session === undefined) return untitledRecovery;
+  if (!RecoverySessionSchema.safeParse(session).success) throw new NotebookFileError(session, 'invalid', 'An autosave session key holds letters, digits, - and _ only.');
+  // Keeps the untitled-<pid>- prefix: the desktop app's orphan scan (main/recovery.ts) reads it.
+  return `untitled-${process.pid}-session-${session}.recovery.lossbook`;
+}
+
 /**
  * Autosave: write the notebook to its recovery copy (atomically, like a save) and return that
- * path. With no path (an unsaved notebook) the copy is per process in the recovery folder.
+ * path. With no path (an unsaved notebook) the copy is keyed by the page's session, or by
+ * this process, in the recovery folder.
  */
-export async function writeRecoveryFile(notebook: Notebook, path?: string): Promise<string> {
-  const target = path ? recoveryPathFor(path) : join(recoveryDirectory(), untitledRecovery);
+export async function writeRecoveryFile(notebook: Notebook, path?: string, session?: string): Promise<string> {
+  const target = path ? recoveryPathFor(path) : join(recoveryDirectory(), untitledRecoveryName(session));
   await mkdir(dirname(target), { recursive: true });
   const text = serializeNotebook(notebook, { savedBy: `Lossbook ${LOSSBOOK_VERSION} (recovery)` });
   await removeStaleSaveTemps(target);
   await writeFileAtomically(target, text);
   return target;
+}
+
+/** An untitled notebook's autosave, as the page offers it back: enough to recognise it. */
+export type UntitledRecovery = UntitledRecoveryEntry;
+
+const UNTITLED_RECOVERY_NAME = /^untitled-.*\.recovery\.lossbook$/;
+/** Listing reads each copy; a folder with hundreds of leftovers must not stall the page. */
+const MAX_LISTED_RECOVERIES = 20;
+
+/**
+ * Autosaves of never-saved notebooks in the recovery folder, newest first (browser mode offers
+ * them when a page opens: closing a tab or a crash must not lose an untitled notebook). The
+ * caller's own session copy is left out; damaged copies are skipped, never deleted.
+ */
+export async function listUntitledRecoveries(excludeSession?: string): Promise<UntitledRecovery[]> {
+  const directory = recoveryDirectory();
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return [];
+  }
+  const own = excludeSession !== undefined && RecoverySessionSchema.safeParse(excludeSession).success ? untitledRecoveryName(excludeSession) : undefined;
+  const candidates: Array<{ path: string; time: number }> = [];
+  for (const name of names) {
+    if (!UNTITLED_RECOVERY_NAME.test(name) || name === own || name === untitledRecovery) continue;
+    const path = join(directory, name);
+    try {
+      const info = await stat(path);
+      if (info.isFile()) candidates.push({ path, time: info.mtimeMs });
+    } catch {
+      // Removed meanwhile.
+    }
+  }
+  candidates.sort((a, b) => b.time - a.time);
+  const found: UntitledRecovery[] = [];
+  for (const candidate of candidates.slice(0, MAX_LISTED_RECOVERIES)) {
+    try {
+      const notebook = await readNotebookFile(candidate.path);
+      found.push({ path: candidate.path, modified: new Date(candidate.time).toISOString(), title: notebook.metadata.title, cells: notebook.cells.length });
+    } catch {
+      // A damaged copy is not offered; it stays on disk for a person to look at.
+    }
+  }
+  return found;
+}
+
+/** An untitled recovery copy named by the page: only files in the recovery folder, by that name pattern. */
+export function untitledRecoveryPath(path: string): string {
+  const absolute = resolve(path);
+  if (dirname(absolute) !== resolve(recoveryDirectory()) || !UNTITLED_RECOVERY_NAME.test(basename(absolute))) {
+    throw new NotebookFileError(absolute, 'not-found', 'That is not an autosaved copy of an untitled notebook.');
+  }
+  return absolute;
+}
+
+/** Open an untitled autosave (to restore it as a new, unsaved notebook). */
+export async function readUntitledRecovery(path: string, read: (path: string) => Promise<Notebook> = readNotebookFile): Promise<Notebook> {
+  return read(untitledRecoveryPath(path));
+}
+
+/** Delete an untitled autosave the user restored (and re-autosaved) or discarded. */
+export async function discardUntitledRecovery(path: string): Promise<void> {
+  await rm(untitledRecoveryPath(path), { force: true });
 }
 
 /**

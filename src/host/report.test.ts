@@ -95,6 +95,19 @@ function notebook(): Notebook {
 describe('HTML report', () => {
   const html = renderReport(notebook(), { generatedAt: new Date('2026-02-03T04:05:06Z') });
 
+  it('folds a long JSON output (model.fit’s History) behind a summary, and leaves a short one open', () => {
+    const document = notebook();
+    const history = { validationData: null, params: { epochs: 60 }, epoch: Array.from({ length: 60 }, (_, i) => i), history: { loss: Array.from({ length: 60 }, (_, i) => 1 / (i + 1)) } };
+    document.cells[1]!.outputs = [
+      { type: 'display', value: { kind: 'json', json: history } },
+      { type: 'display', value: { kind: 'json', json: { short: 1 } } },
+    ];
+    const html = renderReport(document);
+    // Booleans, not toContain: a failure would print the whole report (Plotly included).
+    expect(html.includes('<details class="output json-fold"><summary>{ validationData, params, epoch, history }</summary><pre class="output">{\n  &quot;validationData&quot;')).toBe(true);
+    expect(html.includes('<pre class="output">{\n  &quot;short&quot;: 1\n}</pre>')).toBe(true);
+  });
+
   it('is self-contained: no external resource, a CSP that allows only its own scripts by hash', () => {
     expect([...html.matchAll(/<link\b[^>]*>/gi)].map((match) => match[0])).toEqual(['<link rel="icon" href="data:,">']);
     expect(html).not.toMatch(/<(script|img|iframe)[^>]*\ssrc=["']?https?:/i);

@@ -350,12 +350,30 @@ function renderMemory(memory: RunMemory): string {
   ${gpu && (gpu.tensorBytes !== undefined || gpu.pooledBytes !== undefined) ? `<p class="muted">GPU after the run: ${gpu.tensorBytes !== undefined ? `${formatBytesShort(gpu.tensorBytes)} held by tensors` : ''}${gpu.pooledBytes !== undefined ? `, ${formatBytesShort(gpu.pooledBytes)} allocated by the backend (pool included)` : ''}</p>` : ''}`;
 }
 
+/** JSON outputs longer than this are folded behind a one-line summary. */
+const JSON_FOLD_LINES = 12;
+
+/** `{ epoch, history, … }` / `Array(60)`: what a folded JSON value is. */
+function describeJson(value: unknown): string {
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    return `{ ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''} }`;
+  }
+  return String(value);
+}
+
 function renderDisplay(value: DisplayValue): string {
   switch (value.kind) {
     case 'text':
       return `<pre class="output">${escapeHtml(truncate(value.text))}</pre>`;
-    case 'json':
-      return `<pre class="output">${escapeHtml(truncate(JSON.stringify(value.json, null, 2) ?? 'undefined'))}</pre>`;
+    case 'json': {
+      const text = JSON.stringify(value.json, null, 2) ?? 'undefined';
+      // A long value (model.fit's History: every metric of every epoch) is folded, as in the app:
+      // unfolded it made a report thousands of pixels tall (issue 21).
+      if (text.split('\n').length <= JSON_FOLD_LINES) return `<pre class="output">${escapeHtml(truncate(text))}</pre>`;
+      return `<details class="output json-fold"><summary>${escapeHtml(describeJson(value.json))}</summary><pre class="output">${escapeHtml(truncate(text))}</pre></details>`;
+    }
     case 'tensor':
       return `<div class="output tensor"><div class="muted">Tensor ${escapeHtml(value.dtype)} [${value.shape.join(', ')}]${value.stats ? ` — min ${formatNumber(value.stats.min)}, max ${formatNumber(value.stats.max)}, mean ${formatNumber(value.stats.mean)}` : ''}</div><pre>${escapeHtml(truncate(value.text))}</pre></div>`;
     case 'model':
@@ -559,7 +577,7 @@ table { border-collapse: collapse; margin: 6px 0; font-size: 13px; } th, td { bo
 .label { font-weight: 600; margin-right: 4px; } .label::after { content: ':'; }
 .evidence-values { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 2px 0 4px 12px; font-size: 12.5px; } .evidence-values dt { color: var(--muted); } .evidence-values dd { margin: 0; font-family: ui-monospace, monospace; }
 .memory tr.leak td { color: var(--error); font-weight: 700; } .memory tr.no-leak td { color: var(--ok); }
-details.earlier { margin: 8px 0; color: var(--muted); } details.artifact summary { cursor: pointer; font-family: ui-monospace, monospace; }
+details.earlier { margin: 8px 0; color: var(--muted); } details.json-fold summary { cursor: pointer; color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; } details.artifact summary { cursor: pointer; font-family: ui-monospace, monospace; }
 .sweep { margin: 12px 0; padding: 10px 12px; border: 1px solid var(--line); border-radius: 6px; } .sweep h4 { margin-top: 2px; } .sweep h4 code { text-transform: none; letter-spacing: 0; color: var(--fg); }
 .sweep h5 { font-size: 12.5px; margin: 14px 0 4px; } .sweep-line, .sweep-best { margin: 2px 0; } .chart.sweep-parallel { margin-top: 8px; min-height: 320px; }
 .sweep-findings { list-style: none; padding: 0; margin: 4px 0; } .sweep-findings li { margin: 2px 0; } .sweep-findings code { margin-right: 4px; }

@@ -22,6 +22,8 @@ export interface StartServerOptions {
   port?: number;
   /** A notebook (or percent script) the page opens first. */
   notebookPath?: string;
+  /** The folder the page's file browser shows (default: the notebook's folder, else the working folder). */
+  notebookRoot?: string;
   backend?: BackendRequest;
   /** The built renderer (out/renderer by default). */
   rendererDir?: string;
@@ -91,6 +93,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     files,
     examplesDir: options.examplesDir ?? join(root, 'examples'),
     defaultNotebookPath: options.notebookPath ? resolve(options.notebookPath) : undefined,
+    notebookRoot: resolve(options.notebookRoot ?? (options.notebookPath ? dirname(resolve(options.notebookPath)) : process.cwd())),
   });
 
   let port = 0;

@@ -75,6 +75,23 @@ describe('executor', () => {
     expect(result.error?.stack).toContain('cell:6:1');
   });
 
+  it('keeps the cell line of an error thrown deep inside tfjs (more than 10 frames down)', async () => {
+    // A broadcast error raised inside tfjs, under nested tidy scopes and a recursive helper: the
+    // cell line that called tf.add sits more than 10 frames down, past V8's default stack depth.
+    const result = await kernel.run(
+      [
+        'const left = tf.ones([2, 3]);',
+        'const right = tf.ones([4, 5]);',
+        'const nested = (depth: number): unknown => (depth === 0 ? tf.tidy(() => tf.tidy(() => tf.add(left, right))) : nested(depth - 1));',
+        'nested(12);',
+      ].join('\n'),
+    );
+    expect(result.finished.status).toBe('error');
+    expect(result.error?.message).toMatch(/broadcast/i);
+    expect(result.error?.line).toBe(3);
+    expect(result.error?.stack).toContain('cell:4:');
+  });
+
   it('maps frames of functions defined by earlier cells to those cells', async () => {
     const defining = await kernel.run('function explode() {\n  throw new Error("from an earlier cell");\n}');
     expect(defining.finished.status).toBe('ok');

@@ -42,6 +42,8 @@ const CELL_FILE_PREFIX = 'lossbook-cell-';
 const DISPOSED_HINT =
   'Lossbook frees, when a cell ends, every tensor the notebook namespace cannot reach. Keep tensors you need later in a top-level variable (or an object, array or Map it holds); tensors held only by a closure or a #private class field are not seen.';
 const KEPT_COMPILED_CELLS = 500;
+/** Frames kept in a thrown error's stack: deep enough for any tfjs call chain down from a cell. */
+const STACK_TRACE_LIMIT = 200;
 
 export interface ExecutorOptions {
   tf: object;
@@ -67,6 +69,10 @@ export class Executor {
   private executionCount = 0;
 
   constructor(private readonly options: ExecutorOptions) {
+    // V8 keeps 10 frames by default: an error raised deep inside tfjs (a broadcast in a layer's
+    // call under tidy scopes) lost the cell's own frame, and with it the `line N` marker. The
+    // kernel is one process running one cell at a time, so a deeper limit costs only on throws.
+    Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_TRACE_LIMIT);
     this.kernelRequire = createRequire(options.kernelRequireFrom ?? join(process.cwd(), 'noop.js'));
     const helper = {
       declare: (names: string[]) => this.declare(names),

@@ -34,10 +34,27 @@ export interface LossbookApi extends LossbookShellApi {
 
   openNotebook(path?: string): Promise<OpenedNotebook | undefined>;
   saveNotebook(notebook: Notebook, path?: string): Promise<{ path: string } | undefined>;
-  /** Autosave to the recovery file beside `path` (or a per-session file when unsaved). */
-  autosave(notebook: Notebook, path?: string): Promise<void>;
+  /**
+   * Autosave to the recovery copy of `path`, or (untitled) to the copy keyed by `session` (a key
+   * the page picks once per load) or by the process. Resolves with the copy's path where known.
+   */
+  autosave(notebook: Notebook, path?: string, session?: string): Promise<{ path: string } | void>;
   exportReport(notebook: Notebook, path?: string): Promise<{ path?: string; html?: string } | undefined>;
   listExamples(): Promise<Array<{ name: string; title: string; path: string; expected: string[] }>>;
+  /**
+   * Untitled notebooks' autosaves left by other pages (a closed tab, a crash), newest first.
+   * Browser mode only: the desktop app offers its own orphans from Electron main.
+   */
+  listRecoveries?(session?: string): Promise<UntitledRecoveryEntry[]>;
+  /** Open one of those copies (as a new, unsaved notebook). */
+  openRecovery?(path: string): Promise<OpenedNotebook>;
+  /** Delete one of those copies (restored and re-autosaved, or discarded by the user). */
+  discardRecovery?(path: string): Promise<void>;
+  /**
+   * Browser mode's file browser (no native dialogs there): the folders and notebooks in `path`,
+   * or in the server's notebook folder, like Jupyter's tree. Never above that folder.
+   */
+  listFolder?(path?: string): Promise<FolderListing>;
 }
 
 /**
@@ -45,6 +62,35 @@ export interface LossbookApi extends LossbookShellApi {
  * about 30 MB). The page refuses to send more and the server refuses to read more (issue 17).
  */
 export const MAX_API_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export interface FolderEntry {
+  name: string;
+  path: string;
+  kind: 'folder' | 'lossbook' | 'jupyter' | 'script';
+  modified: string;
+  size: number;
+}
+
+export interface FolderListing {
+  /** The server's notebook folder: the top of what may be browsed. */
+  root: string;
+  path: string;
+  /** The folder above, when it is still inside `root`. */
+  parent?: string;
+  entries: FolderEntry[];
+  /** More entries than were listed. */
+  truncated: boolean;
+}
+
+export interface UntitledRecoveryEntry {
+  path: string;
+  modified: string;
+  title: string;
+  cells: number;
+}
+
+/** A page's key for its untitled autosaves: a file-name-safe token. */
+export const RecoverySessionSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const ExecuteRequestSchema = z.object({
   cellId: z.string().min(1).max(200),
@@ -63,9 +109,13 @@ export const ApiCallSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('setBackend'), params: BackendRequestSchema }),
   z.object({ method: z.literal('openNotebook'), params: z.object({ path: z.string().optional() }) }),
   z.object({ method: z.literal('saveNotebook'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
-  z.object({ method: z.literal('autosave'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
+  z.object({ method: z.literal('autosave'), params: z.object({ notebook: z.unknown(), path: z.string().optional(), session: RecoverySessionSchema.optional() }) }),
   z.object({ method: z.literal('exportReport'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
   z.object({ method: z.literal('listExamples') }),
+  z.object({ method: z.literal('listRecoveries'), params: z.object({ session: RecoverySessionSchema.optional() }) }),
+  z.object({ method: z.literal('openRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
+  z.object({ method: z.literal('discardRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
+  z.object({ method: z.literal('listFolder'), params: z.object({ path: z.string().min(1).max(4096).optional() }) }),
 ]);
 export type ApiCall = z.infer<typeof ApiCallSchema>;
 

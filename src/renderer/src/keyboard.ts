@@ -36,7 +36,18 @@ export function useCommandMode(store: Store): void {
       void store.openNotebook();
       return;
     }
-    if (isTyping(event.target) || store.pathRequest || store.catalog) return;
+    // The command palette, from anywhere (Monaco's own F1 palette stays on F1).
+    if (modifier && event.shiftKey && event.key.toLowerCase() === 'p') {
+      event.preventDefault();
+      store.showPalette(store.palette ? undefined : 'commands');
+      return;
+    }
+    if (isTyping(event.target) || store.pathRequest || store.catalog || store.unsavedPrompt || store.palette) return;
+    // Ctrl+Z outside an editor takes back a deleted cell or cleared outputs (Monaco has its own).
+    if (modifier && !event.shiftKey && event.key.toLowerCase() === 'z') {
+      if (store.undo()) event.preventDefault();
+      return;
+    }
     const cell = store.cells[store.activeIndex];
     if (event.key === 'Enter') {
       if (event.shiftKey) store.runActive('next');
@@ -47,6 +58,11 @@ export function useCommandMode(store: Store): void {
         store.select(cell.id, 'edit');
       } else return;
       event.preventDefault();
+      return;
+    }
+    if (event.altKey && !modifier && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      store.moveActive(event.key === 'ArrowUp' ? -1 : 1);
       return;
     }
     if (modifier || event.altKey) return;
@@ -70,7 +86,7 @@ export function useCommandMode(store: Store): void {
         if (chord('d') && cell) store.deleteCell(cell.id);
         break;
       case 'z':
-        store.undoDelete();
+        store.undo();
         break;
       case 'm':
         if (cell) store.setKind(cell.id, 'markdown');
@@ -86,6 +102,9 @@ export function useCommandMode(store: Store): void {
         break;
       case '0':
         if (chord('0')) void store.restart();
+        break;
+      case 'h':
+        store.showPalette('shortcuts');
         break;
       case 'Escape':
         store.select(cell?.id, 'command');

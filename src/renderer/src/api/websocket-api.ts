@@ -103,9 +103,13 @@ export class WebSocketApi implements LossbookApi {
   setBackend: LossbookApi['setBackend'] = (request) => this.call({ method: 'setBackend', params: request });
   openNotebook: LossbookApi['openNotebook'] = (path) => this.call({ method: 'openNotebook', params: { path } });
   saveNotebook: LossbookApi['saveNotebook'] = (notebook, path) => this.call({ method: 'saveNotebook', params: { notebook, path } });
-  autosave: LossbookApi['autosave'] = (notebook, path) => this.call({ method: 'autosave', params: { notebook, path } });
+  autosave: LossbookApi['autosave'] = (notebook, path, session) => this.call({ method: 'autosave', params: { notebook, path, session } });
   exportReport: LossbookApi['exportReport'] = (notebook, path) => this.call({ method: 'exportReport', params: { notebook, path } });
   listExamples: LossbookApi['listExamples'] = () => this.call({ method: 'listExamples' });
+  listRecoveries: NonNullable<LossbookApi['listRecoveries']> = (session) => this.call({ method: 'listRecoveries', params: { session } });
+  openRecovery: NonNullable<LossbookApi['openRecovery']> = (path) => this.call({ method: 'openRecovery', params: { path } });
+  discardRecovery: NonNullable<LossbookApi['discardRecovery']> = (path) => this.call({ method: 'discardRecovery', params: { path } });
+  listFolder: NonNullable<LossbookApi['listFolder']> = (path) => this.call({ method: 'listFolder', params: path === undefined ? {} : { path } });
 
   close(): void {
     this.socket?.close();

@@ -162,7 +162,8 @@ export function buildLayout(options: LayoutOptions): Record<string, unknown> {
   const { colors } = options;
   return {
     height: options.height,
-    margin: { l: 46, r: 10, t: 8, b: 24 },
+    // The top margin holds Plotly's toolbar, which otherwise covers the tops of the curves.
+    margin: { l: 46, r: 10, t: 26, b: 24 },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { family: colors.font, size: 11, color: colors.text },
@@ -180,6 +181,48 @@ export function buildLayout(options: LayoutOptions): Record<string, unknown> {
 export const CHART_CONFIG = {
   displaylogo: false,
   responsive: true,
-  modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines'],
+  // Plotly's own PNG button saves a bare 350×200 "newplot.png": the chart's head has PNG, SVG and
+  // CSV exports with title, axes and legend instead.
+  modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines', 'toImage'],
   doubleClick: 'reset',
 } as const;
+
+/**
+ * A finding's marker: a dotted vertical line with its rule id written along it. A shape label, not
+ * an annotation — Plotly widens the x range to fit annotations (charts started at x = −100), and
+ * vertical text does not collide with the next marker's label on a narrow chart.
+ */
+export function findingMarker(x: number, text: string, color: string): Record<string, unknown> {
+  return {
+    type: 'line',
+    xref: 'x',
+    yref: 'paper',
+    x0: x,
+    x1: x,
+    y0: 0,
+    y1: 1,
+    line: { color, width: 1.5, dash: 'dot' },
+    label: { text, textposition: 'end', textangle: -90, xanchor: 'right', yanchor: 'top', padding: 2, font: { size: 10, color }, },
+  };
+}
+
+/** The plotted series as CSV: one row per step, a column per series (empty where it has no value). */
+export function seriesCsv(series: ReadonlyArray<{ label: string; series: Series | undefined }>): string {
+  const present = series.filter((entry): entry is { label: string; series: Series } => !!entry.series && entry.series.steps.length > 0);
+  const byStep = new Map<number, { epoch?: number; values: Array<number | null | undefined> }>();
+  present.forEach((entry, column) => {
+    entry.series.steps.forEach((step, index) => {
+      const row = byStep.get(step) ?? { values: [] };
+      row.values[column] = entry.series.values[index];
+      if (row.epoch === undefined && entry.series.epochs.length === entry.series.steps.length) row.epoch = entry.series.epochs[index];
+      byStep.set(step, row);
+    });
+  });
+  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = [['step', 'epoch', ...present.map((entry) => entry.label)].map(quote).join(',')];
+  for (const step of [...byStep.keys()].sort((a, b) => a - b)) {
+    const row = byStep.get(step)!;
+    lines.push([step, row.epoch ?? '', ...present.map((_, column) => row.values[column] ?? '')].join(','));
+  }
+  return lines.join('\n') + '\n';
+}

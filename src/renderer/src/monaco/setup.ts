@@ -9,6 +9,7 @@ import 'monaco-editor/esm/vs/basic-languages/markdown/markdown.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker?worker';
 import { LOSSBOOK_GLOBALS } from './lossbook-globals';
+import { NOTEBOOK_IGNORED_DIAGNOSTICS } from './ignored-diagnostics';
 import { isDark, onThemeChange } from '../theme';
 
 self.MonacoEnvironment = {
@@ -22,7 +23,6 @@ self.MonacoEnvironment = {
 // A cell with an `import` becomes a module to TypeScript and its names vanish from the other
 // cells, and packages resolve from the notebook's folder at run time, which the editor cannot
 // see: unknown names and modules are left to the kernel, which reports them on the right line.
-const NOTEBOOK_IGNORED_DIAGNOSTICS = [2451, 1375, 1378, 2393, 1108, 2300, 80005, 2304, 2552, 2307, 2792, 7016];
 
 const defaults = [monaco.languages.typescript.typescriptDefaults, monaco.languages.typescript.javascriptDefaults];
 for (const languageDefaults of defaults) {

@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LossbookApi } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/protocol';
-import { formatBytes, isDismissed, useNotebookStore } from './notebook';
+import { documentName, formatBytes, isDismissed, useNotebookStore } from './notebook';
 
 const memory = { numTensors: 3, numBytes: 12, rssBytes: 1, heapUsedBytes: 1, time: 0 };
 
@@ -44,8 +44,10 @@ describe('notebook store', () => {
 
   it('runs queued cells one at a time and stops the queue when a cell fails', async () => {
     const store = useNotebookStore();
+    store.updateSource(store.cells[0]!.id, 'first');
     store.insertCell(1, 'code', 'second');
-    store.insertCell(2, 'code', 'third');
+    store.insertCell(2, 'code', '   \n');
+    store.insertCell(3, 'code', 'fourth');
     const executed: string[] = [];
     let runs = 0;
     const api = {
@@ -68,6 +70,12 @@ describe('notebook store', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(executed).toEqual([store.cells[0]!.id, store.cells[1]!.id]);
     expect(store.busy).toBe(false);
+    // An empty cell is skipped: it takes no execution count, and the cells after it still run.
+    executed.length = 0;
+    store.runCells([store.cells[2]!.id, store.cells[3]!.id]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(executed).toEqual([store.cells[3]!.id]);
+    expect(store.cells[2]!.executionCount).toBeNull();
   });
 
   it('deletes and undoes a delete, converts kinds, and builds the outline from markdown headings', () => {
@@ -79,10 +87,90 @@ describe('notebook store', () => {
     ]);
     store.deleteCell(markdown.id);
     expect(store.cells.some((cell) => cell.id === markdown.id)).toBe(false);
-    store.undoDelete();
+    store.undo();
     expect(store.cells[0]!.id).toBe(markdown.id);
     store.setKind(markdown.id, 'code');
     expect(store.cells[0]!.kind).toBe('code');
+  });
+
+  it('clears every output undoably: Z brings back outputs, runs and counters', () => {
+    const store = useNotebookStore();
+    const cell = store.cells[0]!;
+    store.handleEvent({ type: 'run-started', runId: 'r1', cellId: cell.id, executionCount: 3, time: 0 });
+    store.handleEvent({ type: 'stream', runId: 'r1', name: 'stdout', text: 'trained\n' });
+    store.clearOutputs();
+    expect(cell.outputs).toEqual([]);
+    expect(cell.runs).toEqual([]);
+    expect(store.notices.at(-1)?.action?.label).toBe('Undo');
+    expect(store.undo()).toBe(true);
+    expect(cell.outputs).toEqual([{ type: 'stream', name: 'stdout', text: 'trained\n' }]);
+    expect(cell.runs.map((run) => run.runId)).toEqual(['r1']);
+    expect(cell.executionCount).toBe(3);
+    expect(store.undo()).toBe(false);
+  });
+
+  it('asks before replacing unsaved work: Cancel keeps it, Discard replaces it', async () => {
+    const store = useNotebookStore();
+    store.updateSource(store.cells[0]!.id, 'const precious = 1;');
+    expect(store.dirty).toBe(true);
+    const cancelled = store.newNotebook();
+    await Promise.resolve();
+    expect(store.unsavedPrompt?.action).toBe('start a new notebook');
+    store.unsavedPrompt!.resolve('cancel');
+    await cancelled;
+    expect(store.cells[0]!.source).toBe('const precious = 1;');
+    const discarded = store.newNotebook();
+    await Promise.resolve();
+    store.unsavedPrompt!.resolve('discard');
+    await discarded;
+    expect(store.cells[0]!.source).toBe('');
+    expect(store.dirty).toBe(false);
+    // A clean notebook is replaced without a question.
+    await store.newNotebook();
+    expect(store.unsavedPrompt).toBeUndefined();
+  });
+
+  it('names the document after its file, or its title while unsaved', () => {
+    expect(documentName('/work/runs/mnist-sweep.lossbook', 'Untitled')).toBe('mnist-sweep');
+    expect(documentName('C:\\notebooks\\cnn.ipynb', 'x')).toBe('cnn');
+    expect(documentName(undefined, 'My experiment')).toBe('My experiment');
+    expect(documentName(undefined, '  ')).toBe('Untitled');
+  });
+
+  it('marks a cell stale when it or a cell above is edited after it ran, or the kernel restarted', () => {
+    const store = useNotebookStore();
+    const first = store.cells[0]!;
+    store.updateSource(first.id, 'const a = 1;');
+    const second = store.insertCell(1, 'code', 'a + 1');
+    const run = (cellId: string, runId: string) => store.handleEvent({ type: 'run-started', runId, cellId, executionCount: 1, time: 0 });
+    run(first.id, 'r1');
+    run(second.id, 'r2');
+    expect(store.staleReason(first)).toBeUndefined();
+    expect(store.staleReason(second)).toBeUndefined();
+    store.updateSource(first.id, 'const a = 2;');
+    expect(store.staleReason(first)).toMatch(/Edited since it ran/);
+    expect(store.staleReason(second)).toMatch(/cell above \(1\) was edited/);
+    run(first.id, 'r3');
+    expect(store.staleReason(first)).toBeUndefined();
+    expect(store.staleReason(second)).toMatch(/cell above/);
+    run(second.id, 'r4');
+    expect(store.staleReason(second)).toBeUndefined();
+    store.handleEvent({ type: 'kernel-exit', code: 0, signal: null, reason: 'restarted', lostState: '', expected: true });
+    expect(store.staleReason(first)).toMatch(/kernel restarted/);
+    expect(store.staleReason(second)).toMatch(/kernel restarted/);
+  });
+
+  it('moves the selected cell with Alt+arrows and keeps it selected', () => {
+    const store = useNotebookStore();
+    const [top] = store.cells;
+    const bottom = store.insertCell(1, 'code', 'bottom');
+    store.moveActive(-1);
+    expect(store.cells.map((cell) => cell.id)).toEqual([bottom.id, top!.id]);
+    expect(store.activeCellId).toBe(bottom.id);
+    store.moveActive(-1);
+    expect(store.cells[0]!.id).toBe(bottom.id);
+    store.moveActive(1);
+    expect(store.cells.map((cell) => cell.id)).toEqual([top!.id, bottom.id]);
   });
 
   it('keeps a dismissed finding dismissed when a re-run renumbers the layers', () => {

@@ -4,7 +4,10 @@
 // million reactive proxies; components re-read them when the cell's revision counter moves.
 import { defineStore } from 'pinia';
 import { markRaw, reactive, ref, shallowRef, computed } from 'vue';
-import type { KernelInfo, LossbookApi, OpenedNotebook } from '../../../shared/api';
+import type { FolderListing, KernelInfo, LossbookApi, OpenedNotebook } from '../../../shared/api';
+import { rememberRecentFile } from '../recent-files';
+import { StaleTracker } from './staleness';
+import { createDocumentSafety } from './document-safety';
 import { createCell, createNotebook, NotebookSchema, type Cell, type Notebook, type RunRecord } from '../../../shared/notebook/model';
 import { applyRunEvent, createRunRecord } from '../../../shared/notebook/run-reducer';
 import type { BackendInfo, BackendRequest, HostEvent, KernelState, MemorySnapshot, RunMemory } from '../../../shared/protocol';
@@ -22,7 +25,20 @@ export interface Notice {
   kind: 'info' | 'success' | 'warning' | 'error';
   text: string;
   detail?: string;
+  /** One button on the notice (Undo after clearing outputs). */
+  action?: { label: string; run(): void };
 }
+
+/** One step Z / Ctrl+Z takes back: a deleted cell, cleared outputs. */
+interface UndoEntry {
+  label: string;
+  undo(): void;
+}
+
+/** Undo steps kept per document: enough for a session of edits, bounded in memory. */
+const UNDO_KEPT = 50;
+/** Autosave cadence; only edits since the last autosave are written, so a quiet notebook costs nothing. */
+export const AUTOSAVE_INTERVAL_MS = 5_000;
 
 export interface KernelExit {
   reason: string;
@@ -34,10 +50,18 @@ export interface PathRequest {
   title: string;
   label: string;
   value: string;
+  /** Open picks an existing file; Save names one (the file browser fills the folder). */
+  mode: 'open' | 'save';
   resolve(value: string | undefined): void;
 }
 
 let noticeCounter = 0;
+
+/** The name a document goes by: its file's name, or its title while it has no file. */
+export function documentName(path: string | undefined, title: string): string {
+  const file = path?.split(/[\\/]/).pop()?.replace(/\.(lossbook|ipynb|json)$/i, '');
+  return file || title.trim() || 'Untitled';
+}
 
 export const useNotebookStore = defineStore('notebook', () => {
   let api: LossbookApi | undefined;
@@ -57,18 +81,23 @@ export const useNotebookStore = defineStore('notebook', () => {
   const lastRunMemory = shallowRef<RunMemory | undefined>();
   const examples = ref<Array<{ name: string; title: string; path: string; expected: string[] }>>([]);
   const notices = ref<Notice[]>([]);
-  const deleted: Array<{ cell: Cell; index: number }> = [];
+  const undoStack: UndoEntry[] = [];
+  const staleness = new StaleTracker();
   const queue: string[] = [];
   const runToCell = new Map<string, string>();
   const runWaiters = new Map<string, (status: string) => void>();
   const pathRequest = shallowRef<PathRequest | undefined>();
   /** The diagnosis catalog dialog, when open, and the rule it was opened at. */
   const catalog = ref<{ ruleId?: string } | undefined>();
+  /** The command palette (Ctrl+Shift+P) or the shortcut sheet (H), when open. */
+  const palette = ref<'commands' | 'shortcuts' | undefined>();
   const recoveryOffer = shallowRef<OpenedNotebook['recovery'] | undefined>();
 
   const cells = computed(() => notebook.value.cells);
   const activeIndex = computed(() => cells.value.findIndex((cell) => cell.id === activeCellId.value));
   const busy = computed(() => kernel.state === 'busy' || kernel.state === 'interrupting' || queue.length > 0 || [...cellRunState.values()].some((s) => s !== 'idle'));
+  const name = computed(() => documentName(path.value, notebook.value.metadata.title));
+  const safety = createDocumentSafety({ api: () => api, dirty, path, name, busy, plainNotebook, save: () => save(), load, touch, notify });
   const outline = computed(() => {
     const headings: Array<{ cellId: string; level: number; text: string }> = [];
     for (const cell of cells.value) {
@@ -81,10 +110,10 @@ export const useNotebookStore = defineStore('notebook', () => {
     return headings;
   });
 
-  function notify(kind: Notice['kind'], text: string, detail?: string): void {
-    const notice = { id: ++noticeCounter, kind, text, detail };
+  function notify(kind: Notice['kind'], text: string, detail?: string, action?: Notice['action']): void {
+    const notice: Notice = { id: ++noticeCounter, kind, text, detail, ...(action ? { action } : {}) };
     notices.value = [...notices.value.slice(-3), notice];
-    setTimeout(() => dismissNotice(notice.id), kind === 'error' ? 12_000 : 5_000);
+    setTimeout(() => dismissNotice(notice.id), kind === 'error' || action ? 12_000 : 5_000);
   }
   function dismissNotice(id: number): void {
     notices.value = notices.value.filter((notice) => notice.id !== id);
@@ -92,6 +121,7 @@ export const useNotebookStore = defineStore('notebook', () => {
 
   function touch(): void {
     dirty.value = true;
+    safety.edited();
     notebook.value.metadata.modified = new Date().toISOString();
   }
 
@@ -142,6 +172,7 @@ export const useNotebookStore = defineStore('notebook', () => {
         return;
       case 'kernel-exit':
         kernel.exit = { reason: event.reason, lostState: event.lostState, expected: event.expected };
+        staleness.kernelRestarted();
         if (!event.expected) notify('error', `The kernel stopped: ${event.reason}`, event.lostState ? `Lost: ${event.lostState}` : undefined);
         queue.length = 0;
         for (const [cellId, state] of cellRunState) if (state === 'queued') cellRunState.set(cellId, 'idle');
@@ -180,6 +211,7 @@ export const useNotebookStore = defineStore('notebook', () => {
         cell.runs = [...cell.runs.slice(-(RUNS_KEPT - 1)), run].map((record) => markRaw(record));
         cell.outputs = [];
         cell.executionCount = event.executionCount;
+        staleness.ran(cell.id, cell.source);
         cellRunState.set(cell.id, 'running');
         bump(cell.id);
         return;
@@ -206,6 +238,7 @@ export const useNotebookStore = defineStore('notebook', () => {
       kernel.memory = event.memory.after;
       cellRunState.set(cell.id, 'idle');
       dirty.value = true;
+      safety.edited();
       runWaiters.get(runId)?.(event.status);
       runWaiters.delete(runId);
     }
@@ -224,6 +257,8 @@ export const useNotebookStore = defineStore('notebook', () => {
         continue;
       }
       if (queue.includes(id) || cellRunState.get(id) === 'running') continue;
+      // An empty cell has nothing to run: it must not take an execution count (Jupyter's habit).
+      if (!cell.source.trim()) continue;
       queue.push(id);
       cellRunState.set(id, 'queued');
     }
@@ -290,9 +325,14 @@ export const useNotebookStore = defineStore('notebook', () => {
   async function restart(): Promise<void> {
     for (const queued of queue) cellRunState.set(queued, 'idle');
     queue.length = 0;
+    // Said after the fact, like interrupt does: what the old namespace held is gone.
+    const ran = cells.value.filter((cell) => cell.kind === 'code' && cell.executionCount != null).length;
+    const memory = kernel.memory;
+    const lost = memory ? `${memory.numTensors} tensor${memory.numTensors === 1 ? '' : 's'} (${formatBytes(memory.numBytes)})` : 'its tensors';
     try {
       await api?.restart();
-      notify('info', 'Kernel restarted: the namespace is empty, re-run the cells you need.');
+      staleness.kernelRestarted();
+      notify('info', `Kernel restarted: lost ${lost} and the variables of ${ran} cell${ran === 1 ? '' : 's'} that ran.`, 'Outputs stay, marked stale; re-run the cells you need.');
       if (api) applyKernelInfo(await api.kernelInfo());
     } catch (error) {
       notify('error', 'Restart failed.', (error as Error).message);
@@ -340,18 +380,32 @@ export const useNotebookStore = defineStore('notebook', () => {
     const index = cells.value.findIndex((cell) => cell.id === id);
     if (index < 0) return;
     const [cell] = notebook.value.cells.splice(index, 1);
-    if (cell) deleted.push({ cell, index });
+    if (cell) {
+      pushUndo({
+        label: 'delete cell',
+        undo: () => {
+          notebook.value.cells.splice(Math.min(index, notebook.value.cells.length), 0, cell);
+          select(cell.id, 'command');
+        },
+      });
+    }
     if (!notebook.value.cells.length) notebook.value.cells.push(createCell('code'));
     select(cells.value[Math.min(index, cells.value.length - 1)]?.id, 'command');
     touch();
   }
 
-  function undoDelete(): void {
-    const last = deleted.pop();
-    if (!last) return;
-    notebook.value.cells.splice(Math.min(last.index, notebook.value.cells.length), 0, last.cell);
-    select(last.cell.id, 'command');
+  function pushUndo(entry: UndoEntry): void {
+    undoStack.push(entry);
+    if (undoStack.length > UNDO_KEPT) undoStack.shift();
+  }
+
+  /** Take back the last deleted cell or cleared outputs (Z / Ctrl+Z in command mode). */
+  function undo(): boolean {
+    const last = undoStack.pop();
+    if (!last) return false;
+    last.undo();
     touch();
+    return true;
   }
 
   function setKind(id: string, kind: Cell['kind']): void {
@@ -370,6 +424,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     const cell = cellById(id);
     if (!cell || cell.source === source) return;
     cell.source = source;
+    staleness.edited(id);
     touch();
   }
 
@@ -379,6 +434,16 @@ export const useNotebookStore = defineStore('notebook', () => {
     const [cell] = notebook.value.cells.splice(from, 1);
     notebook.value.cells.splice(Math.max(0, Math.min(toIndex, notebook.value.cells.length)), 0, cell!);
     touch();
+  }
+
+  /** Alt+↑ / Alt+↓: move the selected cell one place, keeping it selected. */
+  function moveActive(offset: -1 | 1): void {
+    const index = activeIndex.value;
+    const cell = cells.value[index];
+    const target = index + offset;
+    if (!cell || target < 0 || target >= cells.value.length) return;
+    moveCell(cell.id, target);
+    select(cell.id, 'command');
   }
 
   function selectRelative(offset: number): void {
@@ -392,15 +457,40 @@ export const useNotebookStore = defineStore('notebook', () => {
     if (cell) cell.collapsed = !cell.collapsed;
   }
 
+  /**
+   * Clear outputs, runs (charts, findings) and counters — of every cell, or of `ids`. Undoable:
+   * a whole notebook of training runs must not be one misclick away from gone (issue 21).
+   */
   function clearOutputs(ids?: string[]): void {
+    const cleared: Array<{ cell: Cell; outputs: Cell['outputs']; runs: Cell['runs']; executionCount: Cell['executionCount'] }> = [];
     for (const cell of cells.value) {
       if (ids && !ids.includes(cell.id)) continue;
+      if (!cell.outputs.length && !cell.runs.length && cell.executionCount == null) continue;
+      cleared.push({ cell, outputs: cell.outputs, runs: cell.runs, executionCount: cell.executionCount });
       cell.outputs = [];
       cell.runs = [];
       cell.executionCount = null;
       bump(cell.id);
     }
+    if (!cleared.length) return;
+    pushUndo({
+      label: 'clear outputs',
+      undo: () => {
+        for (const entry of cleared) {
+          entry.cell.outputs = entry.outputs;
+          entry.cell.runs = entry.runs;
+          entry.cell.executionCount = entry.executionCount;
+          bump(entry.cell.id);
+        }
+      },
+    });
     touch();
+    if (!ids) {
+      notify('info', `Cleared the outputs of ${cleared.length} cell${cleared.length === 1 ? '' : 's'}.`, 'Charts, findings and runs too. Z or Ctrl+Z (command mode) brings them back.', {
+        label: 'Undo',
+        run: () => void undo(),
+      });
+    }
   }
 
   function dismissFinding(cellId: string, key: string): void {
@@ -436,6 +526,9 @@ export const useNotebookStore = defineStore('notebook', () => {
     notebook.value = parsed;
     path.value = opened.path;
     dirty.value = false;
+    // Undo steps and run marks belong to the document they were taken in.
+    undoStack.length = 0;
+    staleness.reset();
     editingMarkdown.clear();
     cellRunState.clear();
     revisions.clear();
@@ -443,12 +536,13 @@ export const useNotebookStore = defineStore('notebook', () => {
     recoveryOffer.value = opened.recovery;
   }
 
-  function askPath(title: string, label: string, value: string): Promise<string | undefined> {
+  function askPath(title: string, label: string, value: string, requestMode: PathRequest['mode']): Promise<string | undefined> {
     return new Promise((resolve) => {
       pathRequest.value = {
         title,
         label,
         value,
+        mode: requestMode,
         resolve: (answer) => {
           pathRequest.value = undefined;
           resolve(answer?.trim() || undefined);
@@ -457,26 +551,31 @@ export const useNotebookStore = defineStore('notebook', () => {
     });
   }
 
-  async function openNotebook(requested?: string): Promise<void> {
+  async function openNotebook(requested?: string, action = 'open another notebook'): Promise<void> {
     if (!api) return;
+    if (!(await safety.confirmReplace(action))) return;
     let target = requested;
     if (!target && api.transport === 'browser') {
-      target = await askPath('Open notebook', 'Path of a .lossbook file (or a // %% script) on this machine', path.value ?? '');
+      target = await askPath('Open notebook', 'A .lossbook or .ipynb notebook (or a // %% script) on the machine Lossbook runs on', path.value ?? '', 'open');
       if (!target) return;
     }
     try {
       const opened = await api.openNotebook(target);
-      if (opened) load(opened);
+      if (opened) {
+        load(opened);
+        if (opened.path && api.transport === 'browser') rememberRecentFile(opened.path);
+      }
     } catch (error) {
       notify('error', 'Could not open the notebook.', (error as Error).message);
     }
   }
 
   async function openExample(examplePath: string): Promise<void> {
-    await openNotebook(examplePath);
+    await openNotebook(examplePath, 'open the example');
   }
 
-  function newNotebook(): void {
+  async function newNotebook(): Promise<void> {
+    if (!(await safety.confirmReplace('start a new notebook'))) return;
     load({ notebook: createNotebook('Untitled', LOSSBOOK_VERSION) });
     select(notebook.value.cells[0]?.id, 'edit');
   }
@@ -485,28 +584,24 @@ export const useNotebookStore = defineStore('notebook', () => {
     if (!api) return false;
     let target = saveAs ? undefined : path.value;
     if (!target && api.transport === 'browser') {
-      target = await askPath('Save notebook', 'Save as (a path ending in .lossbook)', `${notebook.value.metadata.title.replace(/[^\w.-]+/g, '-') || 'untitled'}.lossbook`);
+      target = await askPath('Save notebook', 'Save as (a name or path ending in .lossbook)', `${name.value.replace(/[^\w.-]+/g, '-') || 'untitled'}.lossbook`, 'save');
       if (!target) return false;
     }
     try {
       const saved = await api.saveNotebook(plainNotebook(), target);
       if (!saved) return false;
+      const wasUntitled = !path.value;
       path.value = saved.path;
+      if (api.transport === 'browser') rememberRecentFile(saved.path);
       dirty.value = false;
+      // Save As names the document: an untitled notebook takes its file's name as its title.
+      if (!notebook.value.metadata.title.trim() || notebook.value.metadata.title === 'Untitled') notebook.value.metadata.title = documentName(saved.path, '');
+      if (wasUntitled) await safety.dropOwnAutosave();
       notify('success', `Saved ${saved.path}`);
       return true;
     } catch (error) {
       notify('error', 'Could not save the notebook.', (error as Error).message);
       return false;
-    }
-  }
-
-  async function autosave(): Promise<void> {
-    if (!api || !dirty.value || busy.value) return;
-    try {
-      await api.autosave(plainNotebook(), path.value);
-    } catch {
-      // A failed autosave must not interrupt work; the next save reports real errors.
     }
   }
 
@@ -519,7 +614,7 @@ export const useNotebookStore = defineStore('notebook', () => {
         const url = URL.createObjectURL(new Blob([exported.html], { type: 'text/html' }));
         const link = document.createElement('a');
         link.href = url;
-        link.download = `${notebook.value.metadata.title.replace(/[^\w.-]+/g, '-') || 'lossbook'}-report.html`;
+        link.download = `${name.value.replace(/[^\w.-]+/g, '-') || 'lossbook'}-report.html`;
         link.click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
         notify('success', 'Report downloaded.');
@@ -537,18 +632,36 @@ export const useNotebookStore = defineStore('notebook', () => {
     dirty.value = true;
   }
 
+  /** Browser mode's file browser; undefined where the transport has native dialogs instead. */
+  function listFolder(folder?: string): Promise<FolderListing> | undefined {
+    return api?.listFolder?.(folder);
+  }
+
+  /** Why a cell's outputs are stale (see staleness.ts), or undefined. */
+  function staleReason(cell: Cell): string | undefined {
+    const index = cells.value.indexOf(cell);
+    return staleness.reason(cell, cells.value.slice(0, Math.max(0, index)));
+  }
+
+  function showPalette(kind: 'commands' | 'shortcuts' | undefined): void {
+    palette.value = kind;
+  }
+
   function showCatalog(ruleId?: string): void {
     catalog.value = ruleId ? { ruleId } : {};
   }
 
   return {
     notebook, path, dirty, activeCellId, mode, editingMarkdown, cellRunState, revisions, kernel, lastRunMemory, examples, notices, pathRequest, recoveryOffer, catalog,
+    unsavedPrompt: safety.unsavedPrompt, untitledRecoveries: safety.untitledRecoveries, name, palette, showPalette, moveActive,
     cells, activeIndex, busy, outline,
     connect, handleEvent, notify, dismissNotice, latestRun, cellById,
     runCells, runActive, runAll, runAbove, runBelow, interrupt, restart, freeMemory, setBackend,
-    select, insertCell, deleteCell, undoDelete, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
+    select, insertCell, deleteCell, undo, setKind, updateSource, moveCell, selectRelative, toggleCollapsed, clearOutputs,
     dismissFinding, restoreFindings, insertFix,
-    openNotebook, openExample, newNotebook, save, autosave, exportReport, acceptRecovery, load, showCatalog,
+    openNotebook, openExample, newNotebook, save, autosave: safety.autosave, exportReport, acceptRecovery, load, showCatalog,
+    confirmReplace: safety.confirmReplace, checkUntitledRecoveries: safety.checkUntitledRecoveries, restoreUntitled: safety.restoreUntitled, discardUntitled: safety.discardUntitled,
+    listFolder, staleReason,
   };
 });
 
