@@ -9,6 +9,8 @@ import { KernelSupervisor } from '../src/host/kernel-supervisor';
 import { parsePercentScript, type PercentScript } from '../src/shared/notebook/percent';
 import { mergeFindings } from '../src/shared/notebook/run-reducer';
 import type { Finding, HostEvent } from '../src/shared/protocol';
+import { ruleById } from '../src/shared/diagnosis';
+import { roleOf } from '../src/shared/diagnosis/verdict';
 
 export const examplesDir = dirname(fileURLToPath(import.meta.url));
 export const repositoryRoot = join(examplesDir, '..');
@@ -94,4 +96,17 @@ export async function runExample(supervisor: KernelSupervisor, example: GalleryE
 /** Findings that matter for the table: everything but the per-run backend note. */
 export function notable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.id !== 'perf.backend-fallback');
+}
+
+/**
+ * The root causes the verdict may name for an example: its `// @verdict:`, else the causes among its
+ * expected findings (configuration/data facts), else every expected finding (a symptom-only bug).
+ */
+export function expectedVerdicts(script: PercentScript): string[] {
+  if (script.verdict) return [script.verdict];
+  const causes = script.expected.filter((id) => {
+    const rule = ruleById(id);
+    return rule !== undefined && roleOf({ id, family: rule.family } as Finding) === 'cause';
+  });
+  return causes.length ? causes : script.expected;
 }

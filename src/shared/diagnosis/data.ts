@@ -1,4 +1,5 @@
 // Data checks (catalog §2): the x/y passed to fit — first batches and a bounded sample.
+import { maxAbsOf, NO_GRADIENT, NOT_LEARNING, OVERSHOOTING, SATURATION } from './causality';
 import { defineRule, type LabelStats, type Rule, type RuleHit } from './types';
 import { normalizedLoss, outputHead } from './model-shape';
 import { formatNumber, percent } from './stats';
@@ -15,6 +16,7 @@ const nanInf = defineRule({
     code: 'const bad = tf.tidy(() => tf.logicalOr(tf.isNaN(xs), tf.isInf(xs)).any(1));\n// drop or impute the rows where bad is true before calling fit',
   },
   source: 'seed 002 #13 (Nan); UMLAUT',
+  explains: ['loss.nan', 'grad.exploding', 'loss.exploding', 'trend.diverging', ...NOT_LEARNING, ...NO_GRADIENT],
   check({ data }) {
     if (!data) return [];
     const hits: RuleHit[] = [];
@@ -42,6 +44,10 @@ const unnormalized = defineRule({
     'Inputs with large magnitudes (raw pixels 0–255, prices, timestamps) give huge pre-activations: sigmoid/tanh saturate, softmax overflows and the effective learning rate differs per feature by orders of magnitude.',
   fix: { text: 'Scale to [0, 1] or standardize each feature (zero mean, unit variance) using training-set statistics.', code: 'const { mean, variance } = tf.moments(xs, 0);\nconst xsNorm = xs.sub(mean).div(variance.sqrt().add(1e-7));' },
   source: 'seed 002 #5; UMLAUT; DeepDiagnosis',
+  explains: [...SATURATION, ...OVERSHOOTING, ...NO_GRADIENT, ...NOT_LEARNING, 'update.ratio'],
+  // Values up to a few hundred (counts, ages, pixels) only hurt when training shows it (saturated
+  // units, a loss that jumps); magnitudes in the thousands and beyond always do.
+  needsSymptom: (finding) => maxAbsOf(finding) < 1000,
   check({ data }) {
     if (!data) return [];
     const x = data.x;
@@ -68,6 +74,7 @@ const labelOutOfRange = defineRule({
   explanation: 'Class ids must lie in [0, numClasses), one-hot rows must sum to 1 and binary targets must lie in [0, 1]. Otherwise the cross-entropy is computed against a class that does not exist and the loss cannot reach 0.',
   fix: { text: 'Re-encode the labels: map class ids to 0…C−1, or build one-hot rows with tf.oneHot.', code: "const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);" },
   source: 'seed 000 (labels vs logits)',
+  explains: ['loss.nan', 'loss.saturated', 'loss.zero-early', ...NOT_LEARNING, ...NO_GRADIENT],
   check({ data, model }) {
     const labels = data?.labels;
     if (!labels || !model) return [];
@@ -97,6 +104,7 @@ const labelShapeMismatch = defineRule({
     code: "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });",
   },
   source: 'seed 000 (the story\'s root cause)',
+  explains: ['loss.nan', 'loss.saturated', 'loss.zero-early', ...NOT_LEARNING, ...NO_GRADIENT],
   check({ data, model }) {
     const labels = data?.labels;
     if (!labels || !model) return [];
@@ -128,6 +136,7 @@ const classImbalance = defineRule({
   explanation: 'When one class dominates, predicting it always already gives high accuracy; the model can stop there and the accuracy number hides it.',
   fix: { text: 'Balance batches, oversample the minority class, or pass classWeight to fit; track per-class metrics.', code: 'await model.fit(xs, ys, { epochs, classWeight: { 0: 1, 1: 10 } });' },
   source: 'seed 001 (调参: 正负样本比例)',
+  explains: [...NOT_LEARNING, 'metric.too-good'],
   check({ data }) {
     const labels = data?.labels;
     if (!labels || labels.classCounts.length < 2) return [];
@@ -155,6 +164,7 @@ const unshuffled = defineRule({
     code: 'tf.util.shuffleCombo(xsArray, ysArray);\nawait model.fit(xs, ys, { epochs, shuffle: true, validationSplit: 0.2 });\n// tf.data: dataset.shuffle(10000).batch(32)',
   },
   source: 'seed 002 #6, #7',
+  explains: ['loss.oscillating', 'trend.val-gap', 'trend.data-problem', 'trend.overfitting', 'trend.val-overconfident', ...NOT_LEARNING],
   check({ data, fit }) {
     const labels = data?.labels;
     if (!labels) return [];
@@ -211,6 +221,7 @@ const trainValOverlap = defineRule({
   explanation: 'Identical rows in the training and validation sets make the validation score measure memorization; it looks better than the model is (the "AUC 100%" surprise).',
   fix: { text: 'De-duplicate before splitting and split by an id so the same sample never lands on both sides.', code: '// split indices first, then gather: const [trainIdx, valIdx] = splitIndices(n, 0.2);' },
   source: 'seed 001 (第一次train auc就等于100%)',
+  explains: ['metric.too-good', 'trend.val-gap'],
   check({ data }) {
     const overlap = data?.overlap;
     if (!overlap || overlap.duplicates < this.thresholds.minDuplicates) return [];

@@ -1,5 +1,6 @@
 // Dynamic checks (catalog §3): per step / epoch, from the loss, gradients, weight updates and
 // activation probes that the monitor collects while training runs.
+import { explainsWhen, LR_CHECK, NO_GRADIENT, NOT_LEARNING, SATURATION, TINY_BATCH_CHECK, updatesTooSmall } from './causality';
 import { defineRule, type DiagnosisContext, type Rule, type RuleHit } from './types';
 import { normalizedLoss, outputHead } from './model-shape';
 import { formatNumber, median, percent, tail } from './stats';
@@ -50,6 +51,8 @@ const lossNan = defineRule({
     code: "model.compile({ optimizer: tf.train.adam(1e-3), loss });\n// custom loss: tf.log(p.add(1e-7)) instead of tf.log(p)\nawait lossbook.checks.bisectNonFinite(model, xs.slice(0, 32));",
   },
   source: 'seed 002 #13 (Nan); seed 001; AUTOTRAINER',
+  explains: ['grad.exploding', 'loss.exploding', 'update.ratio', 'trend.diverging', ...NO_GRADIENT, ...NOT_LEARNING, 'act.dead-relu', 'act.saturated'],
+  nextCheck: { text: 'Find the first layer that produces NaN/Inf on a batch, then look at its inputs and weights.', code: 'lossbook.checks.bisectNonFinite($model, $x)' },
   check(context) {
     const first = context.firstNonFiniteLoss;
     if (!first) return [];
@@ -89,6 +92,8 @@ const lossExploding = defineRule({
   explanation: 'The loss grows by orders of magnitude: each update overshoots and makes the next gradient larger. Typically the learning rate is too high or gradients are unclipped.',
   fix: { text: 'Lower the learning rate (÷10), clip gradients, add BatchNormalization.', code: 'const optimizer = tf.train.adam(1e-4);\n// custom loop: const { grads } = tf.variableGrads(lossFn); clip each with tf.clipByValue(g, -1, 1)' },
   source: 'seed 002 #3, #9',
+  explains: ['grad.exploding', 'update.ratio', 'trend.diverging', 'loss.nan', 'loss.oscillating', ...SATURATION, ...NO_GRADIENT, 'loss.plateau'],
+  nextCheck: LR_CHECK,
   check(context) {
     const initial = initialLoss(context);
     if (initial === undefined || initial <= 0) return [];
@@ -129,6 +134,8 @@ const lossSaturated = defineRule({
     'The predicted probabilities are exactly 0 or 1, so every wrong sample contributes the clipped maximum −ln(1e-7) ≈ 16.12 (87.34 in Caffe) and the gradient through the saturated output is ~0: the loss stops moving. Usual causes: huge logits from unnormalized inputs, large initial weights or a too-high learning rate.',
   fix: { text: 'Normalize the inputs, use smaller initial weights, lower the learning rate, and keep logits small (no relu on them).', code: 'const xsNorm = xs.div(255);\nmodel.compile({ optimizer: tf.train.adam(1e-3), loss });' },
   source: 'seed 001 (loss等于87.33不变); seed 002 #1',
+  explains: [...NO_GRADIENT, ...NOT_LEARNING, 'act.saturated', 'act.dead-relu'],
+  nextCheck: TINY_BATCH_CHECK,
   check(context) {
     const t = this.thresholds;
     const values = tail(context.loss.values, t.window);
@@ -168,6 +175,8 @@ const lossAtChance = defineRule({
   explanation: 'A cross-entropy of ln C (0.693 for two classes) is what predicting the uniform distribution costs: the model outputs the same probabilities for every input and has learned nothing about the labels.',
   fix: { text: 'Check that labels match inputs, the loss matches the label encoding, the learning rate is not 0 or huge, and run lossbook.checks.overfitTinyBatch(model, xs, ys).', code: 'await lossbook.checks.overfitTinyBatch(model, xs, ys); // must reach ≈0 loss on 10 samples' },
   source: 'seed 001 (loss保持0.69左右); seed 000',
+  explains: ['loss.plateau', 'trend.stuck', 'output.saturated', 'loss.slow'],
+  nextCheck: TINY_BATCH_CHECK,
   check(context) {
     const classes = classCount(context);
     if (!classes) return [];
@@ -206,6 +215,7 @@ const lossZeroEarly = defineRule({
   explanation: 'No real model starts at zero loss. A loss of 0 right away means the loss cannot see the error: a single-unit softmax (always 1), labels leaking into the inputs, or a loss that does not match the targets.',
   fix: { text: 'Check the output layer and loss pairing, and that the targets are not part of the inputs.', code: "model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));\nmodel.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });" },
   source: 'seed 001 (第一次train loss就等于0)',
+  nextCheck: { text: 'Compare a few predictions with their labels: a loss of 0 from the start means the loss cannot see the error.', code: 'lossbook.checks.predictionsVsLabels($model, $x, $y, 10)' },
   check(context) {
     const early = context.firstLosses.slice(0, this.thresholds.withinSteps);
     if (early.length < Math.min(2, this.thresholds.withinSteps)) return [];
@@ -224,6 +234,8 @@ const lossPlateau = defineRule({
   explanation: 'The loss has not improved by more than 1% over the last epochs while it is still far from zero: the optimizer is stuck (learning rate too low or too high, a saturated or dead network, or too little capacity).',
   fix: { text: 'Try a learning-rate schedule or an LR range test, Adam instead of SGD, or more capacity.', code: 'const result = await lossbook.checks.lrRangeTest(model, xs, ys);' },
   source: 'seed 001 (train loss 趋于不变); DeepDiagnosis',
+  explains: ['trend.stuck', 'loss.slow'],
+  nextCheck: LR_CHECK,
   check(context) {
     const t = this.thresholds;
     const losses = epochLosses(context);
@@ -261,6 +273,8 @@ const lossOscillating = defineRule({
   explanation: 'The loss goes up and down by a large part of its own level from one epoch (or full-batch step) to the next: the updates overshoot the minimum back and forth. The learning rate is too high for this curvature, or the batch too small.',
   fix: { text: 'Lower the learning rate (÷3 to ÷10) or use a larger batch.', code: 'model.compile({ optimizer: tf.train.sgd(lr / 10), loss });' },
   source: 'AUTOTRAINER',
+  explains: ['update.ratio', 'loss.plateau', 'trend.stuck'],
+  nextCheck: LR_CHECK,
   check(context) {
     const t = this.thresholds;
     const fullBatch = context.fit?.kind === 'custom' || (context.fit?.batchSize !== undefined && context.fit.samples !== undefined && context.fit.batchSize >= context.fit.samples);
@@ -294,6 +308,8 @@ const lossSlow = defineRule({
   explanation: 'The loss goes down, but by less than 1% per epoch while still far from where it started: at this rate convergence takes hundreds of epochs. The learning rate is likely too low, or plain SGD is crawling along a valley.',
   fix: { text: 'Raise the learning rate (×3 to ×10) or switch to Adam; check the initialization.', code: 'model.compile({ optimizer: tf.train.adam(1e-3), loss });' },
   source: 'seed 001 (train loss 收敛慢,把learning_rate调高); AUTOTRAINER',
+  explains: ['loss.plateau', 'trend.stuck', 'output.saturated', 'loss.at-chance'],
+  nextCheck: LR_CHECK,
   check(context) {
     const t = this.thresholds;
     const losses = epochLosses(context);
@@ -328,6 +344,8 @@ const gradVanishing = defineRule({
   explanation: 'The gradient reaching the first layers is orders of magnitude smaller than at the output, so the early layers barely learn. Saturating activations (sigmoid/tanh) and poor initialization multiply small derivatives layer after layer.',
   fix: { text: 'Use relu/elu with He initialization, add BatchNormalization, or residual connections.', code: "tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' })" },
   source: 'seed 003 (vanishing gradients); AUTOTRAINER; DeepDiagnosis',
+  explains: ['weights.unchanged', ...NOT_LEARNING],
+  nextCheck: TINY_BATCH_CHECK,
   check(context) {
     const t = this.thresholds;
     const samples = recentGradients(context, t.samples);
@@ -365,6 +383,8 @@ const gradExploding = defineRule({
   explanation: 'Gradients grow layer after layer towards the input (or over time), so updates become huge and the loss jumps or turns NaN.',
   fix: { text: 'Clip gradients (clipnorm/clipvalue) and lower the learning rate; check the initialization scale.', code: 'const { value, grads } = tf.variableGrads(lossFn);\nconst clipped = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clipByValue(g, -1, 1)]));\noptimizer.applyGradients(clipped);' },
   source: 'seed 003 (gradient clipping); seed 002 #9',
+  explains: ['update.ratio', 'loss.oscillating', 'loss.exploding'],
+  nextCheck: LR_CHECK,
   check(context) {
     const t = this.thresholds;
     const samples = recentGradients(context, t.samples);
@@ -401,6 +421,8 @@ const actDeadRelu = defineRule({
   explanation: 'A ReLU unit whose input is negative for every sample outputs 0 and gets zero gradient, so it never recovers. Large updates (high learning rate) or negative bias/initialization push whole layers there.',
   fix: { text: 'Use leakyReLU/elu, lower the learning rate, or He initialization with a small positive bias.', code: "tf.layers.dense({ units: 64, activation: 'elu' }) // or tf.layers.leakyReLU({ alpha: 0.1 }) after a linear dense" },
   source: 'seed 003 (dying ReLUs); AUTOTRAINER',
+  explains: [...NO_GRADIENT, ...NOT_LEARNING],
+  nextCheck: LR_CHECK,
   check(context) {
     const probe = context.probes[context.probes.length - 1];
     if (!probe || afterNonFinite(context, probe.step)) return [];
@@ -424,6 +446,8 @@ const actSaturated = defineRule({
   explanation: 'Pre-activations beyond ±5 put sigmoid/tanh on their flat tails, where the derivative is ≈0: those units stop passing gradient. Unnormalized inputs and large initial weights are the usual cause.',
   fix: { text: 'Normalize the inputs, add BatchNormalization before the activation, or use smaller initial weights.', code: 'const xsNorm = xs.sub(mean).div(std);\nmodel.add(tf.layers.batchNormalization());' },
   source: 'DeepDiagnosis; seed 001 (神经元饱和)',
+  explains: ['grad.vanishing', 'output.saturated', 'loss.saturated', 'loss.plateau', 'trend.stuck', 'loss.slow'],
+  nextCheck: TINY_BATCH_CHECK,
   check(context) {
     const probe = context.probes[context.probes.length - 1];
     if (!probe || afterNonFinite(context, probe.step)) return [];
@@ -447,6 +471,8 @@ const outputSaturated = defineRule({
   explanation: 'The output probabilities sit at 0 or 1 (or every sample gets the same class) while the loss is still high: the output is saturated, its gradient is ≈0, and training stalls — the "predictions are all 1.0" of seed 000.',
   fix: { text: 'See loss.saturated: normalize inputs, smaller initialization, lower learning rate; and check that the loss matches the output (seed 000).', code: 'lossbook.checks.predictionsVsLabels(model, xs, ys, 10)' },
   source: 'seed 000 (预测值大部分都是1); seed 001',
+  explains: ['loss.plateau', 'trend.stuck', 'loss.at-chance', 'loss.slow'],
+  nextCheck: TINY_BATCH_CHECK,
   check(context) {
     const t = this.thresholds;
     const probe = context.probes[context.probes.length - 1];
@@ -491,6 +517,8 @@ const weightsUnchanged = defineRule({
   explanation: 'The optimizer runs but ‖ΔW‖ = 0: the learning rate is 0, the layers are frozen, or the loss does not depend on the weights being updated.',
   fix: { text: 'Check the learning rate value (and any schedule), trainable flags, and that the loss is computed from the model output.', code: 'console.log(model.optimizer, model.trainableWeights.length);' },
   source: 'DeepDiagnosis',
+  explains: ['grad.vanishing', 'update.ratio', ...NOT_LEARNING],
+  nextCheck: { text: 'Print the learning rate the optimizer actually uses and the trainable weights.', code: 'console.log($model.optimizer.getConfig(), $model.trainableWeights.map((w) => w.name));' },
   check(context) {
     const samples = tail(context.updates, this.thresholds.samples);
     if (samples.length < this.thresholds.samples) return [];
@@ -514,6 +542,11 @@ const updateRatio = defineRule({
   explanation: 'A healthy update changes a weight matrix by roughly 1e-3 of its norm per step (‖lr·ΔW‖/‖W‖, cs231n/Cockpit). Much larger ratios overwrite the weights each step (too high a learning rate); much smaller ones mean they barely move.',
   fix: { text: 'Adjust the learning rate towards a ratio of ~1e-3.', code: 'model.compile({ optimizer: tf.train.adam(1e-3), loss });' },
   source: 'DeepDiagnosis; Cockpit',
+  explains: [
+    ...explainsWhen(['loss.oscillating', 'loss.exploding', 'grad.exploding', 'act.dead-relu', 'trend.diverging'], (cause) => !updatesTooSmall(cause)),
+    ...explainsWhen([...NOT_LEARNING], (cause) => updatesTooSmall(cause)),
+  ],
+  nextCheck: LR_CHECK,
   check(context) {
     const t = this.thresholds;
     const samples = tail(context.updates, t.samples);
@@ -543,6 +576,8 @@ const klNegative = defineRule({
   explanation: 'KL(P‖Q) ≥ 0 for probability distributions. A negative value means the inputs are not distributions: the predictions lack a softmax (tfjs clips them to [1e-7, 1]) or the targets do not sum to 1.',
   fix: { text: 'Put softmax on the output and make the targets probability rows.', code: "model.add(tf.layers.dense({ units: k, activation: 'softmax' }));\nmodel.compile({ optimizer: 'adam', loss: 'kullbackLeiblerDivergence' });" },
   source: 'seed 002 #20',
+  explains: [...NOT_LEARNING],
+  nextCheck: { text: 'Look at the predictions next to the targets: both must be probability rows.', code: 'lossbook.checks.predictionsVsLabels($model, $x, $y, 10)' },
   check(context) {
     if (!context.model?.losses.some((l) => normalizedLoss(l) === 'kld')) return [];
     const index = context.loss.values.findIndex((v) => v < 0);

@@ -113,4 +113,78 @@ const backendFallback = defineRule({
   },
 });
 
-export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback];
+/** Runtime failures of tfjs, recognized by their message, with the cause and the fix each one means. */
+const RUNTIME_FAULTS: Array<{ kind: string; pattern: RegExp; cause: (match: RegExpExecArray) => string; fix: string; code?: string }> = [
+  {
+    kind: 'kernel-missing',
+    pattern: /Kernel '(\w+)' not registered for backend '(\w+)'/,
+    cause: (m) => `the ${m[2]} backend has no kernel for ${m[1]}`,
+    fix: 'Run this model on a backend that implements the op (cpu, or tfjs-node/webgpu where available), or replace the layer/op with one the backend supports.',
+    code: "await tf.setBackend('cpu'); // then build the model and train again",
+  },
+  {
+    kind: 'input-shape',
+    pattern: /expected (\S+) to have (?:shape \[[^\]]*\]|\d+ dimension\(s\))[^.]*?but got array with shape \[[^\]]*\]/,
+    cause: (m) => `the inputs do not have the shape ${m[1]} was built for`,
+    fix: 'Make the inputShape of the first layer match one sample of x (x.shape without the batch axis), or reshape x (e.g. add the channel axis for a conv net, the time axis for an RNN).',
+    code: 'console.log($x.shape, $model.inputs.map((input) => input.shape));',
+  },
+  {
+    kind: 'target-shape',
+    pattern: /Error when checking target: [^\n]*/,
+    cause: () => 'the targets do not have the shape of the model output',
+    fix: 'Targets must match the output: one-hot rows [n, classes] for categoricalCrossentropy, class ids [n] or [n, 1] for sparseCategoricalCrossentropy, [n, units] for regression.',
+    code: 'console.log($y.shape, $model.outputs.map((output) => output.shape));',
+  },
+  {
+    kind: 'layer-shape',
+    pattern: /Input \d+ is incompatible with layer (\S+)|expected ndim=\d+, found ndim=\d+|Operands could not be broadcast together with shapes [^\n]*|must match the (?:inner|outer) dimension|Shapes \[[^\]]*\] and \[[^\]]*\] must match/,
+    cause: () => 'a layer receives a tensor of the wrong rank or shape',
+    fix: 'Print model.summary() and the shape of the data: an LSTM/GRU wants [batch, timesteps, features], Conv2D [batch, height, width, channels], Dense after a conv needs Flatten.',
+    code: '$model.summary();',
+  },
+  {
+    kind: 'dtype',
+    pattern: /must be (?:a |an )?(float32|int32|bool|string)[^\n]*but got (\w+)|dtype (\w+) is not supported|requires (?:the )?dtype/,
+    cause: () => 'a tensor has the wrong dtype for the op',
+    fix: "Cast the tensor to the dtype the op expects: tf.cast(x, 'float32') for inputs and float targets, 'int32' for class ids given to tf.oneHot.",
+    code: "const xFloat = tf.cast($x, 'float32');",
+  },
+  {
+    kind: 'bad-value',
+    pattern: /oneHot: ?indices|depth must be|Unknown (?:loss|optimizer|activation|metric)[^\n]*/i,
+    cause: () => 'an argument names something tfjs does not know, or an index is out of range',
+    fix: 'Check the spelling of the loss/optimizer/activation names (camelCase in tfjs: categoricalCrossentropy, meanSquaredError) and that class ids lie in 0…C−1.',
+  },
+];
+
+const runFailed = defineRule({
+  id: 'run.failed',
+  family: 'resources',
+  severity: 'error',
+  title: 'The run failed',
+  thresholds: {},
+  explanation:
+    'Training stopped with an error. Lossbook maps the errors tfjs users meet most — a kernel missing on the backend, inputs or targets of the wrong shape, a wrong dtype, an unknown name — to what they mean; the message itself is in the cell output.',
+  fix: { text: 'See the cause above; the cell output has the full message and stack.' },
+  source: 'tensorflow/tfjs issues (kernel not registered, shape and dtype errors); StackOverflow [tensorflow.js]',
+  check({ error, status }) {
+    if (!error || status === 'interrupted') return [];
+    const text = `${error.name}: ${error.message}`;
+    for (const fault of RUNTIME_FAULTS) {
+      const match = fault.pattern.exec(text);
+      if (!match) continue;
+      return [
+        {
+          summary: `${fault.cause(match)}: ${firstSentence(error.message, 200)}`,
+          values: { kind: fault.kind, error: error.message.slice(0, 400) },
+          detail: fault.fix,
+          ...(fault.code ? { fixCode: fault.code } : {}),
+        },
+      ];
+    }
+    return [];
+  },
+});
+
+export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback, runFailed];

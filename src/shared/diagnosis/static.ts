@@ -1,4 +1,5 @@
 // Static checks (catalog §1): the model and its compile config, before the first step.
+import { explainsWhen, initTooLarge, lrTooHigh, lrWithinTenfold, NO_GRADIENT, NOT_LEARNING, OVERSHOOTING, SATURATION, updateRatioFits, updatesTooSmall } from './causality';
 import { defineRule, type Rule, type RuleHit } from './types';
 import {
   effectiveActivation,
@@ -27,6 +28,7 @@ const softmaxSingleUnit = defineRule({
     code: "model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));\nmodel.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });",
   },
   source: 'seed 001 ("第一次train loss就等于0"); UMLAUT',
+  explains: ['loss.saturated', 'loss.zero-early', ...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -62,6 +64,7 @@ const lossActivationMismatch = defineRule({
     code: "model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' }));\nmodel.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });",
   },
   source: 'seed 000 (wrong cross-entropy variant); seed 002 #4',
+  explains: ['loss.saturated', 'loss.zero-early', 'loss.nan', 'kl.negative', ...NO_GRADIENT, ...NOT_LEARNING, 'act.dead-relu'],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -94,6 +97,7 @@ const doubleSoftmax = defineRule({
     code: "model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' }));\nmodel.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
   },
   source: 'seed 002 #4, #20; seed 000',
+  explains: [...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -128,6 +132,7 @@ const missingActivation = defineRule({
     'Two Dense/Conv layers with no nonlinearity between them compute one linear map (W2·(W1·x) = W·x): the extra layer adds parameters but no capacity. tfjs layers default to activation "linear", so forgetting `activation` is easy.',
   fix: { text: 'Add a nonlinearity (relu, elu, selu) to the hidden layers.', code: "tf.layers.dense({ units: 64, activation: 'relu' })" },
   source: 'UMLAUT; seed 003 (activation functions)',
+  explains: [...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const layers = model.layers;
@@ -152,6 +157,7 @@ const activationBeforeOutput = defineRule({
     'The last layer computes logits (or a regression value); a relu there clips every negative logit to 0 before softmax/sigmoid, or makes a regression output unable to go below 0. Whole classes can stop receiving gradient.',
   fix: { text: 'Use a linear last layer before softmax/sigmoid, or put the probability activation directly on it.', code: "model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' })); // no relu on the logits" },
   source: 'seed 002 #4',
+  explains: [{ id: 'act.dead-relu', sameLayer: true }, 'loss.saturated', ...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -171,6 +177,7 @@ const noBias = defineRule({
   explanation: 'Without a bias every hyperplane of the layer passes through the origin, which cuts capacity and often underfits — unless a BatchNormalization right after supplies the shift.',
   fix: { text: 'Leave useBias at its default (true), or add BatchNormalization after the layer.', code: "tf.layers.dense({ units: 64, activation: 'relu', useBias: true })" },
   source: 'seed 002 #18/#19 (偏置)',
+  explains: [...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const hits: RuleHit[] = [];
@@ -196,6 +203,7 @@ const dropoutHigh = defineRule({
     'In tfjs `rate` is the fraction of units dropped. Above 0.5 most of the signal is removed at each step and the network underfits; right after convolution layers dropout tends to hurt, since conv layers have few parameters and spatially correlated features.',
   fix: { text: 'Keep dropout at 0.2–0.5 on dense layers; on conv layers use a small rate (0.1) or none.', code: 'tf.layers.dropout({ rate: 0.3 })' },
   source: 'UMLAUT; seed 002 #15',
+  explains: [...NOT_LEARNING, 'trend.val-gap', 'trend.data-problem'],
   check({ model }) {
     if (!model) return [];
     const hits: RuleHit[] = [];
@@ -226,6 +234,7 @@ const bnSmallBatch = defineRule({
   explanation: 'BatchNormalization estimates mean and variance from each batch; below about 16 samples these estimates are noisy and accuracy drops sharply (Wu & He, Group Normalization).',
   fix: { text: 'Use a batch size of at least 16–32, or LayerNormalization, which does not depend on the batch.', code: 'await model.fit(xs, ys, { batchSize: 32, epochs });' },
   source: 'seed 002 #12',
+  explains: ['loss.oscillating', 'trend.val-gap', 'loss.plateau', 'trend.stuck'],
   check({ model, fit }) {
     if (!model || !fit) return [];
     const bn = model.layers.find((l) => l.className === 'BatchNormalization');
@@ -246,6 +255,7 @@ const sigmoidDeep = defineRule({
     "sigmoid's derivative is at most 0.25 (tanh's at most 1 and much less when saturated); multiplied across many layers the gradient reaching the first layers vanishes (Glorot & Bengio 2010).",
   fix: { text: 'Use relu/elu with He initialization, or add BatchNormalization between layers.', code: "tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' })" },
   source: 'seed 003 (vanishing/exploding gradients)',
+  explains: [{ id: 'act.saturated', sameLayer: true }, { id: 'grad.vanishing', sameLayer: true }, ...NO_GRADIENT.slice(1), ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     if (model.layers.some(isNormalization)) return [];
@@ -267,6 +277,13 @@ const badInit = defineRule({
     'With all-zero (or constant) kernels every unit of a layer computes the same thing and gets the same gradient, so they never differentiate. Weights far larger or smaller than Glorot/He scale make activations and gradients explode or vanish layer by layer.',
   fix: { text: "Use the default glorotUniform, or heNormal for relu layers; don't initialize hidden kernels to zeros or a constant.", code: "tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' })" },
   source: 'seed 002 #17 (初始化权值不能初始化为全0); seed 003; SageMaker PoorWeightInitialization',
+  // Zero/constant kernels: identical units, no gradient to the hidden layers; too large: saturation,
+  // explosion, NaN; too small: vanishing signal.
+  explains: [
+    ...explainsWhen(['act.dead-relu', 'act.saturated'], () => true, true),
+    ...explainsWhen([...NO_GRADIENT, ...NOT_LEARNING], (cause) => !initTooLarge(cause)),
+    ...explainsWhen([...OVERSHOOTING, 'loss.saturated', 'update.ratio'], (cause) => initTooLarge(cause)),
+  ],
   check({ model }) {
     if (!model || model.previouslyTrained) return [];
     const hits: RuleHit[] = [];
@@ -300,6 +317,7 @@ const allFrozen = defineRule({
   explanation: 'Every layer is frozen (trainable: false), so fit runs but nothing can change: the loss stays where it started.',
   fix: { text: 'Set trainable = true on the layers meant to learn (and compile again).', code: 'model.layers.slice(-2).forEach((layer) => (layer.trainable = true));\nmodel.compile({ optimizer: "adam", loss });' },
   source: 'seed 003 (reusing pretrained layers, freezing)',
+  explains: [...NO_GRADIENT, ...NOT_LEARNING, 'update.ratio'],
   check({ model }) {
     if (!model) return [];
     if (model.totalParams > 0 && model.trainableParams === 0)
@@ -317,6 +335,7 @@ const plainSgd = defineRule({
   explanation: 'Vanilla SGD stalls at saddle points and on ill-conditioned valleys; momentum or an adaptive optimizer usually converges much faster on deep nets.',
   fix: { text: 'Use momentum 0.9 or Adam.', code: 'model.compile({ optimizer: tf.train.momentum(0.01, 0.9), loss });' },
   source: 'seed 002 #8; seed 003 (faster optimizers)',
+  explains: [...NOT_LEARNING, ...explainsWhen(['update.ratio'], (_cause, symptom) => updatesTooSmall(symptom))],
   check({ model }) {
     if (!model?.optimizer || model.optimizer.className !== 'SGD') return [];
     const depth = model.layers.filter(isWeighted).length;
@@ -330,11 +349,19 @@ const lrOutOfRange = defineRule({
   family: 'static',
   severity: 'warning',
   title: 'Learning rate out of the usual range',
-  thresholds: { adaptiveMax: 0.01, sgdMax: 1, min: 1e-7 },
+  thresholds: { adaptiveMax: 0.01, sgdMax: 1, min: 1e-7, adaptiveMin: 1e-5 },
   explanation:
     'Adaptive optimizers (Adam, RMSProp, Adamax) work around 1e-3; above 1e-2 they often diverge or kill ReLUs. SGD rarely works above 1. Below 1e-7 the weights effectively do not move.',
   fix: { text: 'Search the learning rate on a log scale (1e-4 … 1e-1) or run lossbook.checks.lrRangeTest(model, xs, ys).', code: 'model.compile({ optimizer: tf.train.adam(1e-3), loss });' },
   source: 'UMLAUT; seed 001 (调参: 对数尺度); seed 002 #3',
+  // Too high: overshooting, dead or saturated units; too low: nothing moves.
+  explains: [
+    ...explainsWhen([...OVERSHOOTING, ...SATURATION, 'grad.vanishing', 'weights.unchanged', 'trend.val-gap'], (cause) => lrTooHigh(cause)),
+    ...explainsWhen(['update.ratio'], (cause, symptom) => updateRatioFits(lrTooHigh(cause), symptom)),
+    ...explainsWhen([...NOT_LEARNING], () => true),
+  ],
+  // Within 10× of the usual range the rate is a risk, not a fault, until training shows it.
+  needsSymptom: (finding) => lrWithinTenfold(finding),
   check({ model }) {
     const optimizer = model?.optimizer;
     if (!optimizer || optimizer.learningRate === undefined) return [];
@@ -342,7 +369,9 @@ const lrOutOfRange = defineRule({
     const adaptive = /^(Adam|Adamax|RMSProp)$/.test(optimizer.className);
     const max = adaptive ? this.thresholds.adaptiveMax : this.thresholds.sgdMax;
     if (lr > max) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} > ${formatNumber(max)}`, values: { learningRate: lr, max, optimizer: optimizer.className } }];
-    if (lr < this.thresholds.min) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} < ${formatNumber(this.thresholds.min)}`, values: { learningRate: lr, min: this.thresholds.min, optimizer: optimizer.className } }];
+    // Adaptive optimizers normalize the step to ≈ lr per weight: below 1e-5 they barely move (fine-tuning lives at 1e-5…1e-4).
+    const min = adaptive ? this.thresholds.adaptiveMin : this.thresholds.min;
+    if (lr < min) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} < ${formatNumber(min)}`, values: { learningRate: lr, min, optimizer: optimizer.className } }];
     return [];
   },
 });
@@ -356,6 +385,7 @@ const biasRegularized = defineRule({
   explanation: 'Biases shift each hyperplane; penalizing them pulls the planes to the origin and shrinks capacity (underfitting) without reducing overfitting. Regularize kernels only.',
   fix: { text: 'Move the regularizer to kernelRegularizer.', code: "tf.layers.dense({ units: 64, activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }) })" },
   source: 'seed 002 #2',
+  explains: [...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     return model.layers.filter((l) => l.hasBiasRegularizer).map((layer) => ({ summary: `${layer.name} has a biasRegularizer`, values: { layer: layer.name }, layer: layer.name }));

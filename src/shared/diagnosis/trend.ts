@@ -1,5 +1,6 @@
 // Train/validation trend (catalog §4, the table of seed 001): read the per-epoch train and
 // validation curves over a recent window and name the pattern.
+import { LR_CHECK, PREDICTIONS_CHECK } from './causality';
 import { defineRule, type DiagnosisContext, type EpochRecord, type Rule } from './types';
 import { isDropout } from './model-shape';
 import { direction, formatNumber, percent, tail } from './stats';
@@ -62,6 +63,7 @@ const trendOverfitting = defineRule({
   explanation: 'The model keeps fitting the training set better while getting worse (or no better) on validation data: it memorizes instead of generalizing.',
   fix: { text: 'Regularize (dropout, L2 on kernels), augment the data, get more data, or stop early at the best validation loss.', code: "await model.fit(xs, ys, { epochs, validationSplit: 0.2, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3 }) });" },
   source: 'seed 001 (test loss趋于不变 → 过拟合); seed 003 (regularization)',
+  explains: ['trend.val-overconfident', 'trend.val-gap'],
   check(context) {
     const t = this.thresholds;
     const c = curves(context, t.epochs);
@@ -92,6 +94,8 @@ const trendDataProblem = defineRule({
   explanation: 'Validation improves while the training loss does not move: something is wrong with the training data itself — noisy or shuffled labels, a broken pipeline, or a split where train and validation differ.',
   fix: { text: 'Inspect training samples and labels (lossbook.checks.predictionsVsLabels), the shuffling and the split.', code: 'lossbook.checks.predictionsVsLabels(model, xs, ys, 10)' },
   source: 'seed 001 (train loss 趋于不变,test loss不断下降 → 数据集有问题)',
+  explains: ['trend.stuck', 'loss.plateau', 'trend.val-gap', 'loss.at-chance', 'loss.slow'],
+  nextCheck: PREDICTIONS_CHECK,
   check(context) {
     const c = curves(context, this.thresholds.epochs);
     if (!c || c.trainDirection !== 'flat' || c.valDirection !== 'down') return [];
@@ -112,6 +116,8 @@ const trendStuck = defineRule({
   explanation: 'Neither curve moves: learning has hit a bottleneck — learning rate too low or too high, too little capacity, or a data/label problem.',
   fix: { text: 'Run an LR range test, then try a lower/higher learning rate or batch size, more capacity.', code: 'const sweep = await lossbook.checks.lrRangeTest(model, xs, ys);' },
   source: 'seed 001 (train loss 趋于不变,test loss趋于不变 → 学习遇到瓶颈)',
+  explains: ['loss.plateau', 'loss.slow', 'loss.at-chance'],
+  nextCheck: LR_CHECK,
   check(context) {
     const c = curves(context, this.thresholds.epochs);
     if (!c || c.trainDirection !== 'flat' || c.valDirection !== 'flat') return [];
@@ -130,6 +136,8 @@ const trendDiverging = defineRule({
   explanation: 'Both losses increase: optimization is diverging — hyperparameters (learning rate), architecture or data are wrong.',
   fix: { text: 'Lower the learning rate, check the data pipeline and the architecture.', code: 'model.compile({ optimizer: tf.train.adam(1e-4), loss });' },
   source: 'seed 001 (train loss 不断上升,test loss不断上升)',
+  explains: ['grad.exploding', 'update.ratio', 'loss.oscillating', 'loss.exploding'],
+  nextCheck: LR_CHECK,
   check(context) {
     const c = curves(context, this.thresholds.epochs);
     if (!c || c.trainDirection !== 'up' || c.valDirection !== 'up') return [];
@@ -149,6 +157,7 @@ const valOverconfident = defineRule({
   explanation: 'The model still gets more validation samples right, but is increasingly confident on the ones it gets wrong, so the cross-entropy grows: an early sign of overfitting through overconfidence.',
   fix: { text: 'Regularize, use label smoothing, stop early on val_loss, or calibrate the probabilities.', code: "callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2 })" },
   source: 'seed 002 #11',
+  explains: ['trend.overfitting'],
   check(context) {
     const c = curves(context, this.thresholds.epochs);
     if (!c) return [];
@@ -170,6 +179,8 @@ const metricTooGood = defineRule({
   explanation: 'Near-perfect validation accuracy (or AUC = 1) in the first epochs almost always means a label leak, validation rows that are also in training, or a metric bug.',
   fix: { text: 'Check the split for duplicates, that no input column encodes the label, and how the metric is computed.', code: '// compare rows: which validation samples also occur in training?' },
   source: 'seed 001 (第一次train auc就等于100%)',
+  explains: ['trend.val-gap'],
+  nextCheck: PREDICTIONS_CHECK,
   check(context) {
     const early = context.epochs.slice(0, this.thresholds.withinEpochs);
     for (const e of early) {
@@ -191,6 +202,8 @@ const valGap = defineRule({
   explanation: 'Validation should not beat training by a wide margin. With dropout the training accuracy is measured with units dropped, which explains a small gap (info); otherwise the split differs in distribution or leaks.',
   fix: { text: 'Check that train and validation come from the same distribution and that nothing leaks; compare with dropout disabled.', code: 'const trainEval = model.evaluate(xsTrain, ysTrain); // evaluation runs without dropout' },
   source: 'UMLAUT; seed 002 #19',
+  explains: ['trend.data-problem', 'trend.stuck', 'loss.plateau'],
+  nextCheck: PREDICTIONS_CHECK,
   check(context) {
     const recent = tail(context.epochs, this.thresholds.epochs);
     if (recent.length < this.thresholds.epochs) return [];

@@ -241,7 +241,29 @@ export interface Rule<Thresholds extends Record<string, number> = Record<string,
   explanation: string;
   fix: { text: string; code?: string };
   source: string;
+  /**
+   * A cause is a configuration or data fact (model, loss, optimizer, data checks); a symptom is what
+   * training showed (saturation, plateau, NaN…). Defaults: static/data/resources are causes,
+   * dynamic/trend symptoms. The verdict (verdict.ts) puts a cause first and folds its symptoms under it.
+   */
+  role?: 'cause' | 'symptom';
+  /** Findings this rule's finding can explain (folded under it when the evidence fits). */
+  explains?: ReadonlyArray<string | Explains>;
+  /** A cause whose evidence alone is weak (e.g. a learning rate just above the usual range): it is a
+   *  note, not a warning, unless training showed a symptom it explains. */
+  needsSymptom?(finding: Finding): boolean;
+  /** For a symptom no cause explains: the sanity check that tells the causes apart (seed 000's method). */
+  nextCheck?: { text: string; code: string };
   check(context: DiagnosisContext): RuleHit[];
+}
+
+/** One entry of `Rule.explains`: a finding id, and when the two findings' evidence fits together. */
+export interface Explains {
+  id: string;
+  /** Fold only a symptom on a layer the cause names (an initializer on layer A explains dead units of A). */
+  sameLayer?: boolean;
+  /** Further fit between the evidence of both (a learning rate too HIGH explains an explosion, not a plateau). */
+  when?(cause: Finding, symptom: Finding): boolean;
 }
 
 /** Identity helper that keeps a rule's threshold type while collecting rules in one array. */
