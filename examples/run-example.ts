@@ -110,3 +110,39 @@ export function expectedVerdicts(script: PercentScript): string[] {
   });
   return causes.length ? causes : script.expected;
 }
+
+export interface FixResult {
+  finding: Finding;
+  code: string;
+  status: string;
+  errors: string[];
+  /** Findings of the run of the inserted fix cell. */
+  findings: Finding[];
+  /** The finding the fix was offered for is gone from the fix's own run. */
+  cleared: boolean;
+}
+
+/**
+ * Insert a finding's fix as a new cell after the example's cells (same namespace, as the panel's
+ * "Insert fix as new cell" does) and run it: does it run, and is the finding gone from its run?
+ */
+export async function runFix(supervisor: KernelSupervisor, example: GalleryExample, finding: Finding): Promise<FixResult> {
+  await runExample(supervisor, example);
+  const code = finding.fix.code!;
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  const runId = `${example.name}-fix-${finding.key}-${Date.now()}`;
+  const listener = supervisor.onEvent((event: HostEvent) => {
+    if (!('runId' in event) || event.runId !== runId) return;
+    if (event.type === 'findings') mergeFindings(findings, event.findings);
+    if (event.type === 'error') errors.push(`${event.error.name}: ${event.error.message}`);
+  });
+  let status = 'error';
+  try {
+    const { done } = await supervisor.execute({ cellId: `fix-${finding.key}`, code, runId });
+    status = (await done).status;
+  } finally {
+    listener.dispose();
+  }
+  return { finding, code, status, errors, findings, cleared: status === 'ok' && !findings.some((f) => f.id === finding.id) };
+}

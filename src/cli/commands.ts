@@ -183,7 +183,7 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     const cell = notebook.cells.findIndex((candidate) => candidate.id === run.cellId);
     const also = verdict.explains.length ? ` (explains ${verdict.explains.join(', ')})` : '';
     io.stderr.write(`lossbook: cell ${cell} verdict: ${verdict.title} [${verdict.id}] — ${verdict.evidence}${also}\n`);
-    if (verdict.nextCheck) io.stderr.write(`lossbook:   next check: ${verdict.nextCheck.code}\n`);
+    if (verdict.nextCheck) io.stderr.write(`lossbook:   next check: ${verdict.nextCheck.code ?? verdict.nextCheck.text}\n`);
   }
 
   if (result.stoppedBy === 'interrupt') return EXIT.interrupted;

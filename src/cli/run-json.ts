@@ -29,7 +29,7 @@ export interface RunJsonVerdict {
   /** Ids of the findings it explains. */
   explains: string[];
   /** For a symptom: the check to run next (bound to the notebook's names where possible). */
-  nextCheck: { text: string; code: string } | null;
+  nextCheck: { text: string; code: string | null } | null;
 }
 
 /** One trial of a sweep; numbers that were NaN/Infinity (or never reported) are null. */
@@ -129,7 +129,7 @@ export function findingToJson(finding: Finding, diagnosis?: Diagnosis): RunJsonF
 export function verdictToJson(diagnosis: Diagnosis): RunJsonVerdict | null {
   const verdict = diagnosis.verdict;
   if (!verdict) return null;
-  return { id: verdict.id, title: verdict.title, evidence: verdict.evidence, role: verdict.role, severity: verdict.severity, explains: verdict.explains, nextCheck: verdict.nextCheck ?? null };
+  return { id: verdict.id, title: verdict.title, evidence: verdict.evidence, role: verdict.role, severity: verdict.severity, explains: verdict.explains, nextCheck: verdict.nextCheck ? { text: verdict.nextCheck.text, code: verdict.nextCheck.code ?? null } : null };
 }
 
 /** Build the JSON for the given runs (the ones this invocation made) of `notebook`. */

@@ -383,7 +383,7 @@ function renderDiagnosis(diagnosis: Diagnosis): string {
   const head = verdict
     ? `<div class="verdict severity-${verdict.severity}" data-verdict="${escapeHtml(verdict.id)}"><span class="label">${verdict.role === 'cause' ? 'Most likely cause' : 'Leading symptom (no cause found)'}</span> <strong>${escapeHtml(verdict.title)}</strong> <code>${escapeHtml(verdict.id)}</code>
   <p class="evidence">${escapeHtml(verdict.evidence)}</p>${verdict.explains.length ? `<p class="muted">Explains ${escapeHtml(verdict.explains.join(', '))}</p>` : ''}${
-    verdict.nextCheck ? `<p><span class="label">Next check</span> ${escapeHtml(verdict.nextCheck.text)}</p><pre class="code"><code class="hljs">${highlight(verdict.nextCheck.code)}</code></pre>` : ''
+    verdict.nextCheck ? `<p><span class="label">Next check</span> ${escapeHtml(verdict.nextCheck.text)}</p>${verdict.nextCheck.code ? `<pre class="code"><code class="hljs">${highlight(verdict.nextCheck.code)}</code></pre>` : ''}` : ''
   }</div>`
     : '';
   const groups = diagnosis.groups

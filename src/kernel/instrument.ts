@@ -25,6 +25,7 @@ import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTrac
 import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEMENTS, summarizeFit, summarizeModel, validationTensor, type HostCache } from './instrument-summary';
 import { DatasetSample, validationDataset } from './dataset-sample';
 import { Readbacks } from './readback';
+import { findBindings } from './fix-binding';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
 export const MONITOR_LIMITS = {
@@ -197,6 +198,7 @@ export class TrainingMonitor implements RunMonitor {
     const fit = summarizeFit(observation);
     this.context.model = summary;
     this.context.fit = fit;
+    this.guard('fix-bindings', () => (this.context.bindings = findBindings(observation, this.run.code)));
     this.context.phase = 'fit-start';
     this.layerOfVariable = new Map(model.layers.flatMap((layer) => layer.trainableWeights.map((w) => [w.name, layer.name] as [string, string])));
     const head = outputHead(summary);

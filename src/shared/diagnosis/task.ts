@@ -5,6 +5,7 @@
 import { NO_GRADIENT, NOT_LEARNING, OVERSHOOTING, SATURATION } from './causality';
 import { normalizedLoss, outputHead } from './model-shape';
 import { formatNumber } from './stats';
+import { OUTPUT_LAYER, optimizerCall, rescaleCode, retrainCode } from './fix-binding';
 import { defineRule, type Rule } from './types';
 
 const REGRESSION_LOSSES = new Set(['mse', 'mae', 'meansquaredlogarithmicerror', 'huberloss', 'logcosh', 'absolutedifference', 'meansquarederror', 'meanabsoluteerror', 'meanabsolutepercentageerror', 'mape', 'msle']);
@@ -34,7 +35,7 @@ const outputRange = defineRule({
     'A regression loss compares the output with the targets, but the last layer squashes its output into a range the targets leave: sigmoid/softmax give 0…1, tanh −1…1, relu ≥ 0. Every target outside that range stays unreachable, the output saturates at the bound and the loss stops falling far from zero.',
   fix: {
     text: 'Use a linear last layer for regression (or scale the targets into the activation\'s range and scale predictions back).',
-    code: "$model.layers[$model.layers.length - 1].activation = tf.layers.activation({ activation: 'linear' }).activation; // or rebuild the last layer with activation: 'linear'",
+    code: retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = 'linear';`, why: 'A linear output can reach every target.' }),
   },
   source: 'Humbatova et al. 2020 (wrong activation of the last layer); DeepFD; seed 002 #4',
   explains: [...SATURATION, ...NO_GRADIENT, ...NOT_LEARNING],
@@ -68,7 +69,6 @@ const lossTaskMismatch = defineRule({
     'Classification targets with a regression loss (MSE/MAE on one-hot or 0/1 labels) give tiny, flat gradients once the output saturates, so training crawls; one-hot softmax with targets that mark several classes per row (multi-label) forces the classes to compete for one unit of probability.',
   fix: {
     text: 'Single-label classes: softmax + categoricalCrossentropy (one-hot) or sparseCategoricalCrossentropy (ids). Several labels per row: one sigmoid per label + binaryCrossentropy.',
-    code: "$model.compile({ optimizer: $optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });",
   },
   source: 'Humbatova et al. 2020 (wrong loss function); DeepFD (loss); seed 000',
   explains: [...NOT_LEARNING, ...NO_GRADIENT, 'output.saturated', 'loss.saturated', 'data.label-out-of-range'],
@@ -80,7 +80,16 @@ const lossTaskMismatch = defineRule({
     const head = outputHead(model);
     const loss = normalizedLoss(model.losses[0] ?? '');
     if (isRegressionLoss(loss) && (labels.encoding === 'one-hot' || (labels.encoding === 'binary' && head.activation === 'sigmoid')))
-      return [{ summary: `${model.losses[0]} on ${labels.encoding} classification targets (${labels.columns} column${labels.columns > 1 ? 's' : ''}) with a ${head.activation} output`, values: { loss: model.losses[0] ?? null, encoding: labels.encoding, kind: 'regression-loss' }, layer: head.layer?.name }];
+      return [
+        {
+          summary: `${model.losses[0]} on ${labels.encoding} classification targets (${labels.columns} column${labels.columns > 1 ? 's' : ''}) with a ${head.activation} output`,
+          values: { loss: model.losses[0] ?? null, encoding: labels.encoding, kind: 'regression-loss' },
+          layer: head.layer?.name,
+          fixCode: labels.encoding === 'one-hot'
+            ? retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = 'softmax';`, loss: "'categoricalCrossentropy'", why: 'Softmax with categorical cross-entropy for one-hot classes.' })
+            : retrainCode({ loss: "'binaryCrossentropy'", why: 'Binary cross-entropy for 0/1 targets.' }),
+        },
+      ];
     const softmaxLoss = loss === 'categoricalcrossentropy' || head.activation === 'softmax';
     if (softmaxLoss && labels.columns > 1 && labels.rowSumsOff / Math.max(1, labels.rows) > this.thresholds.multiLabelShare && labels.maxLabel <= 1 && labels.minLabel >= 0)
       return [
@@ -89,6 +98,7 @@ const lossTaskMismatch = defineRule({
           values: { rowsOff: labels.rowSumsOff, rows: labels.rows, loss: model.losses[0] ?? null, kind: 'multi-label' },
           severity: 'error',
           layer: head.layer?.name,
+          fixCode: retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = 'sigmoid';`, loss: "'binaryCrossentropy'", why: 'Several labels per row: one sigmoid per label with binary cross-entropy.' }),
         },
       ];
     return [];
@@ -103,7 +113,7 @@ const unscaledTargets = defineRule({
   thresholds: { maxAbs: 100, maxStd: 100, strongAbs: 10_000 },
   explanation:
     'Targets in the hundreds or thousands (prices, counts, timestamps) make the MSE and its gradients huge at the start: with SGD the first steps overshoot and explode; with Adam the output has to grow by orders of magnitude one small step at a time, so the loss falls very slowly and the weights end up badly scaled.',
-  fix: { text: 'Standardize the targets with training-set statistics and un-scale the predictions.', code: 'const { mean: yMean, variance: yVar } = tf.moments($y, 0);\nconst yScaled = $y.sub(yMean).div(yVar.sqrt());\n// train on yScaled; predictions: model.predict(x).mul(yVar.sqrt()).add(yMean)' },
+  fix: { text: 'Standardize the targets with training-set statistics and un-scale the predictions (prediction × std + mean).' },
   source: 'Humbatova et al. 2020 (missing normalization of the targets); tfjs-examples boston-housing',
   explains: [...OVERSHOOTING, ...NOT_LEARNING, ...NO_GRADIENT, 'update.ratio', 'act.dead-relu'],
   needsSymptom: (finding) => Number(finding.evidence.values.maxAbs) < 10_000,
@@ -114,7 +124,13 @@ const unscaledTargets = defineRule({
     const maxAbs = Math.max(Math.abs(y.min), Math.abs(y.max));
     const t = this.thresholds;
     if (maxAbs > t.maxAbs || y.std > t.maxStd)
-      return [{ summary: `targets range ${formatNumber(y.min)} … ${formatNumber(y.max)} (mean ${formatNumber(y.mean)}, std ${formatNumber(y.std)})`, values: { min: y.min, max: y.max, mean: y.mean, std: y.std, maxAbs } }];
+      return [
+        {
+          summary: `targets range ${formatNumber(y.min)} … ${formatNumber(y.max)} (mean ${formatNumber(y.mean)}, std ${formatNumber(y.std)})`,
+          values: { min: y.min, max: y.max, mean: y.mean, std: y.std, maxAbs },
+          fixCode: retrainCode({ prepare: rescaleCode('$y', y), optimizer: optimizerCall(model, model.optimizer?.learningRate ?? 1e-3), why: 'Standardized targets (un-scale predictions with the same mean and std).' }),
+        },
+      ];
     return [];
   },
 });
@@ -127,7 +143,7 @@ const constantTargets = defineRule({
   thresholds: { minRows: 8 },
   explanation:
     'All targets passed to fit hold one value (or one class). There is nothing to learn: the model predicts that value and the loss drops to its floor at once. Usually a preprocessing bug collapsed them — an integer division, a normalization by the wrong statistic, labels overwritten in a loop.',
-  fix: { text: 'Print a few targets before fit and trace the preprocessing that produced them.', code: '$y.slice(0, 10).print();' },
+  fix: { text: 'Print a few targets before fit ($y.slice(0, 10).print()) and trace the preprocessing that produced them.' },
   source: 'Humbatova et al. 2020 (wrong labels / preprocessing); DeepFD',
   explains: ['loss.zero-early', 'metric.too-good', 'data.class-imbalance', ...NOT_LEARNING, ...NO_GRADIENT],
   check({ data }) {
@@ -153,13 +169,21 @@ const customUnsafeLog = defineRule({
   thresholds: {},
   explanation:
     'A hand-written cross-entropy computes log(p) (or log(1 − p)); as soon as a predicted probability reaches exactly 0 or 1 — which sigmoid/softmax do in float32 for confident predictions — the loss is −Infinity·0 = NaN and the next update writes NaN into every weight. The built-in losses clip p to [1e-7, 1 − 1e-7] for this reason.',
-  fix: { text: 'Clip the probabilities before the log (or use the built-in binaryCrossentropy/categoricalCrossentropy).', code: "$model.compile({ optimizer: $optimizer, loss: 'binaryCrossentropy' }); // or tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))" },
+  fix: { text: 'Clip the probabilities before the log — tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7)) — or use the built-in binaryCrossentropy/categoricalCrossentropy.' },
   source: 'seed 002 #13 (Nan: log(0)); tfjs issue #1227 (NaN loss with custom loss)',
   explains: ['loss.nan', 'loss.exploding', 'grad.exploding', ...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     const source = model?.customLossSource;
     if (!source || !UNGUARDED_LOG.test(source) || GUARD.test(source)) return [];
-    return [{ summary: `the custom loss calls log() with no clip or epsilon: ${source.replace(/\s+/g, ' ').slice(0, 120)}`, values: { unguardedLog: true } }];
+    const head = outputHead(model);
+    const builtIn = head.activation === 'sigmoid' ? 'binaryCrossentropy' : head.activation === 'softmax' ? 'categoricalCrossentropy' : undefined;
+    return [
+      {
+        summary: `the custom loss calls log() with no clip or epsilon: ${source.replace(/\s+/g, ' ').slice(0, 120)}`,
+        values: { unguardedLog: true },
+        ...(builtIn ? { fixCode: retrainCode({ loss: `'${builtIn}'`, optimizer: optimizerCall(model, model.optimizer?.learningRate ?? 1e-3), why: `The built-in ${builtIn} clips the probabilities before the log.` }) } : {}),
+      },
+    ];
   },
 });
 

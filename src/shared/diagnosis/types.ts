@@ -187,6 +187,16 @@ export interface TimingStats {
   batches: number;
 }
 
+/** Which notebook globals hold what a fix must name (fix-binding.ts); undefined where none does. */
+export interface FixBindings {
+  model?: string;
+  x?: string;
+  y?: string;
+  optimizer?: string;
+  /** The training call as the user wrote it (or rebuilt from its arguments), with `await`. */
+  fit?: string;
+}
+
 export interface DiagnosisContext {
   /** What triggered this pass. Rules of a family run only on the phases that can feed them. */
   phase: 'fit-start' | 'step' | 'epoch' | 'finish';
@@ -212,6 +222,8 @@ export interface DiagnosisContext {
   probes: ProbeSample[];
   memory: MemorySample[];
   timing: TimingStats;
+  /** The user's names for the model, data, optimizer and fit call (fix code is bound to them). */
+  bindings?: FixBindings;
   /** Set when the run ended with an error the kernel reported. */
   error?: { name: string; message: string };
   status?: 'ok' | 'error' | 'interrupted';
@@ -228,6 +240,9 @@ export interface RuleHit {
   severity?: Severity;
   /** Extra words for the explanation or fix, specific to this hit. */
   detail?: string;
+  /** Replaces the rule's fix text for this hit (e.g. the fix of one runtime error). */
+  fixText?: string;
+  /** Fix code for this hit: `$model`, `$x`, `$y`, `$optimizer`, `$fit` are bound by the engine. */
   fixCode?: string;
 }
 

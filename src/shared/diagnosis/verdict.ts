@@ -22,7 +22,7 @@ export interface Verdict {
   /** Ids of the findings folded under it. */
   explains: string[];
   /** Symptom verdicts: the check that tells the possible causes apart. */
-  nextCheck?: { text: string; code: string };
+  nextCheck?: { text: string; code?: string };
 }
 
 export interface FindingGroup {
@@ -32,7 +32,7 @@ export interface FindingGroup {
   severity: Severity;
   /** Findings explained by this one (and other layers of the same finding), in order. */
   folded: Finding[];
-  nextCheck?: { text: string; code: string };
+  nextCheck?: { text: string; code?: string };
 }
 
 export interface Diagnosis {
@@ -146,7 +146,8 @@ export function diagnose(findings: readonly Finding[]): Diagnosis {
     // A cause is as serious as the worst thing it explains (a "warning" learning rate that made the loss NaN).
     const groupSeverity = members.reduce<Severity>((worst, m) => (m.id !== root.id && severityRank(m.severity) > severityRank(worst) ? m.severity : worst), own);
     const role = roleOf(root);
-    const nextCheck = role === 'symptom' ? rulesById.get(root.id)?.nextCheck : undefined;
+    // The finding's own check is bound to the notebook's names; a hand-built finding falls back to the rule's.
+    const nextCheck = role === 'symptom' ? (root.check ?? rulesById.get(root.id)?.nextCheck) : undefined;
     return { finding: root, role, severity: groupSeverity, folded: members.filter((m) => m !== root).sort((a, b) => order.get(a.key)! - order.get(b.key)!), ...(nextCheck ? { nextCheck } : {}) };
   });
   groups.sort(
