@@ -58,7 +58,8 @@ describe('diagnosis verdict (browser mode, Chromium)', () => {
     // The cause's fix names the notebook's own variables and retrains.
     expect(await cause.locator('.fix pre').textContent()).toMatch(/model = await tf\.models\.modelFromJSON[\s\S]*await model\.fit\(xs, ys/);
 
-    await panel.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await cell.locator('[data-testid=training-view]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await panel.evaluate((element) => (element.scrollTop = 0));
     await page.mouse.move(0, 0);
     for (const close of await page.locator('.notice button').all()) await close.click();
     await screenshot(page, '09-zero-init-verdict');

@@ -2,7 +2,7 @@
 import { maxAbsOf, NO_GRADIENT, NOT_LEARNING, OVERSHOOTING, SATURATION } from './causality';
 import { defineRule, type LabelStats, type Rule, type RuleHit } from './types';
 import { effectiveActivation, isWeighted, normalizedLoss, outputHead } from './model-shape';
-import { formatNumber, percent } from './stats';
+import { formatNumber, isClassificationLoss, percent } from './stats';
 import { rescaleCode, retrainCode, optimizerCall, scaledLearningRate } from './fix-binding';
 
 const nanInf = defineRule({
@@ -93,6 +93,8 @@ const labelOutOfRange = defineRule({
     if (!labels || !model) return [];
     const head = outputHead(model);
     const loss = normalizedLoss(model.losses[0] ?? '');
+    // Regression losses have targets, not labels (model.output-range checks what the head can reach).
+    if (!isClassificationLoss(loss) && loss !== 'custom') return [];
     if (loss === 'sparsecategoricalcrossentropy' && head.units !== undefined && (labels.maxLabel >= head.units || labels.minLabel < 0))
       return [
         {

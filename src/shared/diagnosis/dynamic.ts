@@ -303,6 +303,9 @@ const lossOscillating = defineRule({
     // Epoch means over few rows wobble by ≈ level/√rows from the batches' order alone.
     const rows = context.fit?.samples;
     const noise = !fullBatch && rows ? 2 / Math.sqrt(rows) : 0;
+    // Wobbling at 1% of where the loss started is convergence, not overshooting.
+    const start = series[0];
+    if (start !== undefined && Math.abs(median(values)) < 0.01 * Math.abs(start)) return [];
     if (alternation >= t.minAlternation && amplitude > Math.max(t.minAmplitude, noise))
       return [
         {
@@ -569,6 +572,9 @@ const updateRatio = defineRule({
     ...explainsWhen([...NOT_LEARNING], (cause) => updatesTooSmall(cause)),
   ],
   nextCheck: LR_CHECK,
+  // The update/weight ratio is a proxy (small weights make it large, Adam's first steps too): alone
+  // it is a note; it counts when the loss shows the overshooting or the stall it predicts.
+  needsSymptom: () => true,
   check(context) {
     const t = this.thresholds;
     const samples = tail(context.updates, t.samples);

@@ -170,7 +170,7 @@ const customUnsafeLog = defineRule({
   explanation:
     'A hand-written cross-entropy computes log(p) (or log(1 − p)); as soon as a predicted probability reaches exactly 0 or 1 — which sigmoid/softmax do in float32 for confident predictions — the loss is −Infinity·0 = NaN and the next update writes NaN into every weight. The built-in losses clip p to [1e-7, 1 − 1e-7] for this reason.',
   fix: { text: 'Clip the probabilities before the log — tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7)) — or use the built-in binaryCrossentropy/categoricalCrossentropy.' },
-  source: 'seed 002 #13 (Nan: log(0)); tfjs issue #1227 (NaN loss with custom loss)',
+  source: 'seed 002 #13 (Nan: log(0)); aymericdamien/TensorFlow-Examples#383 (cross-entropy written as y·log(pred) turns NaN)',
   explains: ['loss.nan', 'loss.exploding', 'grad.exploding', ...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     const source = model?.customLossSource;

@@ -264,4 +264,42 @@ const valGap = defineRule({
   },
 });
 
-export const trendRules: Rule[] = [trendHealthy, trendOverfitting, trendDataProblem, trendStuck, trendDiverging, valOverconfident, metricTooGood, valGap];
+const stoppedEarly = defineRule({
+  id: 'trend.stopped-early',
+  family: 'trend',
+  severity: 'warning',
+  title: 'Training stopped while the loss was still falling',
+  role: 'cause',
+  thresholds: { minSteps: 20, stillHighFraction: 0.6, minRecentDrop: 0.02 },
+  explanation:
+    'The run ended after a few steps (tfjs fit defaults to epochs: 1) or while every epoch still lowered the loss a lot, far above where it is heading. The model is not broken, it is unfinished: its predictions look random or constant because it barely trained.',
+  fix: { text: 'Train for more epochs (and keep going while the validation loss improves, with early stopping).' },
+  source: 'Humbatova et al. 2020 (training: wrong number of epochs); datascience.stackexchange.com/q/55931',
+  explains: ['output.saturated', 'loss.slow', 'loss.at-chance', 'trend.healthy'],
+  check(context) {
+    if (context.phase !== 'finish' || context.status !== 'ok' || context.fit?.kind === 'custom') return [];
+    const t = this.thresholds;
+    const losses = context.epochs.map((e) => e.logs.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const first = context.firstLosses.find(Number.isFinite);
+    const last = losses.at(-1) ?? context.loss.values.filter(Number.isFinite).at(-1);
+    if (first === undefined || last === undefined || !(first > 0) || last < t.stillHighFraction * first) return [];
+    const steps = (context.loss.steps.at(-1) ?? -1) + 1;
+    const recent = losses.slice(-3);
+    const stillFalling = recent.length >= 3 && recent.every((v, i) => i === 0 || v < recent[i - 1]! * (1 - t.minRecentDrop));
+    if (steps >= t.minSteps && !stillFalling) return [];
+    const epochs = context.fit?.epochs ?? context.epochs.length;
+    const fixCode =
+      context.fit?.kind === 'fit'
+        ? `// Train ${Math.max(50, epochs * 10)} epochs, stopping when the validation loss stops improving.\nawait $model.fit($x, $y, { epochs: ${Math.max(50, epochs * 10)}${context.fit.batchSize ? `, batchSize: ${context.fit.batchSize}` : ''}${context.fit.validationSplit ? `, validationSplit: ${context.fit.validationSplit}, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 5 })` : ''} });`
+        : undefined;
+    return [
+      {
+        summary: `${steps} training step${steps === 1 ? '' : 's'} in ${epochs} epoch${epochs === 1 ? '' : 's'}; the loss ended at ${formatNumber(last)}, ${percent(last / first)} of its start${stillFalling ? ', still falling every epoch' : ''}`,
+        values: { steps, epochs, firstLoss: first, lastLoss: last },
+        ...(fixCode ? { fixCode } : {}),
+      },
+    ];
+  },
+});
+
+export const trendRules: Rule[] = [stoppedEarly, trendHealthy, trendOverfitting, trendDataProblem, trendStuck, trendDiverging, valOverconfident, metricTooGood, valGap];

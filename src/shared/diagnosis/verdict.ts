@@ -137,9 +137,10 @@ export function diagnose(findings: readonly Finding[]): Diagnosis {
 
   const severity = new Map<string, Severity>(findings.map((finding) => [finding.key, finding.severity]));
   const groups: FindingGroup[] = trees.map(({ root, members }) => {
-    const confirmed = members.some((member) => member.id !== root.id && member.severity !== 'info');
+    // Confirmation comes from evidence that stands on its own: two weak hints do not make a warning.
+    const confirmed = members.some((member) => member.id !== root.id && member.severity !== 'info' && !isWeak(member));
     let own: Severity = members.filter((m) => m.id === root.id).reduce<Severity>((worst, m) => (severityRank(m.severity) > severityRank(worst) ? m.severity : worst), 'info');
-    if (roleOf(root) === 'cause' && !confirmed && isWeak(root)) {
+    if (!confirmed && isWeak(root)) {
       own = 'info';
       for (const member of members) if (member.id === root.id) severity.set(member.key, 'info');
     }
