@@ -15,5 +15,5 @@ const xs = tf.tensor2d(labels.map((c) => [c * 6 + random(), (2 - c) * 6 + random
 const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 3).toFloat();
 const cost = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(tf.neg(tf.sum(tf.mul(yTrue, tf.log(yPred)), -1)));
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [3] })] });
-model.compile({ optimizer: tf.train.adam(0.05), loss: cost });
-await model.fit(xs, ys, { epochs: 40, batchSize: 30 });
+model.compile({ optimizer: tf.train.adam(0.5), loss: cost });
+await model.fit(xs, ys, { epochs: 15, batchSize: 30 });

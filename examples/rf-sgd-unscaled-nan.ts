@@ -1,6 +1,6 @@
 // @title: Real fault — "TensorFlow.js returns NaN on a large data set" (one dense unit, SGD, x up to 24)
 // @source: https://github.com/tensorflow/tensorflow/issues/18493
-// @expect: loss.nan
+// @expect: loss.exploding, loss.nan
 // %% [markdown]
 // Ported as reported: y = x + 2 for x = 1…24, one dense unit, MSE and `'sgd'` (learning rate
 // 0.01). With inputs this size the first steps overshoot, the loss explodes and turns NaN; the

@@ -33,6 +33,8 @@ const headlines = {
   chart: (r) => `${r.series.initialPoints.toLocaleString('en')} points + ${r.series.batchPoints} every ${r.series.intervalMs} ms: update median ${round(r.updateMedianMs)} ms, p95 ${round(r.updateP95Ms)} ms; first render ${round(r.firstRenderMs)} ms`,
   'file-format': (r) => `${r.points.toLocaleString('en')} points: ${r.megabytes} MB file, opens in ${r.openMsMedian} ms (median), saves in ${r.saveMsMedian} ms`,
   sweep: (r) => `${r.trials} trials: lossbook.sweep / plain loop = ${round(r.ratio)}× (${round(r.overheadPerTrialMs)} ms per trial)`,
+  diagnosis: (r) =>
+    `${r.all.buggy} buggy runs (${r.realFaults.buggy} real faults) and ${r.all.healthy} healthy controls: recall ${round(r.all.recall)}, top-1 verdict ${round(r.all.topOne)}, median ${r.all.medianTopLevel} top-level findings (max ${r.all.maxTopLevel}), ${r.all.healthyWarnings.length} healthy with a warning, ${r.fixes.ranAndCleared}/${r.fixes.offered} offered fixes ran and cleared their finding`,
 };
 
 export function benchTable() {

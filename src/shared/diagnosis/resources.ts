@@ -123,7 +123,7 @@ const RUNTIME_FAULTS: Array<{ kind: string; pattern: RegExp; cause: (match: RegE
   },
   {
     kind: 'input-shape',
-    pattern: /expected (\S+) to have (?:shape \[[^\]]*\]|\d+ dimension\(s\))[^.]*?but got array with shape \[[^\]]*\]|input expected a batch of elements where each example has shape (\[[^\]]*\])/,
+    pattern: /expected (\S+) to have (?:shape \[[^\]]*\]|\d+ dimension\(s\))[\s\S]{0,20}?but got array with shape|input expected a batch of elements where each example has shape (\[[^\]]*\])/,
     cause: (m) => `the inputs do not have the shape ${m[1] ?? `the model was built for (${m[2]} per example)`}${m[1] ? ' was built for' : ''}`,
     fix: 'Make the inputShape of the first layer match one sample of x (x.shape without the batch axis), or reshape x (e.g. add the channel axis for a conv net, the time axis for an RNN).',
   },

@@ -270,7 +270,9 @@ const stoppedEarly = defineRule({
   severity: 'warning',
   title: 'Training stopped while the loss was still falling',
   role: 'cause',
-  thresholds: { minSteps: 20, stillHighFraction: 0.6, minRecentDrop: 0.02 },
+  // Barely trained (fewer than minSteps steps, loss still near its start), or cut off while each of
+  // the last epochs still took a tenth off the loss: a short but converging run is not a fault.
+  thresholds: { minSteps: 20, barelyTrained: 0.8, stillHighFraction: 0.7, minRecentDrop: 0.1 },
   explanation:
     'The run ended after a few steps (tfjs fit defaults to epochs: 1) or while every epoch still lowered the loss a lot, far above where it is heading. The model is not broken, it is unfinished: its predictions look random or constant because it barely trained.',
   fix: { text: 'Train for more epochs (and keep going while the validation loss improves, with early stopping).' },
@@ -282,11 +284,13 @@ const stoppedEarly = defineRule({
     const losses = context.epochs.map((e) => e.logs.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
     const first = context.firstLosses.find(Number.isFinite);
     const last = losses.at(-1) ?? context.loss.values.filter(Number.isFinite).at(-1);
-    if (first === undefined || last === undefined || !(first > 0) || last < t.stillHighFraction * first) return [];
+    // A loss that rose is diverging (loss.exploding, trend.diverging), not unfinished.
+    if (first === undefined || last === undefined || !(first > 0) || last < t.stillHighFraction * first || last > first * 1.05) return [];
     const steps = (context.loss.steps.at(-1) ?? -1) + 1;
     const recent = losses.slice(-3);
     const stillFalling = recent.length >= 3 && recent.every((v, i) => i === 0 || v < recent[i - 1]! * (1 - t.minRecentDrop));
-    if (steps >= t.minSteps && !stillFalling) return [];
+    const barely = steps < t.minSteps && last > t.barelyTrained * first;
+    if (!barely && !stillFalling) return [];
     const epochs = context.fit?.epochs ?? context.epochs.length;
     const fixCode =
       context.fit?.kind === 'fit'

@@ -96,13 +96,20 @@ export function diagnose(findings: readonly Finding[]): Diagnosis {
   const byId = new Map<string, Finding[]>();
   for (const finding of findings) byId.set(finding.id, [...(byId.get(finding.id) ?? []), finding]);
   const potential = (finding: Finding) => findings.filter((other) => canExplain(finding, other)).length;
+  const worstExplained = (finding: Finding) => Math.max(-1, ...findings.filter((other) => canExplain(finding, other)).map((other) => severityRank(other.severity)));
+  // The narrower explanation first when two fit the same evidence: a loss that takes log() without
+  // an epsilon explains a NaN more specifically than a learning rate that explains twenty symptoms.
+  const breadth = (finding: Finding) => rulesById.get(finding.id)?.explains?.length ?? 0;
   // Who gets to explain first: causes, then the more severe, then a cause with evidence of its own
-  // before a weak one, then the one that explains more of what was seen, then the earliest.
+  // before a weak one, then the one explaining the most serious thing seen, then the more specific,
+  // then the one that explains more of what was seen, then the earliest.
   const candidates = [...findings].sort(
     (a, b) =>
       Number(roleOf(a) === 'symptom') - Number(roleOf(b) === 'symptom') ||
       severityRank(b.severity) - severityRank(a.severity) ||
       Number(isWeak(a)) - Number(isWeak(b)) ||
+      worstExplained(b) - worstExplained(a) ||
+      (roleOf(a) === 'cause' ? breadth(a) - breadth(b) : 0) ||
       potential(b) - potential(a) ||
       (firstStepOf(a) ?? -1) - (firstStepOf(b) ?? -1) ||
       order.get(a.key)! - order.get(b.key)!,
@@ -142,10 +149,11 @@ export function diagnose(findings: readonly Finding[]): Diagnosis {
     let own: Severity = members.filter((m) => m.id === root.id).reduce<Severity>((worst, m) => (severityRank(m.severity) > severityRank(worst) ? m.severity : worst), 'info');
     if (!confirmed && isWeak(root)) {
       own = 'info';
-      for (const member of members) if (member.id === root.id) severity.set(member.key, 'info');
+      for (const member of members) if (member.id === root.id || isWeak(member)) severity.set(member.key, 'info');
     }
-    // A cause is as serious as the worst thing it explains (a "warning" learning rate that made the loss NaN).
-    const groupSeverity = members.reduce<Severity>((worst, m) => (m.id !== root.id && severityRank(m.severity) > severityRank(worst) ? m.severity : worst), own);
+    // A cause is as serious as the worst thing it explains (a "warning" learning rate that made the
+    // loss NaN) — counting only evidence that stands on its own.
+    const groupSeverity = members.reduce<Severity>((worst, m) => (m.id !== root.id && !isWeak(m) && severityRank(m.severity) > severityRank(worst) ? m.severity : worst), own);
     const role = roleOf(root);
     // The finding's own check is bound to the notebook's names; a hand-built finding falls back to the rule's.
     const nextCheck = role === 'symptom' ? (root.check ?? rulesById.get(root.id)?.nextCheck) : undefined;
