@@ -29,14 +29,28 @@ function matchingParen(source: string, start: number): number {
   return -1;
 }
 
-/** `model.fit(xs, ys, { … })` as written in the cell, for the model held in `modelName`. */
-export function fitCallText(source: string, modelName: string, method: 'fit' | 'fitDataset'): string | undefined {
+/** Every `model.fit(xs, ys, { … })` in the cell for the model held in `modelName` (a match inside a string is a candidate too; the caller keeps the first that resolves). */
+export function fitCallTexts(source: string, modelName: string, method: 'fit' | 'fitDataset'): string[] {
   const pattern = new RegExp(`\\b${modelName.replace(/[$]/g, '\\$')}\\s*\\.\\s*${method}\\s*\\(`, 'g');
-  const match = pattern.exec(source);
-  if (!match) return undefined;
-  const open = match.index + match[0].length - 1;
-  const close = matchingParen(source, open);
-  return close < 0 ? undefined : source.slice(match.index, close + 1);
+  const calls: string[] = [];
+  for (let match = pattern.exec(source); match; match = pattern.exec(source)) {
+    const open = match.index + match[0].length - 1;
+    const close = matchingParen(source, open);
+    if (close > 0) calls.push(source.slice(match.index, close + 1));
+  }
+  return calls;
+}
+
+export function fitCallText(source: string, modelName: string, method: 'fit' | 'fitDataset'): string | undefined {
+  return fitCallTexts(source, modelName, method)[0];
+}
+
+/** Every plain name a call passes is a notebook global (not a local of a function, not a parameter). */
+function resolvable(call: string, scope: Record<string, unknown>): boolean {
+  const callArguments = call.slice(call.indexOf('(') + 1, -1);
+  if (/=>|\bfunction\b/.test(callArguments)) return false;
+  const identifiers = callArguments.replace(/(['"`])(?:\\.|(?!\1).)*\1/g, '').match(/(?<![.\w$])[A-Za-z_$][\w$]*(?=\s*[,)\].}]|\s*$)/g) ?? [];
+  return identifiers.every((name) => ['true', 'false', 'null', 'undefined', 'tf', 'lossbook'].includes(name) || name in scope);
 }
 
 /** A fit call rebuilt from its arguments, when the cell's text does not show it (or shows it under another name). */
@@ -60,12 +74,9 @@ export function findBindings(observation: FitObservation, source: string | undef
   if (optimizer) bindings.optimizer = optimizer;
   if (!model) return bindings;
   const method = observation.dataset !== undefined ? 'fitDataset' : 'fit';
-  const written = source ? fitCallText(source, model, method) : undefined;
   // The call as written, if every plain name it passes is a global (not a local of a function).
-  const callArguments = written?.slice(written.indexOf('(') + 1, -1) ?? '';
-  const identifiers = callArguments.replace(/(['"`])(?:\\.|(?!\1).)*\1/g, '').match(/(?<![.\w$])[A-Za-z_$][\w$]*(?=\s*[,)\].}]|\s*$)/g) ?? [];
-  const resolvable = identifiers.every((name) => ['true', 'false', 'null', 'undefined', 'tf', 'lossbook'].includes(name) || name in scope);
-  if (written && resolvable) bindings.fit = `await ${written}`;
+  const written = source ? fitCallTexts(source, model, method).find((call) => resolvable(call, scope)) : undefined;
+  if (written) bindings.fit = `await ${written}`;
   else if (x && y) bindings.fit = rebuiltFitCall(model, x, y, observation.args);
   else if (dataset && method === 'fitDataset' && typeof observation.args.epochs === 'number') bindings.fit = `await ${model}.fitDataset(${dataset}, { epochs: ${observation.args.epochs} })`;
   return bindings;

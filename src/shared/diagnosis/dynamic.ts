@@ -445,6 +445,9 @@ const actDeadRelu = defineRule({
   source: 'seed 003 (dying ReLUs); AUTOTRAINER',
   explains: [...NO_GRADIENT, ...NOT_LEARNING],
   nextCheck: LR_CHECK,
+  // Narrow inputs leave many ReLUs dead in a network that still fits well (a 1-D regression): dead
+  // units are a fault when the loss stalls or a cause explains them, a note otherwise.
+  needsSymptom: () => true,
   check(context) {
     const probe = context.probes[context.probes.length - 1];
     if (!probe || afterNonFinite(context, probe.step)) return [];
