@@ -279,7 +279,8 @@ const stoppedEarly = defineRule({
   source: 'Humbatova et al. 2020 (training: wrong number of epochs); datascience.stackexchange.com/q/55931',
   explains: ['output.saturated', 'loss.slow', 'loss.at-chance', 'trend.healthy'],
   check(context) {
-    if (context.phase !== 'finish' || context.status !== 'ok' || context.fit?.kind === 'custom') return [];
+    // A loss that went NaN/Inf is broken, not unfinished.
+    if (context.phase !== 'finish' || context.status !== 'ok' || context.fit?.kind === 'custom' || context.firstNonFiniteLoss) return [];
     const t = this.thresholds;
     const losses = context.epochs.map((e) => e.logs.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
     const first = context.firstLosses.find(Number.isFinite);

@@ -159,12 +159,14 @@ export function diagnose(findings: readonly Finding[]): Diagnosis {
     const nextCheck = role === 'symptom' ? (root.check ?? rulesById.get(root.id)?.nextCheck) : undefined;
     return { finding: root, role, severity: groupSeverity, folded: members.filter((m) => m !== root).sort((a, b) => order.get(a.key)! - order.get(b.key)!), ...(nextCheck ? { nextCheck } : {}) };
   });
+  // Then in the order they got to explain (the claiming order above), so the verdict is the cause
+  // that claimed the most serious symptom, not the one with the longest list.
+  const claimed = new Map(candidates.map((finding, index) => [finding.key, index]));
   groups.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
       Number(a.role === 'symptom') - Number(b.role === 'symptom') ||
-      b.folded.length - a.folded.length ||
-      order.get(a.finding.key)! - order.get(b.finding.key)!,
+      claimed.get(a.finding.key)! - claimed.get(b.finding.key)!,
   );
   const top = groups[0];
   const verdict: Verdict | null =
