@@ -312,7 +312,7 @@ const lossOscillating = defineRule({
           summary: `Δloss changed sign ${flips} of ${deltas.length - 1} times with amplitude ${percent(amplitude)} of the loss level ${formatNumber(level)} (${fullBatch ? 'steps' : 'epochs'})`,
           values: { flips, alternation, amplitude, level, unit: fullBatch ? 'step' : 'epoch' },
           step: context.step,
-          fixCode: learningRateFix(context.model, 0.2, 'A 5× smaller learning rate, from fresh weights'),
+          fixCode: learningRateFix(context.model, 0.1, 'A 10× smaller learning rate, from fresh weights'),
         },
       ];
     return [];
