@@ -276,6 +276,7 @@ const lossPlateau = defineRule({
 
 const lossOscillating = defineRule({
   id: 'loss.oscillating',
+  transient: true,
   family: 'dynamic',
   severity: 'warning',
   title: 'Loss oscillates',

@@ -39,8 +39,22 @@ export class DiagnosisEngine {
         continue;
       }
       for (const hit of hits) touched.push(this.merge(rule, hit, context));
+      if (rule.transient && context.phase === 'finish' && !hits.length) touched.push(...this.resolve(rule));
     }
     return touched;
+  }
+
+  /** A transient trend that no longer holds at the end of the run: a note, marked resolved (issue 22). */
+  private resolve(rule: Rule): Finding[] {
+    const resolved: Finding[] = [];
+    for (const [key, finding] of this.byKey) {
+      if (finding.id !== rule.id || finding.evidence.values.resolved === true) continue;
+      const note: Finding = { ...finding, severity: 'info', evidence: { summary: `${finding.evidence.summary}; no longer the case when the run ended`, values: { ...finding.evidence.values, resolved: true } } };
+      this.byKey.set(key, note);
+      this.changed.add(key);
+      resolved.push(note);
+    }
+    return resolved;
   }
 
   /** Every finding so far, in the order first seen. */

@@ -75,6 +75,7 @@ const trendHealthy = defineRule({
 
 const trendOverfitting = defineRule({
   id: 'trend.overfitting',
+  transient: true,
   family: 'trend',
   severity: 'warning',
   title: 'Overfitting: validation loss rises while training loss falls',
@@ -118,6 +119,7 @@ const trendOverfitting = defineRule({
 
 const trendDataProblem = defineRule({
   id: 'trend.data-problem',
+  transient: true,
   family: 'trend',
   severity: 'warning',
   title: 'Training loss flat while validation loss falls',
@@ -181,6 +183,7 @@ const trendDiverging = defineRule({
 
 const valOverconfident = defineRule({
   id: 'trend.val-overconfident',
+  transient: true,
   family: 'trend',
   severity: 'warning',
   title: 'Validation loss rises while validation accuracy rises',
@@ -226,6 +229,7 @@ const metricTooGood = defineRule({
 
 const valGap = defineRule({
   id: 'trend.val-gap',
+  transient: true,
   family: 'trend',
   severity: 'warning',
   title: 'Validation accuracy well above training accuracy',

@@ -267,6 +267,11 @@ export interface Rule<Thresholds extends Record<string, number> = Record<string,
   /** A cause whose evidence alone is weak (e.g. a learning rate just above the usual range): it is a
    *  note, not a warning, unless training showed a symptom it explains. */
   needsSymptom?(finding: Finding): boolean;
+  /**
+   * A trend seen in a window that can pass (a validation wobble, an oscillation that settles): if the
+   * rule no longer holds when the run finishes, its finding becomes a note marked resolved.
+   */
+  transient?: boolean;
   /** For a symptom no cause explains: the sanity check that tells the causes apart (seed 000's method). */
   nextCheck?: { text: string; code: string };
   check(context: DiagnosisContext): RuleHit[];
