@@ -87,7 +87,7 @@ const trendOverfitting = defineRule({
   check(context) {
     const t = this.thresholds;
     const c = curves(context, t.epochs);
-    if (!c || c.trainDirection !== 'down') return [];
+    if (!c) return [];
     const allVal = context.epochs.map((e) => e.logs.val_loss).filter((v): v is number => Number.isFinite(v));
     // Validation loss is noisy on small sets: compare 3-epoch means, not single epochs.
     const means = allVal.map((_, i) => (i >= 2 ? (allVal[i]! + allVal[i - 1]! + allVal[i - 2]!) / 3 : Number.NaN)).filter(Number.isFinite);
@@ -107,11 +107,16 @@ const trendOverfitting = defineRule({
         : undefined;
     // On a small validation set the rise must also exceed two standard errors of its mean.
     const minRise = Math.max(t.minRiseFromBest, 2 * validationNoise(context));
-    if (c.valDirection === 'up' && lastMean > bestMean * (1 + minRise) && means.indexOf(bestMean) <= means.length - t.minEpochsSinceBest)
+    if (c.trainDirection === 'down' && c.valDirection === 'up' && lastMean > bestMean * (1 + minRise) && means.indexOf(bestMean) <= means.length - t.minEpochsSinceBest)
       return [{ summary: `${describe(c)}; val loss is ${percent(lastVal / best - 1)} above its best ${formatNumber(best)}`, values: { ...values(c), bestVal: best }, epoch: c.window.at(-1)!.epoch, ...(fixCode ? { fixCode } : {}) }];
     const long = curves(context, t.flatEpochs);
     const lastTrain = c.train[c.train.length - 1]!;
-    if (long && long.valDirection === 'flat' && long.trainDirection === 'down' && lastVal > t.flatGap * lastTrain)
+    // Memorized: the training loss fell far (still falling or converged) while the validation loss
+    // did not improve — judged on its raw direction, so a decrease hidden in small-set noise is not
+    // taken for a plateau — and sits well above it.
+    const firstTrain = context.epochs.find((e) => Number.isFinite(e.logs.loss))?.logs.loss;
+    const trained = long !== undefined && long.trainDirection !== 'up' && firstTrain !== undefined && long.train.at(-1)! < 0.5 * firstTrain;
+    if (long && trained && long.valDirection === 'flat' && direction(long.val, WINDOW.flatBand) !== 'down' && lastVal > t.flatGap * lastTrain)
       return [{ summary: `${describe(long)}; val loss ${formatNumber(lastVal)} is ${formatNumber(lastVal / lastTrain)}× the train loss`, values: values(long), epoch: long.window.at(-1)!.epoch, ...(fixCode ? { fixCode } : {}) }];
     return [];
   },
