@@ -491,6 +491,7 @@ const actSaturated = defineRule({
 
 const outputSaturated = defineRule({
   id: 'output.saturated',
+  transient: true,
   family: 'dynamic',
   severity: 'warning',
   title: 'Predictions are saturated (all ≈0/1 or one class)',

@@ -116,7 +116,11 @@ const trendOverfitting = defineRule({
     // taken for a plateau — and sits well above it.
     const firstTrain = context.epochs.find((e) => Number.isFinite(e.logs.loss))?.logs.loss;
     const trained = long !== undefined && long.trainDirection !== 'up' && firstTrain !== undefined && long.train.at(-1)! < 0.5 * firstTrain;
-    if (long && trained && long.valDirection === 'flat' && direction(long.val, WINDOW.flatBand) !== 'down' && lastVal > t.flatGap * lastTrain)
+    // …and its best is old: a validation loss that reached a new best within the window is still
+    // generalizing (one bad last epoch is a wobble).
+    const bestIndex = allVal.lastIndexOf(best);
+    const stale = bestIndex <= allVal.length - t.flatEpochs;
+    if (long && trained && stale && long.valDirection === 'flat' && direction(long.val, WINDOW.flatBand) !== 'down' && lastVal > t.flatGap * lastTrain)
       return [{ summary: `${describe(long)}; val loss ${formatNumber(lastVal)} is ${formatNumber(lastVal / lastTrain)}× the train loss`, values: values(long), epoch: long.window.at(-1)!.epoch, ...(fixCode ? { fixCode } : {}) }];
     return [];
   },
