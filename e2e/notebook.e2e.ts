@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../src/shared/diagnosis';
+import { searchCatalog } from '../src/shared/diagnosis/search';
 import { startServer, type RunningServer } from '../src/host/server';
 import { artifactsDir, launchChromium, screenshot } from './helpers';
 
@@ -182,10 +183,11 @@ describe('notebook (browser mode, Chromium)', () => {
     // From the toolbar: all rules, searchable.
     await page.click('[data-testid=open-catalog]');
     expect(await catalog.locator('[data-rule-id]').count()).toBe(allRules.length);
-    await page.fill('[data-testid=catalog-search]', 'nan');
-    const matching = allRules.filter((r) => `${r.id} ${r.title} ${r.explanation} ${r.fix.text} ${r.source}`.toLowerCase().includes('nan')).map((r) => r.id);
-    expect(matching).toContain('data.nan-inf');
-    await expect.poll(async () => (await catalog.locator('[data-rule-id]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-rule-id')))).sort()).toEqual(matching.sort());
+    // Search by symptom, ranked (issue 22): what the user sees, in their words.
+    await page.fill('[data-testid=catalog-search]', 'loss not decreasing');
+    const matching = searchCatalog('loss not decreasing', allRules).map((hit) => hit.rule.id);
+    expect(matching.slice(0, 3)).toContain('loss.plateau');
+    await expect.poll(async () => await catalog.locator('[data-rule-id]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-rule-id')))).toEqual(matching);
     await screenshot(page, '05c-catalog-search');
     await page.keyboard.press('Escape');
     await expect.poll(() => catalog.count()).toBe(0);

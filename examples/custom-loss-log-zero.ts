@@ -1,5 +1,5 @@
 // @title: Hand-written binary cross-entropy without an epsilon (log(0) → NaN)
-// @expect: loss.nan
+// @expect: loss.custom-unsafe-log, loss.nan
 // %% [markdown]
 // A custom loss `−(y·log p + (1−y)·log(1−p))` written by hand. Once a sigmoid output rounds to
 // exactly 1.0 in float32, `log(1 − p) = −Inf` and `0 · (−Inf) = NaN`: the loss is NaN from that

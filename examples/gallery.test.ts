@@ -4,7 +4,8 @@
 // controls produce no warning or error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../src/shared/protocol';
-import { listExamples, notable, runExample, startGalleryKernel } from './run-example';
+import { diagnose, ruleById } from '../src/shared/diagnosis';
+import { expectedVerdicts, listExamples, notable, runExample, startGalleryKernel } from './run-example';
 
 const examples = listExamples();
 const supervisor = startGalleryKernel();
@@ -68,12 +69,18 @@ describe('examples gallery through the real kernel', () => {
         if (source.includes('lossbook.checks.lrRangeTest')) expect(result.artifacts).toContain('lr-range-test');
         if (source.includes('lossbook.checks.overfitTinyBatch')) expect(result.artifacts).toContain('check:overfit-tiny-batch');
         if (source.includes('lossbook.checks.bisectNonFinite')) expect(result.artifacts).toContain('check:bisect-non-finite');
+        // What the panel, report and --json show: the verdict first, its symptoms folded under it.
+        const diagnosis = diagnose(notable(result.findings));
         if (example.script.healthy) {
           expect(result.statuses.every((s) => s === 'ok'), result.errors.join('\n')).toBe(true);
-          const loud = notable(result.findings).filter((f) => f.severity !== 'info');
+          const loud = notable(result.findings).filter((f) => diagnosis.severity.get(f.key) !== 'info');
           expect(loud.map((f) => `${f.id}: ${f.evidence.summary}`)).toEqual([]);
+          expect(diagnosis.verdict).toBeNull();
           return;
         }
+        // The verdict names the root cause (none when the bug's only finding is a note by design).
+        const notesOnly = example.script.expected.every((id) => ruleById(id)?.severity === 'info');
+        expect(diagnosis.verdict?.id, `verdict; groups ${diagnosis.groups.map((g) => `${g.finding.id} <= ${g.folded.map((f) => f.id).join(' ')}`).join(' | ')}`).toBeOneOf(notesOnly ? [undefined] : expectedVerdicts(example.script));
         for (const id of example.script.expected) {
           const finding = result.findings.find((f) => f.id === id);
           expect(finding, `${id} missing; found ${ids.join(', ')}`).toBeDefined();

@@ -9,6 +9,8 @@ import { KernelSupervisor } from '../src/host/kernel-supervisor';
 import { parsePercentScript, type PercentScript } from '../src/shared/notebook/percent';
 import { mergeFindings } from '../src/shared/notebook/run-reducer';
 import type { Finding, HostEvent } from '../src/shared/protocol';
+import { ruleById } from '../src/shared/diagnosis';
+import { roleOf } from '../src/shared/diagnosis/verdict';
 
 export const examplesDir = dirname(fileURLToPath(import.meta.url));
 export const repositoryRoot = join(examplesDir, '..');
@@ -94,4 +96,53 @@ export async function runExample(supervisor: KernelSupervisor, example: GalleryE
 /** Findings that matter for the table: everything but the per-run backend note. */
 export function notable(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.id !== 'perf.backend-fallback');
+}
+
+/**
+ * The root causes the verdict may name for an example: its `// @verdict:`, else the causes among its
+ * expected findings (configuration/data facts), else every expected finding (a symptom-only bug).
+ */
+export function expectedVerdicts(script: PercentScript): string[] {
+  if (script.verdict) return [script.verdict];
+  const causes = script.expected.filter((id) => {
+    const rule = ruleById(id);
+    return rule !== undefined && roleOf({ id, family: rule.family } as Finding) === 'cause';
+  });
+  return causes.length ? causes : script.expected;
+}
+
+export interface FixResult {
+  finding: Finding;
+  code: string;
+  status: string;
+  errors: string[];
+  /** Findings of the run of the inserted fix cell. */
+  findings: Finding[];
+  /** The finding the fix was offered for is gone from the fix's own run. */
+  cleared: boolean;
+}
+
+/**
+ * Insert a finding's fix as a new cell after the example's cells (same namespace, as the panel's
+ * "Insert fix as new cell" does) and run it: does it run, and is the finding gone from its run?
+ */
+export async function runFix(supervisor: KernelSupervisor, example: GalleryExample, finding: Finding): Promise<FixResult> {
+  await runExample(supervisor, example);
+  const code = finding.fix.code!;
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  const runId = `${example.name}-fix-${finding.key}-${Date.now()}`;
+  const listener = supervisor.onEvent((event: HostEvent) => {
+    if (!('runId' in event) || event.runId !== runId) return;
+    if (event.type === 'findings') mergeFindings(findings, event.findings);
+    if (event.type === 'error') errors.push(`${event.error.name}: ${event.error.message}`);
+  });
+  let status = 'error';
+  try {
+    const { done } = await supervisor.execute({ cellId: `fix-${finding.key}`, code, runId });
+    status = (await done).status;
+  } finally {
+    listener.dispose();
+  }
+  return { finding, code, status, errors, findings, cleared: status === 'ok' && !findings.some((f) => f.id === finding.id) };
 }

@@ -1,5 +1,5 @@
 // @title: Learning rate 1e-6 with Adam (loss plateaus)
-// @expect: loss.plateau, trend.stuck
+// @expect: opt.lr-out-of-range, loss.plateau, trend.stuck
 // %% [markdown]
 // A learning rate copied from a fine-tuning recipe (1e-6) for a model trained from scratch: the
 // weights barely move, and neither the training nor the validation loss changes from epoch to

@@ -94,11 +94,12 @@ describe('lossbook run', () => {
     expect(result.backend).toBe('cpu');
     expect(result.runs.map((run) => run.cell)).toEqual([0, 1]);
     const training = result.runs[1]!;
-    expect(Object.keys(training)).toEqual(['cell', 'metrics', 'findings', 'memory']);
+    expect(Object.keys(training)).toEqual(['cell', 'metrics', 'verdict', 'findings', 'memory']);
+    expect(training.verdict).toBeNull();
     expect(training.metrics.loss!.length).toBeGreaterThanOrEqual(9); // 24 training samples / batch 8 × 3 epochs
     expect(training.metrics.val_loss).toHaveLength(3);
     expect(Object.keys(training.memory!)).toEqual(['tensorsBefore', 'tensorsAfter', 'bytesBefore', 'bytesAfter']);
-    for (const finding of training.findings) expect(Object.keys(finding)).toEqual(['id', 'severity', 'title', 'evidence', 'step', 'epoch']);
+    for (const finding of training.findings) expect(Object.keys(finding)).toEqual(['id', 'severity', 'title', 'evidence', 'step', 'epoch', 'explainedBy']);
     const saved = await readNotebookFile(join(folder, 'healthy.lossbook'));
     expect(saved.cells[1]!.runs[0]!.series.find((series) => series.name === 'loss')!.values).toHaveLength(training.metrics.loss!.length);
     expect(saved.metadata.lastBackend?.name).toBe('cpu');
@@ -163,6 +164,10 @@ describe('lossbook run', () => {
     const result = JSON.parse(await readFile(json, 'utf8')) as RunJson;
     const nan = result.runs[0]!.findings.find((finding) => finding.id === 'loss.nan');
     expect(nan).toMatchObject({ severity: 'error', step: expect.any(Number) });
+    // SGD at 10: the learning rate is the verdict, the NaN is folded under it — in --json and the summary line.
+    expect(result.runs[0]!.verdict).toMatchObject({ id: 'opt.lr-out-of-range', role: 'cause', severity: 'error' });
+    expect(nan!.explainedBy).toBe('opt.lr-out-of-range');
+    expect(io.err.text).toMatch(/verdict: Learning rate out of the usual range \[opt\.lr-out-of-range\] — SGD learning rate 10 > 1 \(explains [^)]*loss\.nan/);
     expect(result.runs[0]!.metrics.loss).toContain(null); // the NaN losses, as null
   });
 

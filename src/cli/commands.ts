@@ -21,6 +21,7 @@ import { doctorFix, libtensorflowUrl, npmInstall, probeDownload, type FixSteps }
 import { EXIT, type ExitCode } from './exit-codes';
 import { HeadlessRun, type HeadlessRunResult } from './headless-run';
 import { ProgressReporter } from './progress';
+import { diagnose } from '../shared/diagnosis/verdict';
 import { buildRunJson, failingFindings } from './run-json';
 
 /** How commands get a kernel: the real KernelSupervisor in main.ts, a stand-in in tests. */
@@ -183,9 +184,19 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     io.stderr.write('lossbook: results were not saved (add --save out.lossbook, --report out.html or --json out.json)\n');
   }
 
-  const findings = result.runs.flatMap((run) => run.findings);
-  const counts = (['error', 'warning', 'info'] as const).map((severity) => `${findings.filter((finding) => finding.severity === severity).length} ${severity}`).join(', ');
+  const diagnoses = result.runs.map((run) => ({ run, diagnosis: diagnose(run.findings) }));
+  const severities = diagnoses.flatMap(({ run, diagnosis }) => run.findings.map((finding) => diagnosis.severity.get(finding.key) ?? finding.severity));
+  const counts = (['error', 'warning', 'info'] as const).map((severity) => `${severities.filter((s) => s === severity).length} ${severity}`).join(', ');
   io.stderr.write(`lossbook: ${result.runs.length} cell run(s), findings: ${counts}${result.stoppedBy ? ` — stopped: ${stopText(result.stoppedBy)}` : ''}\n`);
+  // The verdict of each run that has one: the root cause first, with what it explains (issue 22).
+  for (const { run, diagnosis } of diagnoses) {
+    const verdict = diagnosis.verdict;
+    if (!verdict) continue;
+    const cell = notebook.cells.findIndex((candidate) => candidate.id === run.cellId);
+    const also = verdict.explains.length ? ` (explains ${verdict.explains.join(', ')})` : '';
+    io.stderr.write(`lossbook: cell ${cell} verdict: ${verdict.title} [${verdict.id}] — ${verdict.evidence}${also}\n`);
+    if (verdict.nextCheck) io.stderr.write(`lossbook:   next check: ${verdict.nextCheck.code ?? verdict.nextCheck.text}\n`);
+  }
 
   if (result.stoppedBy === 'interrupt') return EXIT.interrupted;
   if (result.stoppedBy === 'timeout') return EXIT.timeout;

@@ -50,15 +50,41 @@ describe('--json document', () => {
         {
           cell: 1,
           metrics: { loss: [1.5, null, 0.5] },
+          verdict: {
+            id: 'loss.nan',
+            title: 'loss.nan title',
+            evidence: 'loss.nan evidence',
+            role: 'symptom',
+            severity: 'error',
+            explains: [],
+            nextCheck: { text: expect.stringContaining('first layer that produces NaN'), code: 'lossbook.checks.bisectNonFinite($model, $x)' },
+          },
           findings: [
-            { id: 'loss.nan', severity: 'error', title: 'loss.nan title', evidence: 'loss.nan evidence', step: 1, epoch: 0 },
-            { id: 'perf.backend-fallback', severity: 'info', title: 'perf.backend-fallback title', evidence: 'perf.backend-fallback evidence', step: null, epoch: null },
+            { id: 'loss.nan', severity: 'error', title: 'loss.nan title', evidence: 'loss.nan evidence', step: 1, epoch: 0, explainedBy: null },
+            { id: 'perf.backend-fallback', severity: 'info', title: 'perf.backend-fallback title', evidence: 'perf.backend-fallback evidence', step: null, epoch: null, explainedBy: null },
           ],
           memory: { tensorsBefore: 2, tensorsAfter: 4, bytesBefore: 16, bytesAfter: 48 },
         },
       ],
       sweeps: [],
     });
+  });
+
+  it('names the cause as the verdict and marks the symptoms it explains with explainedBy', () => {
+    const { notebook, run } = fixture();
+    notebook.cells[1]!.dismissed = [];
+    run.findings = [
+      finding('loss.saturated', 'error', { step: 9, firstStep: 4, evidence: { summary: 'loss 16.1 at step 9', values: { loss: 16.1 } } }),
+      finding('loss.nan', 'error', { step: 12, evidence: { summary: 'loss NaN at step 12', values: {} } }),
+      { ...finding('opt.lr-out-of-range', 'warning', { evidence: { summary: 'Adam learning rate 1 > 0.01', values: { learningRate: 1, max: 0.01, optimizer: 'Adam' } } }), family: 'static' },
+    ];
+    const json = buildRunJson(notebook, [run], undefined);
+    expect(json.runs[0]!.verdict).toMatchObject({ id: 'opt.lr-out-of-range', role: 'cause', severity: 'error', explains: ['loss.saturated', 'loss.nan'], nextCheck: null });
+    expect(json.runs[0]!.findings.map((f) => [f.id, f.explainedBy])).toEqual([
+      ['loss.saturated', 'opt.lr-out-of-range'],
+      ['loss.nan', 'opt.lr-out-of-range'],
+      ['opt.lr-out-of-range', null],
+    ]);
   });
 
   it('lists each sweep once (its last snapshot): best, trials best first, common findings', () => {

@@ -1,6 +1,7 @@
 // The `lossbook run --json` document. Its shape is an API (docs/cli.md): add fields only.
 import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { BackendInfo, Finding, Severity } from '../shared/protocol';
+import { diagnose, type Diagnosis } from '../shared/diagnosis/verdict';
 import type { ParamValue } from '../shared/sweep/space';
 import { latestSweepArtifacts, rankTrials } from '../shared/sweep/view-model';
 import { LOSSBOOK_VERSION } from '../shared/version';
@@ -13,6 +14,22 @@ export interface RunJsonFinding {
   evidence: string;
   step: number | null;
   epoch: number | null;
+  /** Id of the finding that explains this one (its root cause or leading symptom); null at top level. */
+  explainedBy: string | null;
+}
+
+/** The most likely root cause of a run (issue 22); null when nothing above a note was found. */
+export interface RunJsonVerdict {
+  id: string;
+  title: string;
+  evidence: string;
+  /** cause: a configuration/data fact; symptom: no cause fired, the leading symptom. */
+  role: 'cause' | 'symptom';
+  severity: Severity;
+  /** Ids of the findings it explains. */
+  explains: string[];
+  /** For a symptom: the check to run next (bound to the notebook's names where possible). */
+  nextCheck: { text: string; code: string | null } | null;
 }
 
 /** One trial of a sweep; numbers that were NaN/Infinity (or never reported) are null. */
@@ -52,7 +69,9 @@ export interface RunJson {
     cell: number;
     /** Every metric series by name, one value per recorded step; null where the value was not finite. */
     metrics: Record<string, Array<number | null>>;
-    /** Findings the run produced, dismissed ones left out. */
+    /** The most likely root cause with its evidence (added in 0.2). */
+    verdict: RunJsonVerdict | null;
+    /** Findings the run produced, dismissed ones left out; folded ones carry `explainedBy`. */
     findings: RunJsonFinding[];
     memory: { tensorsBefore: number; tensorsAfter: number; bytesBefore: number; bytesAfter: number } | null;
   }>;
@@ -101,8 +120,22 @@ export function buildSweepsJson(notebook: Notebook, runs: readonly RunRecord[]):
   });
 }
 
-export function findingToJson(finding: Finding): RunJsonFinding {
-  return { id: finding.id, severity: finding.severity, title: finding.title, evidence: finding.evidence.summary, step: finding.step ?? null, epoch: finding.epoch ?? null };
+export function findingToJson(finding: Finding, diagnosis?: Diagnosis): RunJsonFinding {
+  return {
+    id: finding.id,
+    severity: diagnosis?.severity.get(finding.key) ?? finding.severity,
+    title: finding.title,
+    evidence: finding.evidence.summary,
+    step: finding.step ?? null,
+    epoch: finding.epoch ?? null,
+    explainedBy: diagnosis?.explainedBy.get(finding.key) ?? null,
+  };
+}
+
+export function verdictToJson(diagnosis: Diagnosis): RunJsonVerdict | null {
+  const verdict = diagnosis.verdict;
+  if (!verdict) return null;
+  return { id: verdict.id, title: verdict.title, evidence: verdict.evidence, role: verdict.role, severity: verdict.severity, explains: verdict.explains, nextCheck: verdict.nextCheck ? { text: verdict.nextCheck.text, code: verdict.nextCheck.code ?? null } : null };
 }
 
 /** Build the JSON for the given runs (the ones this invocation made) of `notebook`. */
@@ -113,10 +146,13 @@ export function buildRunJson(notebook: Notebook, runs: readonly RunRecord[], bac
     runs: runs.map((run) => {
       const cellIndex = notebook.cells.findIndex((cell) => cell.id === run.cellId);
       const dismissed = new Set(notebook.cells[cellIndex]?.dismissed ?? []);
+      const active = run.findings.filter((finding) => !dismissed.has(finding.key));
+      const diagnosis = diagnose(active);
       return {
         cell: cellIndex,
         metrics: Object.fromEntries(run.series.map((series) => [series.name, series.values.map((value) => (value !== null && Number.isFinite(value) ? value : null))])),
-        findings: run.findings.filter((finding) => !dismissed.has(finding.key)).map(findingToJson),
+        verdict: verdictToJson(diagnosis),
+        findings: active.map((finding) => findingToJson(finding, diagnosis)),
         memory: run.memory
           ? { tensorsBefore: run.memory.before.numTensors, tensorsAfter: run.memory.after.numTensors, bytesBefore: run.memory.before.numBytes, bytesAfter: run.memory.after.numBytes }
           : null,
@@ -132,6 +168,9 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 
 export function failingFindings(notebook: Notebook, runs: readonly RunRecord[], threshold: 'error' | 'warning'): Finding[] {
   return runs.flatMap((run) => {
     const dismissed = new Set(notebook.cells.find((cell) => cell.id === run.cellId)?.dismissed ?? []);
-    return run.findings.filter((finding) => !dismissed.has(finding.key) && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]);
+    const active = run.findings.filter((finding) => !dismissed.has(finding.key));
+    // The severity the verdict weighed (a weak cause nothing confirmed is a note), as --json prints it.
+    const { severity } = diagnose(active);
+    return active.filter((finding) => SEVERITY_RANK[severity.get(finding.key) ?? finding.severity] >= SEVERITY_RANK[threshold]);
   });
 }

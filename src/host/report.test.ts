@@ -147,6 +147,22 @@ describe('HTML report', () => {
     expect(html).toContain('1 earlier run');
   });
 
+  it('leads a run with its verdict and folds the symptoms it explains under the cause', () => {
+    const book = notebook();
+    const cell = book.cells[1]!;
+    if (cell.kind !== 'code') throw new Error('fixture');
+    cell.dismissed = [];
+    const run = cell.runs[1]!;
+    run.findings = [
+      { ...finding('loss.saturated', 'error', 12), family: 'dynamic' },
+      { ...finding('opt.lr-out-of-range', 'warning', 0), family: 'static', step: undefined, epoch: undefined, evidence: { summary: 'Adam learning rate 1 > 0.01', values: { learningRate: 1, max: 0.01 } } },
+    ];
+    const report = renderReport(book);
+    expect(report).toMatch(/<div class="verdict severity-error" data-verdict="opt.lr-out-of-range"><span class="label">Most likely cause<\/span>/);
+    // The symptom sits inside the cause's fold, after the cause.
+    expect(report).toMatch(/data-finding="opt.lr-out-of-range"[\s\S]*<details class="folded" data-explained-by="opt.lr-out-of-range"><summary>1 finding explained by[\s\S]*data-finding="loss.saturated"[\s\S]*<\/details>/);
+  });
+
   it('puts train and val of a metric on one chart, with finding markers', () => {
     const block = /<script type="application\/json" id="lossbook-charts">([\s\S]*?)<\/script>/.exec(html)![1]!;
     const charts = JSON.parse(block) as Array<{ id: string; title: string; traces: Array<{ name: string; x: number[] }>; markers: Array<{ label: string }> }>;

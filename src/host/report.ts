@@ -15,7 +15,7 @@ import sanitizeHtml from 'sanitize-html';
 import { renderMarkdownSafely } from '../shared/markdown-limits';
 import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/notebook/model';
 import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
-import { severityRank } from '../shared/diagnosis/engine';
+import { diagnose, type Diagnosis } from '../shared/diagnosis/verdict';
 import { decimateMinMax } from '../shared/series/decimate';
 import { sortRows, sweepFigures, sweepViews, type PlotlyFigure, type SweepPalette, type SweepView } from '../shared/sweep/view-model';
 import { LOSSBOOK_VERSION } from '../shared/version';
@@ -318,13 +318,13 @@ function renderEvidenceValue(value: unknown): string {
   return String(value);
 }
 
-function renderFinding(finding: Finding, dismissed: boolean): string {
+function renderFinding(finding: Finding, dismissed: boolean, severity: Finding['severity'] = finding.severity): string {
   const where = [finding.step !== undefined ? `step ${finding.step}` : '', finding.epoch !== undefined ? `epoch ${finding.epoch}` : '', finding.layer ? `layer ${finding.layer}` : '']
     .filter(Boolean)
     .join(' · ');
   const values = Object.entries(finding.evidence.values);
-  return `<article class="finding severity-${finding.severity}${dismissed ? ' dismissed' : ''}" data-finding="${escapeHtml(finding.id)}">
-  <header><span class="badge ${finding.severity}">${finding.severity}</span>${dismissed ? '<span class="badge dismissed-badge">dismissed</span>' : ''}
+  return `<article class="finding severity-${severity}${dismissed ? ' dismissed' : ''}" data-finding="${escapeHtml(finding.id)}">
+  <header><span class="badge ${severity}">${severity}</span>${dismissed ? '<span class="badge dismissed-badge">dismissed</span>' : ''}
     <strong>${escapeHtml(finding.title)}</strong> <code>${escapeHtml(finding.id)}</code>${finding.count > 1 ? ` <span class="muted">confirmed ${finding.count}×</span>` : ''}</header>
   <p class="evidence"><span class="label">Evidence</span> ${escapeHtml(finding.evidence.summary)}${where ? ` <span class="muted">(${escapeHtml(where)})</span>` : ''}</p>
   ${values.length ? `<dl class="evidence-values">${values.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(renderEvidenceValue(value))}</dd>`).join('')}</dl>` : ''}
@@ -404,9 +404,30 @@ function renderOutput(output: CellOutput): string {
   }
 }
 
+/** The verdict, then each top-level finding with the findings it explains folded in a <details>. */
+function renderDiagnosis(diagnosis: Diagnosis): string {
+  const verdict = diagnosis.verdict;
+  const head = verdict
+    ? `<div class="verdict severity-${verdict.severity}" data-verdict="${escapeHtml(verdict.id)}"><span class="label">${verdict.role === 'cause' ? 'Most likely cause' : 'Leading symptom (no cause found)'}</span> <strong>${escapeHtml(verdict.title)}</strong> <code>${escapeHtml(verdict.id)}</code>
+  <p class="evidence">${escapeHtml(verdict.evidence)}</p>${verdict.explains.length ? `<p class="muted">Explains ${escapeHtml(verdict.explains.join(', '))}</p>` : ''}${
+    verdict.nextCheck ? `<p><span class="label">Next check</span> ${escapeHtml(verdict.nextCheck.text)}</p>${verdict.nextCheck.code ? `<pre class="code"><code class="hljs">${highlight(verdict.nextCheck.code)}</code></pre>` : ''}` : ''
+  }</div>`
+    : '';
+  const groups = diagnosis.groups
+    .map((group) => {
+      const own = renderFinding(group.finding, false, group.severity);
+      if (!group.folded.length) return own;
+      const folded = group.folded.map((finding) => renderFinding(finding, false, diagnosis.severity.get(finding.key))).join('');
+      return `${own}<details class="folded" data-explained-by="${escapeHtml(group.finding.id)}"><summary>${group.folded.length} finding${group.folded.length > 1 ? 's' : ''} explained by <code>${escapeHtml(group.finding.id)}</code></summary>${folded}</details>`;
+    })
+    .join('');
+  return head + groups;
+}
+
 function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = true): string {
   const active = run.findings.filter((finding) => !dismissed.has(finding.key));
-  const counts = (['error', 'warning', 'info'] as const).map((severity) => [severity, active.filter((finding) => finding.severity === severity).length] as const).filter(([, count]) => count > 0);
+  const diagnosis = diagnose(active);
+  const counts = (['error', 'warning', 'info'] as const).map((severity) => [severity, diagnosis.groups.filter((group) => group.severity === severity).length] as const).filter(([, count]) => count > 0);
   return `<span class="status ${run.status}">${run.status}</span>${withNumber ? ` run ${run.executionCount}` : ''} · ${formatDuration(run.durationMs)}${run.backend ? ` · ${escapeHtml(run.backend.name)}` : ''}${
     counts.length ? ` · ${counts.map(([severity, count]) => `<span class="count ${severity}">${count} ${severity}${count > 1 ? 's' : ''}</span>`).join(' ')}` : ' · no findings'
   }${run.memory ? (run.memory.processEnded ? ' · kernel restarted, memory released with the process' : ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors`) : ''}`;
@@ -420,13 +441,14 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], figures: Rep
   const otherArtifacts = sweeps.length ? run.artifacts.filter((artifact) => artifact.kind !== 'sweep') : run.artifacts;
   const runCharts = chartsForRun(run, dismissed, idPrefix);
   charts.push(...runCharts);
-  const findings = [...run.findings].sort((a, b) => Number(dismissed.has(a.key)) - Number(dismissed.has(b.key)) || severityRank(b.severity) - severityRank(a.severity));
+  const active = run.findings.filter((finding) => !dismissed.has(finding.key));
+  const dismissedFindings = run.findings.filter((finding) => dismissed.has(finding.key));
   const progress = run.progress ? ` · epoch ${run.progress.epoch + 1}${run.progress.epochs ? ` of ${run.progress.epochs}` : ''}, step ${run.progress.step}` : '';
   return `<section class="run" aria-label="Run ${run.executionCount}">
   <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed, false)}${progress}</span></h3>
   <p class="muted">Started ${escapeHtml(formatTimestamp(run.startedAt))}</p>
   ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
-  ${findings.length ? `<h4>Findings</h4>${findings.map((finding) => renderFinding(finding, dismissed.has(finding.key))).join('')}` : '<p class="muted">No findings.</p>'}
+  ${run.findings.length ? `<h4>Findings</h4>${renderDiagnosis(diagnose(active))}${dismissedFindings.map((finding) => renderFinding(finding, true)).join('')}` : '<p class="muted">No findings.</p>'}
   ${run.memory ? `<h4>Memory</h4>${renderMemory(run.memory)}` : ''}
   ${sweeps.map((sweep, index) => renderSweep(sweep, `${idPrefix}-sweep-${index}`, figures)).join('')}
   ${otherArtifacts.length ? `<h4>Artifacts</h4>${otherArtifacts.map(renderArtifact).join('')}` : ''}
@@ -571,6 +593,8 @@ table { border-collapse: collapse; margin: 6px 0; font-size: 13px; } th, td { bo
 .finding { border: 1px solid var(--line); border-left: 4px solid var(--info); border-radius: 6px; padding: 8px 12px; margin: 8px 0; page-break-inside: avoid; break-inside: avoid; }
 .finding.severity-error { border-left-color: var(--error); } .finding.severity-warning { border-left-color: var(--warning); }
 .finding p { margin: 4px 0; } .finding header code { color: var(--muted); margin-left: 4px; }
+.verdict { border: 1px solid var(--line); border-left: 4px solid var(--warning); border-radius: 6px; padding: 8px 12px; margin: 8px 0; } .verdict.severity-error { border-left-color: var(--error); } .verdict p { margin: 4px 0; }
+details.folded { margin: -4px 0 8px 18px; } details.folded summary { cursor: pointer; color: var(--muted); }
 .finding.dismissed { opacity: .55; border-left-style: dashed; } .finding.dismissed strong { text-decoration: line-through; }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 6px; border-radius: 4px; margin-right: 6px; color: #fff; background: var(--info); }
 .badge.error { background: var(--error); } .badge.warning { background: var(--warning); } .badge.dismissed-badge { background: #888; }

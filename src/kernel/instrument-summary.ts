@@ -39,7 +39,9 @@ function lossNames(model: tfType.LayersModel): { names: string[]; source?: strin
     if (typeof entry === 'string') names.push(entry);
     else if (typeof entry === 'function') {
       const name = entry.name.replace(/__op$/, '');
-      const known = KNOWN_LOSSES.find((k) => k.toLowerCase() === name.toLowerCase());
+      // A user's own function may share a built-in's name (`const binaryCrossEntropy = …`); tfjs's own
+      // losses never call through the notebook's `tf` namespace, a cell's always do.
+      const known = /\btf\./.test(String(entry)) ? undefined : KNOWN_LOSSES.find((k) => k.toLowerCase() === name.toLowerCase());
       if (known) names.push(known);
       else {
         names.push('custom');

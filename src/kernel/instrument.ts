@@ -26,6 +26,7 @@ import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEME
 import { DatasetSample, validationDataset } from './dataset-sample';
 import { Readbacks } from './readback';
 import { suppliedKernelUsage, usageSince, type SuppliedKernelUsage } from './supplied-kernels';
+import { findBindings } from './fix-binding';
 
 /** Bounds that keep the monitor's memory flat on long runs and its cost small on every step. */
 export const MONITOR_LIMITS = {
@@ -46,8 +47,12 @@ export const MONITOR_LIMITS = {
   probeBudget: 0.001,
   /** …plus this much measurement time per run for each of the three (ms): toy runs are sampled densely. */
   samplingAllowanceMs: 2,
-  /** Minimum time between rule passes during steps… */
-  rulesEveryMs: 150,
+  /** Rule passes during steps run on a step grid (never on the clock: same run, same findings)… */
+  rulesPerDoubling: 8,
+  rulesMaxInterval: 32,
+  /** Sampled measurements that feed the rules: the warm-up steps, then this many per doubling of the step count, at most this far apart. */
+  samplesPerDoubling: 4,
+  samplesMaxInterval: 64,
   /** …except the first steps, each checked at once (a NaN or a stuck loss at step 0 is reported at step 0). */
   rulesEveryStepUntil: 5,
   /** Custom loops have no epochs: every this many steps form one pseudo-epoch for trend rules. */
@@ -87,6 +92,23 @@ function memoizedDataStats(tf: Tf, observation: FitObservation, classification: 
 
 const now = (): number => performance.now();
 
+/**
+ * Whether a step's measurements feed the diagnosis (issue 22: the time budget must not change what
+ * is found). Every step of the warm-up, then `perDoubling` steps per doubling of the step count,
+ * at most `maxInterval` apart: a seeded run gets the same samples however busy the machine is. The
+ * time budget (probes.ts Budget) may add measurements in between — for the charts only.
+ */
+export function onSamplingGrid(step: number, warmup: number, perDoubling: number, maxInterval: number): boolean {
+  if (step < warmup) return true;
+  const interval = Math.min(maxInterval, 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, step) / perDoubling))));
+  return step % interval === 0;
+}
+
+const GRADIENT_WARMUP = 6;
+const UPDATE_WARMUP = 6;
+const PROBE_WARMUP = 3;
+const onGrid = (step: number, warmup: number) => onSamplingGrid(step, warmup, MONITOR_LIMITS.samplesPerDoubling, MONITOR_LIMITS.samplesMaxInterval);
+
 function pushBounded<T>(list: T[], item: T, bound: number): void {
   list.push(item);
   if (list.length > bound) list.splice(0, list.length - bound);
@@ -102,7 +124,10 @@ export class TrainingMonitor implements RunMonitor {
   private pending: MetricPoint[] = [];
   private lastFlush = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastRules = 0;
+  /** The update snapshot being held was taken on the sampling grid (its measurement feeds the rules). */
+  private updateSnapshotOnGrid = false;
+  /** Last step a probe fed the rules (grid or a fixed point: epoch end, first NaN, end of fit). */
+  private lastRuleProbe = -Infinity;
   private finished = false;
 
   private step = 0;
@@ -200,6 +225,7 @@ export class TrainingMonitor implements RunMonitor {
     const fit = summarizeFit(observation);
     this.context.model = summary;
     this.context.fit = fit;
+    this.guard('fix-bindings', () => (this.context.bindings = findBindings(observation, this.run.code)));
     this.context.phase = 'fit-start';
     this.layerOfVariable = new Map(model.layers.flatMap((layer) => layer.trainableWeights.map((w) => [w.name, layer.name] as [string, string])));
     const head = outputHead(summary);
@@ -420,8 +446,8 @@ export class TrainingMonitor implements RunMonitor {
     for (const [name, value] of Object.entries(record.logs)) if (name.startsWith('val_')) this.point(name, step, value, record.epoch);
     this.point('epoch_ms', step, ms, record.epoch);
     if (this.lastLearningRate !== undefined) this.point('lr', step, this.lastLearningRate, record.epoch);
-    // Short runs may end between sampled probes: look again at epoch ends, within the budget's spirit.
-    if (this.probeBudget.stepsSince(step) >= Math.min(this.probeBudget.interval, 20)) this.probe(step);
+    // Short runs may end between sampled probes: look again at epoch ends (a fixed point of the run).
+    if (step - this.lastRuleProbe >= 8) this.probe(step);
     this.runRules('epoch', true);
     this.flush(true);
   }
@@ -432,7 +458,7 @@ export class TrainingMonitor implements RunMonitor {
     this.epochOffset += this.epochsThisFit;
     this.epochsThisFit = 0;
     const last = Math.max(0, this.step - 1);
-    if (this.probeBudget.stepsSince(last) > 0) this.probe(last);
+    if (last > this.lastRuleProbe) this.probe(last);
     this.inFit = false;
     this.restoreEvaluate?.();
     this.updates.release();
@@ -453,8 +479,11 @@ export class TrainingMonitor implements RunMonitor {
         this.context.fit ??= { kind: 'custom', shuffle: true, hasValidation: false };
       }
       const step = this.step;
-      const gradientsDue = this.gradientBudget.due(step);
-      const snapshotDue = !this.updates.holding && this.updateBudget.due(step);
+      const gradientsOnGrid = onGrid(step, GRADIENT_WARMUP);
+      const snapshotOnGrid = onGrid(step, UPDATE_WARMUP);
+      // Budget.due first: it is the one that keeps its own clock.
+      const gradientsDue = this.gradientBudget.due(step) || gradientsOnGrid;
+      const snapshotDue = !this.updates.holding && (this.updateBudget.due(step) || snapshotOnGrid);
       // Most steps measure nothing: leave before building the gradient list.
       if (!gradientsDue && !this.updates.holding && !snapshotDue) return;
       const list = gradientList(gradients);
@@ -462,11 +491,12 @@ export class TrainingMonitor implements RunMonitor {
       if (gradientsDue) this.measureGradients(step, list);
       if (this.updates.holding) {
         const start = now();
+        const onGridSnapshot = this.updateSnapshotOnGrid;
         this.updates.measure(
           step,
           this.reads,
           (sample) => {
-            pushBounded(this.context.updates, sample, MONITOR_LIMITS.updateSamples);
+            if (onGridSnapshot) pushBounded(this.context.updates, sample, MONITOR_LIMITS.updateSamples);
             for (const layer of sample.layers) this.point(`update_ratio/${layer.name}`, sample.step, layer.ratio);
           },
           this.layerOfVariable,
@@ -480,6 +510,7 @@ export class TrainingMonitor implements RunMonitor {
         const registered = this.tf.engine().registeredVariables;
         const variables = list.map((g) => ({ name: g.name, variable: registered[g.name]! })).filter((v) => v.variable);
         this.updates.take(variables);
+        this.updateSnapshotOnGrid = snapshotOnGrid;
         this.cost.updateMs += now() - start;
       }
     });
@@ -658,27 +689,33 @@ export class TrainingMonitor implements RunMonitor {
 
   private recordGradients(sample: GradientSample): void {
     const step = sample.step;
-    pushBounded(this.context.gradients, sample, MONITOR_LIMITS.gradientSamples);
-    if (this.context.firstGradients.length < MONITOR_LIMITS.firstGradientSamples) this.context.firstGradients.push(sample);
-    if (sample.nonFinite && this.context.firstNonFiniteGradientStep === undefined) this.context.firstNonFiniteGradientStep = step;
+    // Only grid samples reach the rules; the budget's extra ones are for the charts.
+    if (onGrid(step, GRADIENT_WARMUP)) {
+      pushBounded(this.context.gradients, sample, MONITOR_LIMITS.gradientSamples);
+      if (this.context.firstGradients.length < MONITOR_LIMITS.firstGradientSamples) this.context.firstGradients.push(sample);
+      if (sample.nonFinite && this.context.firstNonFiniteGradientStep === undefined) this.context.firstNonFiniteGradientStep = step;
+    }
     this.point('grad_norm', step, sample.globalNorm);
     if (sample.layers.length <= MONITOR_LIMITS.perLayerSeries) for (const layer of sample.layers) this.point(`grad_norm/${layer.name}`, step, layer.norm);
   }
 
   private maybeProbe(step: number): void {
     if (!this.probeInput || !this.probePlan || this.run.signal.aborted) return;
-    if (this.probeBudget.due(step)) this.probe(step);
+    const onGridStep = onGrid(step, PROBE_WARMUP);
+    if (this.probeBudget.due(step) || onGridStep) this.probe(step, onGridStep);
   }
 
-  private probe(step: number): void {
+  /** `feedsRules`: a grid step or a fixed point of the run (epoch end, first NaN, end of fit), never a budget extra. */
+  private probe(step: number, feedsRules = true): void {
     if (!this.probeInput || !this.probePlan || !this.model) return;
     const plan = this.probePlan;
     const model = this.model;
     const input = this.probeInput;
     this.guard('probe', () => {
       const start = now();
+      if (feedsRules) this.lastRuleProbe = step;
       runProbe(this.tf, model, plan, input, step, this.reads, (sample: ProbeSample) => {
-        pushBounded(this.context.probes, sample, MONITOR_LIMITS.probeSamples);
+        if (feedsRules) pushBounded(this.context.probes, sample, MONITOR_LIMITS.probeSamples);
         for (const layer of sample.layers) {
           if (layer.deadFraction !== undefined) this.point(`dead_fraction/${layer.name}`, step, layer.deadFraction);
           if (layer.saturatedFraction !== undefined) this.point(`saturated_fraction/${layer.name}`, step, layer.saturatedFraction);
@@ -703,8 +740,9 @@ export class TrainingMonitor implements RunMonitor {
   /** `only`: rule families or rule ids to run (all when omitted). */
   private runRules(phase: DiagnosisContext['phase'], force: boolean, only?: Parameters<DiagnosisEngine['run']>[1]): void {
     const start = now();
-    if (!force && start - this.lastRules < MONITOR_LIMITS.rulesEveryMs && this.context.step >= MONITOR_LIMITS.rulesEveryStepUntil) return;
-    this.lastRules = start;
+    // On a step grid, not the clock: which windows the rules see must not depend on the machine's load.
+    const step = this.context.step;
+    if (!force && step >= MONITOR_LIMITS.rulesEveryStepUntil && !onSamplingGrid(step, 0, MONITOR_LIMITS.rulesPerDoubling, MONITOR_LIMITS.rulesMaxInterval)) return;
     this.context.phase = phase;
     this.context.epoch = this.epoch;
     this.engine.run(this.context, only);

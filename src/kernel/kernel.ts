@@ -228,7 +228,7 @@ export class Kernel implements Disposable {
     emit({ type: 'run-started', runId: request.runId, cellId: request.cellId, executionCount, time: started });
     this.executor.setCwd(request.cwd);
     const controller = new AbortController();
-    const context: RunContext = { runId: request.runId, emit, signal: controller.signal, backend: this.options.backend.name, backendIsGpu: this.options.backend.isGpu };
+    const context: RunContext = { runId: request.runId, emit, signal: controller.signal, backend: this.options.backend.name, backendIsGpu: this.options.backend.isGpu, code: request.code };
     const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
     let scope: RunScope;
     try {

@@ -16,6 +16,8 @@ export interface RunContext {
   backend: string;
   /** Whether that backend runs on a GPU (webgpu on a software adapter does not); by name when absent. */
   backendIsGpu?: boolean;
+  /** The running cell's source: fixes quote its fit call (fix-binding.ts). */
+  code?: string;
 }
 
 /** Called by training-hooks around every fit/fitDataset of the running cell. */

@@ -114,6 +114,8 @@ export const FindingSchema = z.object({
   layer: z.string().optional(),
   explanation: z.string(),
   fix: z.object({ text: z.string(), code: z.string().optional() }),
+  /** For a symptom: the sanity check that tells its possible causes apart (code bound to the notebook's names). */
+  check: z.object({ text: z.string(), code: z.string().optional() }).optional(),
   /** Seed article section or paper, e.g. "seed 001 (Caffe 87.3356)". */
   source: z.string(),
   /** How many times the rule confirmed it (updates bump this instead of adding duplicates). */

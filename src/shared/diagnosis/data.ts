@@ -1,7 +1,9 @@
 // Data checks (catalog §2): the x/y passed to fit — first batches and a bounded sample.
+import { maxAbsOf, NO_GRADIENT, NOT_LEARNING, OVERSHOOTING, SATURATION } from './causality';
 import { defineRule, type LabelStats, type Rule, type RuleHit } from './types';
-import { normalizedLoss, outputHead } from './model-shape';
-import { formatNumber, percent } from './stats';
+import { effectiveActivation, isWeighted, normalizedLoss, outputHead } from './model-shape';
+import { formatNumber, isClassificationLoss, percent } from './stats';
+import { rescaleCode, retrainCode, optimizerCall, scaledLearningRate } from './fix-binding';
 
 const nanInf = defineRule({
   id: 'data.nan-inf',
@@ -12,10 +14,10 @@ const nanInf = defineRule({
   explanation: 'One NaN in a batch makes that batch\'s loss and gradients NaN, and the next update spreads NaN through every weight. It usually comes from preprocessing: a division by a zero std, log(0), a missing value parsed as NaN.',
   fix: {
     text: 'Find and clean the rows (impute or drop), and check the preprocessing that produced them.',
-    code: 'const bad = tf.tidy(() => tf.logicalOr(tf.isNaN(xs), tf.isInf(xs)).any(1));\n// drop or impute the rows where bad is true before calling fit',
   },
   source: 'seed 002 #13 (Nan); UMLAUT',
-  check({ data }) {
+  explains: ['loss.nan', 'grad.exploding', 'loss.exploding', 'trend.diverging', ...NOT_LEARNING, ...NO_GRADIENT],
+  check({ data, model }) {
     if (!data) return [];
     const hits: RuleHit[] = [];
     for (const [name, stats] of [['inputs', data.x], ['targets', data.y]] as const) {
@@ -26,6 +28,11 @@ const nanInf = defineRule({
           summary: `${bad} non-finite values in the ${name} (${stats.nan} NaN, ${stats.infinite} Inf) of ${stats.count} ${stats.scannedWhole ? '' : 'sampled '}values`,
           values: { tensor: name, nan: stats.nan, infinite: stats.infinite, checked: stats.count },
           layer: name,
+          fixCode: retrainCode({
+            prepare: `${name === 'inputs' ? '$x' : '$y'} = tf.tidy(() => { const v = ${name === 'inputs' ? '$x' : '$y'}; const bad = tf.logicalOr(tf.isNaN(v), tf.isInf(v)); return tf.where(bad, tf.zerosLike(v), v); }); // impute the non-finite values with 0`,
+            optimizer: optimizerCall(model, scaledLearningRate(model, 1)),
+            why: 'Clean the data; the weights are already NaN, so train again from fresh weights.',
+          }),
         });
     }
     return hits;
@@ -37,22 +44,34 @@ const unnormalized = defineRule({
   family: 'data',
   severity: 'warning',
   title: 'Inputs are not normalized',
-  thresholds: { maxAbs: 10, maxAbsMean: 5, maxStd: 10 },
+  // Beyond ±10 only squashing first layers (sigmoid/tanh) suffer; beyond ±100 every network does.
+  thresholds: { maxAbs: 10, maxAbsMean: 5, maxStd: 10, largeAbs: 100, largeMean: 50, largeStd: 50 },
   explanation:
     'Inputs with large magnitudes (raw pixels 0–255, prices, timestamps) give huge pre-activations: sigmoid/tanh saturate, softmax overflows and the effective learning rate differs per feature by orders of magnitude.',
   fix: { text: 'Scale to [0, 1] or standardize each feature (zero mean, unit variance) using training-set statistics.', code: 'const { mean, variance } = tf.moments(xs, 0);\nconst xsNorm = xs.sub(mean).div(variance.sqrt().add(1e-7));' },
   source: 'seed 002 #5; UMLAUT; DeepDiagnosis',
-  check({ data }) {
+  explains: [...SATURATION, ...OVERSHOOTING, ...NO_GRADIENT, ...NOT_LEARNING, 'update.ratio'],
+  // Values up to a few hundred (counts, ages, pixels) only hurt when training shows it (saturated
+  // units, a loss that jumps); magnitudes in the thousands and beyond always do.
+  needsSymptom: (finding) => maxAbsOf(finding) < 1000,
+  check({ data, model }) {
     if (!data) return [];
     const x = data.x;
     const maxAbs = Math.max(Math.abs(x.min), Math.abs(x.max));
     if (!Number.isFinite(maxAbs)) return [];
     const t = this.thresholds;
-    if (maxAbs > t.maxAbs || Math.abs(x.mean) > t.maxAbsMean || x.std > t.maxStd)
+    const large = maxAbs > t.largeAbs || Math.abs(x.mean) > t.largeMean || x.std > t.largeStd;
+    const moderate = maxAbs > t.maxAbs || Math.abs(x.mean) > t.maxAbsMean || x.std > t.maxStd;
+    // Counts of a few dozen into a ReLU layer train fine; the same values into tanh saturate it.
+    const first = model?.layers.findIndex(isWeighted) ?? -1;
+    const squashing = first >= 0 && /^(sigmoid|tanh|softsign|hardSigmoid|softmax)$/.test(effectiveActivation(model!.layers, first));
+    if (large || (moderate && squashing))
       return [
         {
           summary: `inputs range ${formatNumber(x.min)} … ${formatNumber(x.max)} (mean ${formatNumber(x.mean)}, std ${formatNumber(x.std)})`,
           values: { min: x.min, max: x.max, mean: x.mean, std: x.std },
+          // Scaled by the range actually measured (pixels by their maximum, anything else standardized).
+          fixCode: retrainCode({ prepare: rescaleCode('$x', x), optimizer: optimizerCall(model, scaledLearningRate(model, 1)), why: 'Scale the inputs, then train again from fresh weights.' }),
         },
       ];
     return [];
@@ -66,15 +85,27 @@ const labelOutOfRange = defineRule({
   title: 'Labels outside the classes the model can output',
   thresholds: { rowSumTolerance: 1e-3 },
   explanation: 'Class ids must lie in [0, numClasses), one-hot rows must sum to 1 and binary targets must lie in [0, 1]. Otherwise the cross-entropy is computed against a class that does not exist and the loss cannot reach 0.',
-  fix: { text: 'Re-encode the labels: map class ids to 0…C−1, or build one-hot rows with tf.oneHot.', code: "const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);" },
+  fix: { text: 'Re-encode the labels: map class ids to 0…C−1, or build one-hot rows with tf.oneHot.' },
   source: 'seed 000 (labels vs logits)',
+  explains: ['loss.nan', 'loss.saturated', 'loss.zero-early', ...NOT_LEARNING, ...NO_GRADIENT],
   check({ data, model }) {
     const labels = data?.labels;
     if (!labels || !model) return [];
     const head = outputHead(model);
     const loss = normalizedLoss(model.losses[0] ?? '');
+    // Regression losses have targets, not labels (model.output-range checks what the head can reach).
+    if (!isClassificationLoss(loss) && loss !== 'custom') return [];
     if (loss === 'sparsecategoricalcrossentropy' && head.units !== undefined && (labels.maxLabel >= head.units || labels.minLabel < 0))
-      return [{ summary: `class ids range ${labels.minLabel}…${labels.maxLabel} but the model outputs ${head.units} classes`, values: { minLabel: labels.minLabel, maxLabel: labels.maxLabel, units: head.units } }];
+      return [
+        {
+          summary: `class ids range ${labels.minLabel}…${labels.maxLabel} but the model outputs ${head.units} classes`,
+          values: { minLabel: labels.minLabel, maxLabel: labels.maxLabel, units: head.units },
+          // Ids 1…C (counted from 1) fit once shifted; other gaps need the user's own mapping.
+          ...(labels.minLabel > 0 && labels.maxLabel - labels.minLabel < head.units
+            ? { fixCode: retrainCode({ prepare: `$y = $y.sub(${labels.minLabel}); // class ids ${labels.minLabel}…${labels.maxLabel} → 0…${labels.maxLabel - labels.minLabel}`, optimizer: optimizerCall(model, scaledLearningRate(model, 1)), why: 'Class ids from 0.' }) }
+            : {}),
+        },
+      ];
     if (loss === 'binarycrossentropy' && (labels.maxLabel > 1 || labels.minLabel < 0))
       return [{ summary: `binary targets range ${labels.minLabel}…${labels.maxLabel}, outside [0, 1]`, values: { minLabel: labels.minLabel, maxLabel: labels.maxLabel } }];
     if (loss === 'categoricalcrossentropy' && labels.columns > 1 && labels.rowSumsOff > 0)
@@ -94,9 +125,10 @@ const labelShapeMismatch = defineRule({
     'categoricalCrossentropy expects one-hot rows [samples, classes]; sparseCategoricalCrossentropy expects integer class ids [samples] or [samples, 1]. Mixing them up either fails with a shape error or silently compares the wrong things — the root cause of the story in seed 000 (softmax_cross_entropy vs sparse_softmax_cross_entropy).',
   fix: {
     text: 'Use sparseCategoricalCrossentropy with class ids, or tf.oneHot the labels for categoricalCrossentropy.',
-    code: "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });",
+    code: retrainCode({ loss: "'sparseCategoricalCrossentropy'", why: 'The loss that takes class ids.' }),
   },
   source: 'seed 000 (the story\'s root cause)',
+  explains: ['loss.nan', 'loss.saturated', 'loss.zero-early', ...NOT_LEARNING, ...NO_GRADIENT],
   check({ data, model }) {
     const labels = data?.labels;
     if (!labels || !model) return [];
@@ -126,8 +158,9 @@ const classImbalance = defineRule({
   title: 'Severe class imbalance',
   thresholds: { majorityShare: 0.9 },
   explanation: 'When one class dominates, predicting it always already gives high accuracy; the model can stop there and the accuracy number hides it.',
-  fix: { text: 'Balance batches, oversample the minority class, or pass classWeight to fit; track per-class metrics.', code: 'await model.fit(xs, ys, { epochs, classWeight: { 0: 1, 1: 10 } });' },
-  source: 'seed 001 (调参: 正负样本比例)',
+  fix: { text: 'Balance batches, oversample the minority class, or pass classWeight to fit; track per-class metrics.' },
+  source: 'seed 001 (tuning: the ratio of positive to negative samples)',
+  explains: [...NOT_LEARNING, 'metric.too-good'],
   check({ data }) {
     const labels = data?.labels;
     if (!labels || labels.classCounts.length < 2) return [];
@@ -152,10 +185,10 @@ const unshuffled = defineRule({
     'With shuffle: false and data sorted by label, each batch holds one class, and the model chases whichever class it saw last. tfjs also takes validationSplit from the END of the arrays before shuffling, so sorted data puts only the last class(es) in validation.',
   fix: {
     text: 'Shuffle the data once before splitting, and keep shuffle: true (the default) in fit; with tf.data, shuffle before batching.',
-    code: 'tf.util.shuffleCombo(xsArray, ysArray);\nawait model.fit(xs, ys, { epochs, shuffle: true, validationSplit: 0.2 });\n// tf.data: dataset.shuffle(10000).batch(32)',
   },
   source: 'seed 002 #6, #7',
-  check({ data, fit }) {
+  explains: ['loss.oscillating', 'trend.val-gap', 'trend.data-problem', 'trend.overfitting', 'trend.val-overconfident', ...NOT_LEARNING],
+  check({ data, fit, model }) {
     const labels = data?.labels;
     if (!labels) return [];
     const t = this.thresholds;
@@ -174,6 +207,11 @@ const unshuffled = defineRule({
     if (labels.classCounts.filter((c) => c > 0).length < 2) return [];
     if (fit && !fit.shuffle && (sorted || batchShare >= t.singleClassBatchShare))
       hits.push({
+        fixCode: retrainCode({
+          prepare: '{\n  const order = tf.tensor1d(Int32Array.from(tf.util.createShuffledIndices($x.shape[0])), \'int32\');\n  $x = $x.gather(order);\n  $y = $y.gather(order);\n}',
+          optimizer: optimizerCall(model, scaledLearningRate(model, 1)),
+          why: 'Shuffle the rows (inputs and labels together) once, then train again.',
+        }),
         summary: `shuffle: false and ${labels.singleClassBatches} of ${labels.batchesChecked} first batches hold a single class (sorted ${percent(labels.sortedFraction)})`,
         values: { shuffle: false, singleClassBatches: labels.singleClassBatches, batchesChecked: labels.batchesChecked, sortedFraction: labels.sortedFraction },
       });
@@ -193,7 +231,7 @@ const constantFeature = defineRule({
   title: 'Features with zero variance',
   thresholds: {},
   explanation: 'Columns that never change carry no information; they waste parameters (and break standardization by dividing by a zero std).',
-  fix: { text: 'Drop them, or add a small epsilon when standardizing.', code: 'const xsNorm = xs.sub(mean).div(variance.sqrt().add(1e-7));' },
+  fix: { text: 'Drop them, or add a small epsilon when standardizing.' },
   source: 'catalog §2',
   check({ data }) {
     const x = data?.x;
@@ -207,13 +245,16 @@ const trainValOverlap = defineRule({
   family: 'data',
   severity: 'warning',
   title: 'Validation rows also appear in training',
-  thresholds: { minDuplicates: 1 },
+  // Discrete features (counts, categories) repeat by chance: a few identical rows are expected,
+  // a leak makes a tenth or more of the validation rows copies of training rows.
+  thresholds: { minDuplicates: 2, minShare: 0.1 },
   explanation: 'Identical rows in the training and validation sets make the validation score measure memorization; it looks better than the model is (the "AUC 100%" surprise).',
-  fix: { text: 'De-duplicate before splitting and split by an id so the same sample never lands on both sides.', code: '// split indices first, then gather: const [trainIdx, valIdx] = splitIndices(n, 0.2);' },
-  source: 'seed 001 (第一次train auc就等于100%)',
+  fix: { text: 'De-duplicate before splitting and split by an id so the same sample never lands on both sides.' },
+  source: 'seed 001 ("train AUC is 100% from the first epoch")',
+  explains: ['metric.too-good', 'trend.val-gap'],
   check({ data }) {
     const overlap = data?.overlap;
-    if (!overlap || overlap.duplicates < this.thresholds.minDuplicates) return [];
+    if (!overlap || overlap.duplicates < this.thresholds.minDuplicates || overlap.duplicates / Math.max(1, overlap.checkedValidationRows) < this.thresholds.minShare) return [];
     return [
       {
         summary: `${overlap.duplicates} of ${overlap.checkedValidationRows} checked validation rows are identical to training rows`,

@@ -48,6 +48,19 @@ describe('DiagnosisEngine', () => {
     expect(engine.takeChanged()).toHaveLength(0);
   });
 
+  it('a transient trend that no longer holds when the run finishes becomes a note marked resolved', () => {
+    let holds = true;
+    const wobble: Rule = { ...always, id: 'test.wobble', family: 'trend', transient: true, check: () => (holds ? [{ summary: 'val loss up', values: {} }] : []) };
+    const engine = new DiagnosisEngine([wobble]);
+    engine.run(emptyContext('epoch'));
+    expect(engine.findings()[0]).toMatchObject({ severity: 'warning' });
+    holds = false;
+    engine.run(emptyContext('epoch'));
+    expect(engine.findings()[0]!.severity).toBe('warning'); // only the end of the run decides
+    engine.run(emptyContext('finish'));
+    expect(engine.findings()[0]).toMatchObject({ severity: 'info', evidence: { summary: 'val loss up; no longer the case when the run ended', values: { resolved: true } } });
+  });
+
   it('runs a family only on the phases that can feed it', () => {
     const engine = new DiagnosisEngine([{ ...always, family: 'static' }]);
     engine.run(emptyContext('step'));

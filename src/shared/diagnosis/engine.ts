@@ -2,6 +2,7 @@
 // `internal` finding and the run goes on), and merges findings in place by key so a condition
 // confirmed on every step bumps a count instead of flooding the list (issue 5: "no flood").
 import type { Finding } from '../protocol';
+import { bindFixCode, unboundNote } from './fix-binding';
 import type { DiagnosisContext, Rule, RuleHit } from './types';
 
 const PHASES_BY_FAMILY: Record<Rule['family'], ReadonlyArray<DiagnosisContext['phase']>> = {
@@ -37,9 +38,23 @@ export class DiagnosisEngine {
         touched.push(this.reportInternal(rule, error, context));
         continue;
       }
-      for (const hit of hits) touched.push(this.merge(rule, hit));
+      for (const hit of hits) touched.push(this.merge(rule, hit, context));
+      if (rule.transient && context.phase === 'finish' && !hits.length) touched.push(...this.resolve(rule));
     }
     return touched;
+  }
+
+  /** A transient trend that no longer holds at the end of the run: a note, marked resolved (issue 22). */
+  private resolve(rule: Rule): Finding[] {
+    const resolved: Finding[] = [];
+    for (const [key, finding] of this.byKey) {
+      if (finding.id !== rule.id || finding.evidence.values.resolved === true) continue;
+      const note: Finding = { ...finding, severity: 'info', evidence: { summary: `${finding.evidence.summary}; no longer the case when the run ended`, values: { ...finding.evidence.values, resolved: true } } };
+      this.byKey.set(key, note);
+      this.changed.add(key);
+      resolved.push(note);
+    }
+    return resolved;
   }
 
   /** Every finding so far, in the order first seen. */
@@ -63,9 +78,13 @@ export class DiagnosisEngine {
     return false;
   }
 
-  private merge(rule: Rule, hit: RuleHit): Finding {
+  private merge(rule: Rule, hit: RuleHit, context: DiagnosisContext): Finding {
     const key = hit.layer ? `${rule.id}:${hit.layer}` : rule.id;
     const existing = this.byKey.get(key);
+    // Fix code names the user's own variables, or is left out with the reason (never a placeholder).
+    const fix = bindFixCode(hit.fixCode ?? rule.fix.code, context.bindings);
+    const fixText = hit.fixText ?? rule.fix.text;
+    const check = rule.nextCheck ? bindFixCode(rule.nextCheck.code, context.bindings) : undefined;
     const finding: Finding = {
       id: rule.id,
       key,
@@ -74,7 +93,8 @@ export class DiagnosisEngine {
       title: rule.title,
       evidence: { summary: hit.summary, values: hit.values },
       explanation: hit.detail ? `${rule.explanation} ${hit.detail}` : rule.explanation,
-      fix: { text: rule.fix.text, ...(hit.fixCode ?? rule.fix.code ? { code: hit.fixCode ?? rule.fix.code } : {}) },
+      fix: { text: fix.missing.length ? `${fixText} ${unboundNote(fix.missing)}` : fixText, ...(fix.code ? { code: fix.code } : {}) },
+      ...(rule.nextCheck ? { check: { text: check!.missing.length ? `${rule.nextCheck.text} ${unboundNote(check!.missing)}` : rule.nextCheck.text, ...(check!.code ? { code: check!.code } : {}) } } : {}),
       source: rule.source,
       count: (existing?.count ?? 0) + 1,
       ...(hit.step !== undefined ? { step: hit.step } : {}),

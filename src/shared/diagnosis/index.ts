@@ -1,16 +1,12 @@
 // The diagnosis catalog (../shared/checklists.md) as rules, one file per family.
-import { dataRules } from './data';
-import { dynamicRules } from './dynamic';
-import { resourceRules } from './resources';
-import { staticRules } from './static';
-import { trendRules } from './trend';
+import { allRules } from './rules';
 import type { Rule } from './types';
 
 export { DiagnosisEngine, severityRank } from './engine';
 export type * from './types';
 export { TFJS_CLIPPED_LOSS } from './dynamic';
 
-export const allRules: readonly Rule[] = [...staticRules, ...dataRules, ...dynamicRules, ...trendRules, ...resourceRules];
+export { allRules };
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((rule) => rule.id === id);
@@ -34,3 +30,4 @@ export function emptyContext(phase: import('./types').DiagnosisContext['phase'] 
     timing: { stepMs: [], betweenBatchMs: [], evaluateCalls: 0, evaluateMs: 0, batches: 0 },
   };
 }
+export { diagnose, canExplain, roleOf, type Diagnosis, type FindingGroup, type Verdict } from './verdict';

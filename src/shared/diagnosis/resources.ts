@@ -10,8 +10,8 @@ const tensorLeak = defineRule({
   thresholds: { samples: 10, minGrowthPerStep: 1, minMonotoneShare: 0.9 },
   explanation:
     'tf.memory().numTensors rises step after step: something allocates tensors each step and never disposes them (a callback calling predict/evaluate without tf.tidy, a custom loop without tidy). Memory grows until the process runs out. Lossbook frees what the run leaked when it ends, but a long run can exhaust memory first.',
-  fix: { text: 'Wrap per-step work in tf.tidy, dispose what you keep, and await data() instead of holding tensors.', code: 'const loss = tf.tidy(() => lossFn());\nconst value = (await loss.data())[0];\nloss.dispose();' },
-  source: 'tfjs memory management; seed 001 (显存不释放)',
+  fix: { text: 'Wrap per-step work in tf.tidy, dispose what you keep, and await data() instead of holding tensors.' },
+  source: 'tfjs memory management; seed 001 ("GPU memory is never released")',
   check({ memory }) {
     const t = this.thresholds;
     const samples = tail(memory, t.samples);
@@ -48,7 +48,7 @@ const outOfMemory = defineRule({
   title: 'Out of memory (or close to it)',
   thresholds: { nearLimit: 0.9 },
   explanation: 'The run failed to allocate memory, or uses more than 90% of what the backend/process can hold. Large batches and evaluating the whole test set at once are the usual culprits.',
-  fix: { text: 'Use a smaller batch size, evaluate the test set in chunks, and dispose intermediate tensors.', code: 'const results = model.evaluate(xsTest, ysTest, { batchSize: 64 });' },
+  fix: { text: 'Use a smaller batch size, evaluate the test set in chunks, and dispose intermediate tensors.' },
   source: 'seed 001 (OOM)',
   check({ memory, error }) {
     if (error && /out of memory|\bOOM\b|failed to allocate|allocation failed|Array buffer allocation failed|Invalid typed array length|Cannot allocate|memory access out of bounds/i.test(`${error.name} ${error.message}`))
@@ -69,9 +69,9 @@ const evalEveryBatch = defineRule({
   severity: 'warning',
   title: 'Evaluation runs on every batch',
   thresholds: { minBatches: 5, evaluationsPerBatch: 0.8, timeRatio: 3, minBetweenMs: 5 },
-  explanation: 'A full validation pass after every batch costs far more than the training step itself, so training looks slow to converge in wall time (seed 001: "每次train batch都算一次全量的test loss会导致训练速度慢").',
-  fix: { text: 'Validate once per epoch (validationData / validationSplit in fit), or every N batches.', code: 'await model.fit(xs, ys, { epochs, validationData: [xVal, yVal] }); // evaluated once per epoch' },
-  source: 'seed 001 (每100个batch才算一次test loss)',
+  explanation: 'A full validation pass after every batch costs far more than the training step itself, so training looks slow to converge in wall time (seed 001: "computing the full test loss after every training batch slows training down").',
+  fix: { text: 'Validate once per epoch (validationData / validationSplit in fit), or every N batches.' },
+  source: 'seed 001 ("compute the test loss only every 100 batches")',
   check({ timing, step }) {
     const t = this.thresholds;
     if (timing.batches < t.minBatches) return [];
@@ -154,4 +154,73 @@ const kernelFallback = defineRule({
   },
 });
 
-export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback, kernelFallback];
+
+/** Runtime failures of tfjs, recognized by their message, with the cause and the fix each one means. */
+const RUNTIME_FAULTS: Array<{ kind: string; pattern: RegExp; cause: (match: RegExpExecArray) => string; fix: string }> = [
+  {
+    kind: 'kernel-missing',
+    pattern: /Kernel '(\w+)' not registered for backend '(\w+)'/,
+    cause: (m) => `the ${m[2]} backend has no kernel for ${m[1]}`,
+    fix: 'Run this model on a backend that implements the op (cpu, or tfjs-node/webgpu where available), or replace the layer/op with one the backend supports.',
+  },
+  {
+    kind: 'input-shape',
+    pattern: /expected (\S+) to have (?:shape \[[^\]]*\]|\d+ dimension\(s\))[\s\S]{0,20}?but got array with shape|input expected a batch of elements where each example has shape (\[[^\]]*\])/,
+    cause: (m) => `the inputs do not have the shape ${m[1] ?? `the model was built for (${m[2]} per example)`}${m[1] ? ' was built for' : ''}`,
+    fix: 'Make the inputShape of the first layer match one sample of x (x.shape without the batch axis), or reshape x (e.g. add the channel axis for a conv net, the time axis for an RNN).',
+  },
+  {
+    kind: 'target-shape',
+    pattern: /Error when checking target: [^\n]*/,
+    cause: () => 'the targets do not have the shape of the model output',
+    fix: 'Targets must match the output: one-hot rows [n, classes] for categoricalCrossentropy, class ids [n] or [n, 1] for sparseCategoricalCrossentropy, [n, units] for regression.',
+  },
+  {
+    kind: 'layer-shape',
+    pattern: /Input \d+ is incompatible with layer (\S+)|expected ndim=\d+, found ndim=\d+|Operands could not be broadcast together with shapes [^\n]*|must match the (?:inner|outer) dimension|Shapes \[[^\]]*\] and \[[^\]]*\] must match/,
+    cause: () => 'a layer receives a tensor of the wrong rank or shape',
+    fix: 'Print model.summary() and the shape of the data: an LSTM/GRU wants [batch, timesteps, features], Conv2D [batch, height, width, channels], Dense after a conv needs Flatten.',
+  },
+  {
+    kind: 'dtype',
+    pattern: /must be (?:a |an )?(float32|int32|bool|string)[^\n]*but got (\w+)|dtype (\w+) is not supported|requires (?:the )?dtype/,
+    cause: () => 'a tensor has the wrong dtype for the op',
+    fix: "Cast the tensor to the dtype the op expects: tf.cast(x, 'float32') for inputs and float targets, 'int32' for class ids given to tf.oneHot.",
+  },
+  {
+    kind: 'bad-value',
+    pattern: /oneHot: ?indices|depth must be|Unknown (?:loss|optimizer|activation|metric)[^\n]*/i,
+    cause: () => 'an argument names something tfjs does not know, or an index is out of range',
+    fix: 'Check the spelling of the loss/optimizer/activation names (camelCase in tfjs: categoricalCrossentropy, meanSquaredError) and that class ids lie in 0…C−1.',
+  },
+];
+
+const runFailed = defineRule({
+  id: 'run.failed',
+  family: 'resources',
+  severity: 'error',
+  title: 'The run failed',
+  thresholds: {},
+  explanation:
+    'Training stopped with an error. Lossbook maps the errors tfjs users meet most — a kernel missing on the backend, inputs or targets of the wrong shape, a wrong dtype, an unknown name — to what they mean; the message itself is in the cell output.',
+  fix: { text: 'See the cause above; the cell output has the full message and stack.' },
+  source: 'tensorflow/tfjs issues (kernel not registered, shape and dtype errors); StackOverflow [tensorflow.js]',
+  check({ error, status }) {
+    if (!error || status === 'interrupted') return [];
+    const text = `${error.name}: ${error.message}`;
+    for (const fault of RUNTIME_FAULTS) {
+      const match = fault.pattern.exec(text);
+      if (!match) continue;
+      return [
+        {
+          summary: `${fault.cause(match)}: ${firstSentence(error.message, 200)}`,
+          values: { kind: fault.kind, error: error.message.slice(0, 400) },
+          fixText: fault.fix,
+        },
+      ];
+    }
+    return [];
+  },
+});
+
+export const resourceRules: Rule[] = [tensorLeak, outOfMemory, evalEveryBatch, backendFallback, kernelFallback, runFailed];

@@ -1,4 +1,5 @@
 // Static checks (catalog §1): the model and its compile config, before the first step.
+import { explainsWhen, initTooLarge, lrTooHigh, lrWithinTenfold, NO_GRADIENT, NOT_LEARNING, OVERSHOOTING, SATURATION, updateRatioFits, updatesTooSmall } from './causality';
 import { defineRule, type Rule, type RuleHit } from './types';
 import {
   effectiveActivation,
@@ -13,6 +14,7 @@ import {
   standaloneActivation,
 } from './model-shape';
 import { formatNumber } from './stats';
+import { HIDDEN_LAYERS, OUTPUT_LAYER, optimizerCall, retrainCode, usualLearningRate } from './fix-binding';
 
 const softmaxSingleUnit = defineRule({
   id: 'model.softmax-single-unit',
@@ -24,9 +26,10 @@ const softmaxSingleUnit = defineRule({
     'Softmax normalizes across units; with one unit the output is exp(z)/exp(z) = 1 for every input, so the prediction never changes, the gradient is zero and the loss is 0 or constant from the first step.',
   fix: {
     text: 'For two classes use one sigmoid unit with binaryCrossentropy, or two softmax units with one-hot labels.',
-    code: "model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));\nmodel.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });",
+    code: retrainCode({ change: `${OUTPUT_LAYER}\nhead.units = 1;\nhead.activation = 'sigmoid';`, loss: "'binaryCrossentropy'", why: 'Two classes: one sigmoid unit with binary cross-entropy.' }),
   },
-  source: 'seed 001 ("第一次train loss就等于0"); UMLAUT',
+  source: 'seed 001 ("train loss is 0 from the first step"); UMLAUT',
+  explains: ['loss.saturated', 'loss.zero-early', ...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -59,9 +62,10 @@ const lossActivationMismatch = defineRule({
     'Each loss assumes a kind of output: binaryCrossentropy wants sigmoid probabilities, categorical/sparse cross-entropy want softmax probabilities, MSE wants an unbounded regression output. tfjs clips probabilities to [1e-7, 1−1e-7], so a linear or relu output fed to a cross-entropy saturates the loss (≈16.12) and the gradient vanishes; MSE on a softmax head learns very slowly.',
   fix: {
     text: 'Pair them: sigmoid + binaryCrossentropy, softmax + categoricalCrossentropy (one-hot) or sparseCategoricalCrossentropy (class ids), linear + meanSquaredError.',
-    code: "model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' }));\nmodel.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });",
+    code: retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = 'softmax';`, why: 'A softmax output for the cross-entropy over classes.' }),
   },
   source: 'seed 000 (wrong cross-entropy variant); seed 002 #4',
+  explains: ['loss.saturated', 'loss.zero-early', 'loss.nan', 'kl.negative', ...NO_GRADIENT, ...NOT_LEARNING, 'act.dead-relu'],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -75,6 +79,7 @@ const lossActivationMismatch = defineRule({
           summary: `loss ${raw} with ${head.activation} output (${head.units ?? '?'} units); it expects ${expectation.label}`,
           values: { loss: raw, outputActivation: head.activation, units: head.units ?? null },
           layer: head.layer?.name,
+          fixCode: retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = '${expectation.wants[0] ?? 'linear'}';`, why: `A ${expectation.wants[0] ?? 'linear'} output for ${raw}.` }),
         });
     }
     return hits;
@@ -91,14 +96,15 @@ const doubleSoftmax = defineRule({
     'The output already goes through softmax and then a softmax (or log-softmax) is applied again — by a second softmax layer, or by a loss that expects logits such as tf.losses.softmaxCrossEntropy. Softmax of probabilities is nearly uniform, so the loss sits near ln C and gradients shrink.',
   fix: {
     text: "Keep one: either a linear output with tf.losses.softmaxCrossEntropy, or a softmax output with 'categoricalCrossentropy'.",
-    code: "model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' }));\nmodel.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+    code: retrainCode({ loss: "'categoricalCrossentropy'", why: 'Keep the softmax layer; use the loss that expects probabilities.' }),
   },
   source: 'seed 002 #4, #20; seed 000',
+  explains: [...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
     const softmaxCount = head.activations.filter((a) => a === 'softmax').length;
-    if (softmaxCount >= 2) return [{ summary: `softmax applied ${softmaxCount} times at the output (${head.activations.join(' → ')})`, values: { softmaxCount }, layer: head.layer?.name }];
+    if (softmaxCount >= 2) return [{ summary: `softmax applied ${softmaxCount} times at the output (${head.activations.join(' → ')})`, values: { softmaxCount }, layer: head.layer?.name, fixCode: retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = 'linear'; // the softmax layer after it stays`, why: 'One softmax: the layer after the logits.' }) }];
     if (head.activation === 'softmax' || head.activation === 'sigmoid') {
       for (const raw of model.losses) {
         const loss = normalizedLoss(raw);
@@ -126,8 +132,9 @@ const missingActivation = defineRule({
   thresholds: {},
   explanation:
     'Two Dense/Conv layers with no nonlinearity between them compute one linear map (W2·(W1·x) = W·x): the extra layer adds parameters but no capacity. tfjs layers default to activation "linear", so forgetting `activation` is easy.',
-  fix: { text: 'Add a nonlinearity (relu, elu, selu) to the hidden layers.', code: "tf.layers.dense({ units: 64, activation: 'relu' })" },
+  fix: { text: 'Add a nonlinearity (relu, elu, selu) to the hidden layers.', code: retrainCode({ change: `${HIDDEN_LAYERS}\nfor (const layer of hidden) if (layer.activation === 'linear') layer.activation = 'relu';`, why: 'A nonlinearity on every hidden layer.' }) },
   source: 'UMLAUT; seed 003 (activation functions)',
+  explains: [...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const layers = model.layers;
@@ -150,8 +157,9 @@ const activationBeforeOutput = defineRule({
   thresholds: {},
   explanation:
     'The last layer computes logits (or a regression value); a relu there clips every negative logit to 0 before softmax/sigmoid, or makes a regression output unable to go below 0. Whole classes can stop receiving gradient.',
-  fix: { text: 'Use a linear last layer before softmax/sigmoid, or put the probability activation directly on it.', code: "model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' })); // no relu on the logits" },
+  fix: { text: 'Use a linear last layer before softmax/sigmoid, or put the probability activation directly on it.', code: retrainCode({ change: `${OUTPUT_LAYER}\nhead.activation = 'linear'; // the softmax after it stays`, why: 'Linear logits before the softmax.' }) },
   source: 'seed 002 #4',
+  explains: [{ id: 'act.dead-relu', sameLayer: true }, 'loss.saturated', ...NO_GRADIENT, ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const head = outputHead(model);
@@ -169,8 +177,9 @@ const noBias = defineRule({
   title: 'Hidden layer without bias',
   thresholds: {},
   explanation: 'Without a bias every hyperplane of the layer passes through the origin, which cuts capacity and often underfits — unless a BatchNormalization right after supplies the shift.',
-  fix: { text: 'Leave useBias at its default (true), or add BatchNormalization after the layer.', code: "tf.layers.dense({ units: 64, activation: 'relu', useBias: true })" },
-  source: 'seed 002 #18/#19 (偏置)',
+  fix: { text: 'Leave useBias at its default (true), or add BatchNormalization after the layer.', code: retrainCode({ change: 'for (const layer of topology.config.layers) if (layer.config.use_bias === false) layer.config.use_bias = true;', why: 'Biases back on.' }) },
+  source: 'seed 002 #18/#19 (biases)',
+  explains: [...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     const hits: RuleHit[] = [];
@@ -194,8 +203,9 @@ const dropoutHigh = defineRule({
   thresholds: { maxRate: 0.5 },
   explanation:
     'In tfjs `rate` is the fraction of units dropped. Above 0.5 most of the signal is removed at each step and the network underfits; right after convolution layers dropout tends to hurt, since conv layers have few parameters and spatially correlated features.',
-  fix: { text: 'Keep dropout at 0.2–0.5 on dense layers; on conv layers use a small rate (0.1) or none.', code: 'tf.layers.dropout({ rate: 0.3 })' },
+  fix: { text: 'Keep dropout at 0.2–0.5 on dense layers; on conv layers use a small rate (0.1) or none.', code: retrainCode({ change: 'for (const layer of topology.config.layers) if (layer.class_name === \'Dropout\' && layer.config.rate > 0.5) layer.config.rate = 0.3;', why: 'Dropout rate 0.3.' }) },
   source: 'UMLAUT; seed 002 #15',
+  explains: [...NOT_LEARNING, 'trend.val-gap', 'trend.data-problem'],
   check({ model }) {
     if (!model) return [];
     const hits: RuleHit[] = [];
@@ -224,14 +234,17 @@ const bnSmallBatch = defineRule({
   title: 'BatchNormalization with a small batch',
   thresholds: { minBatch: 16 },
   explanation: 'BatchNormalization estimates mean and variance from each batch; below about 16 samples these estimates are noisy and accuracy drops sharply (Wu & He, Group Normalization).',
-  fix: { text: 'Use a batch size of at least 16–32, or LayerNormalization, which does not depend on the batch.', code: 'await model.fit(xs, ys, { batchSize: 32, epochs });' },
+  fix: { text: 'Use a batch size of at least 16–32, or LayerNormalization, which does not depend on the batch.' },
   source: 'seed 002 #12',
+  explains: ['loss.oscillating', 'trend.val-gap', 'loss.plateau', 'trend.stuck'],
   check({ model, fit }) {
     if (!model || !fit) return [];
     const bn = model.layers.find((l) => l.className === 'BatchNormalization');
     if (!bn) return [];
     const batch = Math.min(fit.batchSize ?? 32, fit.samples ?? Number.POSITIVE_INFINITY);
-    if (batch < this.thresholds.minBatch) return [{ summary: `batch size ${batch} < ${this.thresholds.minBatch} with ${bn.name}`, values: { batchSize: batch }, layer: bn.name }];
+    const epochs = fit.epochs ?? 1;
+    const fixCode = retrainCode({ optimizer: optimizerCall(model, model.optimizer?.learningRate ?? usualLearningRate(model)), fit: `await $model.fit($x, $y, { epochs: ${epochs}, batchSize: 32${fit.validationSplit ? `, validationSplit: ${fit.validationSplit}` : ''} })`, why: 'Batches of 32 for BatchNormalization.' });
+    if (batch < this.thresholds.minBatch) return [{ summary: `batch size ${batch} < ${this.thresholds.minBatch} with ${bn.name}`, values: { batchSize: batch }, layer: bn.name, fixCode }];
     return [];
   },
 });
@@ -244,8 +257,9 @@ const sigmoidDeep = defineRule({
   thresholds: { minLayers: 4 },
   explanation:
     "sigmoid's derivative is at most 0.25 (tanh's at most 1 and much less when saturated); multiplied across many layers the gradient reaching the first layers vanishes (Glorot & Bengio 2010).",
-  fix: { text: 'Use relu/elu with He initialization, or add BatchNormalization between layers.', code: "tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' })" },
+  fix: { text: 'Use relu/elu with He initialization, or add BatchNormalization between layers.', code: retrainCode({ change: `${HIDDEN_LAYERS}\nfor (const layer of hidden) if (/sigmoid|tanh/.test(layer.activation)) Object.assign(layer, { activation: 'relu', kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'normal', seed: null } } });`, why: 'ReLU with He initialization instead of a deep sigmoid stack.' }) },
   source: 'seed 003 (vanishing/exploding gradients)',
+  explains: [{ id: 'act.saturated', sameLayer: true }, { id: 'grad.vanishing', sameLayer: true }, ...NO_GRADIENT.slice(1), ...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     if (model.layers.some(isNormalization)) return [];
@@ -265,8 +279,15 @@ const badInit = defineRule({
   thresholds: { maxRatio: 10, minRatio: 0.1 },
   explanation:
     'With all-zero (or constant) kernels every unit of a layer computes the same thing and gets the same gradient, so they never differentiate. Weights far larger or smaller than Glorot/He scale make activations and gradients explode or vanish layer by layer.',
-  fix: { text: "Use the default glorotUniform, or heNormal for relu layers; don't initialize hidden kernels to zeros or a constant.", code: "tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' })" },
-  source: 'seed 002 #17 (初始化权值不能初始化为全0); seed 003; SageMaker PoorWeightInitialization',
+  fix: { text: "Use the default glorotUniform, or heNormal for relu layers; don't initialize hidden kernels to zeros or a constant.", code: retrainCode({ change: `${HIDDEN_LAYERS}\nfor (const layer of withUnits) layer.config.kernel_initializer = { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'normal', seed: null } };`, why: 'He initialization for every weighted layer.' }) },
+  source: 'seed 002 #17 ("never initialize the weights to all zeros"); seed 003; SageMaker PoorWeightInitialization',
+  // Zero/constant kernels: identical units, no gradient to the hidden layers; too large: saturation,
+  // explosion, NaN; too small: vanishing signal.
+  explains: [
+    ...explainsWhen(['act.dead-relu', 'act.saturated'], () => true, true),
+    ...explainsWhen([...NO_GRADIENT, ...NOT_LEARNING], (cause) => !initTooLarge(cause)),
+    ...explainsWhen([...OVERSHOOTING, 'loss.saturated', 'update.ratio'], (cause) => initTooLarge(cause)),
+  ],
   check({ model }) {
     if (!model || model.previouslyTrained) return [];
     const hits: RuleHit[] = [];
@@ -298,8 +319,9 @@ const allFrozen = defineRule({
   title: 'No trainable weights',
   thresholds: {},
   explanation: 'Every layer is frozen (trainable: false), so fit runs but nothing can change: the loss stays where it started.',
-  fix: { text: 'Set trainable = true on the layers meant to learn (and compile again).', code: 'model.layers.slice(-2).forEach((layer) => (layer.trainable = true));\nmodel.compile({ optimizer: "adam", loss });' },
+  fix: { text: 'Set trainable = true on the layers meant to learn (and compile again).', code: '$model.layers.slice(-2).forEach((layer) => (layer.trainable = true));\n$model.compile({ optimizer: $optimizer, loss: $model.loss, metrics: $model.metrics });\n$fit;' },
   source: 'seed 003 (reusing pretrained layers, freezing)',
+  explains: [...NO_GRADIENT, ...NOT_LEARNING, 'update.ratio'],
   check({ model }) {
     if (!model) return [];
     if (model.totalParams > 0 && model.trainableParams === 0)
@@ -315,8 +337,9 @@ const plainSgd = defineRule({
   title: 'Plain SGD on a deep network',
   thresholds: { minWeightedLayers: 3 },
   explanation: 'Vanilla SGD stalls at saddle points and on ill-conditioned valleys; momentum or an adaptive optimizer usually converges much faster on deep nets.',
-  fix: { text: 'Use momentum 0.9 or Adam.', code: 'model.compile({ optimizer: tf.train.momentum(0.01, 0.9), loss });' },
+  fix: { text: 'Use momentum 0.9 or Adam.', code: retrainCode({ optimizer: 'tf.train.adam(1e-3)', why: 'Adam instead of plain SGD.' }) },
   source: 'seed 002 #8; seed 003 (faster optimizers)',
+  explains: [...NOT_LEARNING, ...explainsWhen(['update.ratio'], (_cause, symptom) => updatesTooSmall(symptom))],
   check({ model }) {
     if (!model?.optimizer || model.optimizer.className !== 'SGD') return [];
     const depth = model.layers.filter(isWeighted).length;
@@ -330,19 +353,31 @@ const lrOutOfRange = defineRule({
   family: 'static',
   severity: 'warning',
   title: 'Learning rate out of the usual range',
-  thresholds: { adaptiveMax: 0.01, sgdMax: 1, min: 1e-7 },
+  thresholds: { adaptiveMax: 0.01, sgdMax: 1, min: 1e-7, adaptiveMin: 1e-5 },
   explanation:
     'Adaptive optimizers (Adam, RMSProp, Adamax) work around 1e-3; above 1e-2 they often diverge or kill ReLUs. SGD rarely works above 1. Below 1e-7 the weights effectively do not move.',
   fix: { text: 'Search the learning rate on a log scale (1e-4 … 1e-1) or run lossbook.checks.lrRangeTest(model, xs, ys).', code: 'model.compile({ optimizer: tf.train.adam(1e-3), loss });' },
-  source: 'UMLAUT; seed 001 (调参: 对数尺度); seed 002 #3',
+  source: 'UMLAUT; seed 001 (tuning: search on a log scale); seed 002 #3',
+  // Too high: overshooting, dead or saturated units; too low: nothing moves.
+  explains: [
+    ...explainsWhen([...OVERSHOOTING, ...SATURATION, 'grad.vanishing', 'weights.unchanged', 'trend.val-gap'], (cause) => lrTooHigh(cause)),
+    ...explainsWhen(['update.ratio'], (cause, symptom) => updateRatioFits(lrTooHigh(cause), symptom)),
+    ...explainsWhen([...NOT_LEARNING], () => true),
+  ],
+  // Within 10× of the usual range the rate is a risk, not a fault, until training shows it.
+  needsSymptom: (finding) => lrWithinTenfold(finding),
   check({ model }) {
     const optimizer = model?.optimizer;
     if (!optimizer || optimizer.learningRate === undefined) return [];
     const lr = optimizer.learningRate;
     const adaptive = /^(Adam|Adamax|RMSProp)$/.test(optimizer.className);
     const max = adaptive ? this.thresholds.adaptiveMax : this.thresholds.sgdMax;
-    if (lr > max) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} > ${formatNumber(max)}`, values: { learningRate: lr, max, optimizer: optimizer.className } }];
-    if (lr < this.thresholds.min) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} < ${formatNumber(this.thresholds.min)}`, values: { learningRate: lr, min: this.thresholds.min, optimizer: optimizer.className } }];
+    const suggested = usualLearningRate(model);
+    const fixCode = retrainCode({ optimizer: optimizerCall(model, suggested), why: `${optimizer.className} at ${formatNumber(suggested)}, the usual rate for it, instead of ${formatNumber(lr)} (lossbook.checks.lrRangeTest($model, $x, $y) finds the best one for this model)` });
+    if (lr > max) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} > ${formatNumber(max)}`, values: { learningRate: lr, max, optimizer: optimizer.className }, fixCode }];
+    // Adaptive optimizers normalize the step to ≈ lr per weight: below 1e-5 they barely move (fine-tuning lives at 1e-5…1e-4).
+    const min = adaptive ? this.thresholds.adaptiveMin : this.thresholds.min;
+    if (lr < min) return [{ summary: `${optimizer.className} learning rate ${formatNumber(lr)} < ${formatNumber(min)}`, values: { learningRate: lr, min, optimizer: optimizer.className }, fixCode }];
     return [];
   },
 });
@@ -354,8 +389,9 @@ const biasRegularized = defineRule({
   title: 'Regularizer on biases',
   thresholds: {},
   explanation: 'Biases shift each hyperplane; penalizing them pulls the planes to the origin and shrinks capacity (underfitting) without reducing overfitting. Regularize kernels only.',
-  fix: { text: 'Move the regularizer to kernelRegularizer.', code: "tf.layers.dense({ units: 64, activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }) })" },
+  fix: { text: 'Move the regularizer to kernelRegularizer.', code: retrainCode({ change: 'for (const layer of topology.config.layers) if (layer.config.bias_regularizer) Object.assign(layer.config, { kernel_regularizer: layer.config.kernel_regularizer ?? layer.config.bias_regularizer, bias_regularizer: null });', why: 'Regularize the kernels, not the biases.' }) },
   source: 'seed 002 #2',
+  explains: [...NOT_LEARNING],
   check({ model }) {
     if (!model) return [];
     return model.layers.filter((l) => l.hasBiasRegularizer).map((layer) => ({ summary: `${layer.name} has a biasRegularizer`, values: { layer: layer.name }, layer: layer.name }));

@@ -202,6 +202,16 @@ export interface KernelFallbackStats {
   steps: number;
 }
 
+/** Which notebook globals hold what a fix must name (fix-binding.ts); undefined where none does. */
+export interface FixBindings {
+  model?: string;
+  x?: string;
+  y?: string;
+  optimizer?: string;
+  /** The training call as the user wrote it (or rebuilt from its arguments), with `await`. */
+  fit?: string;
+}
+
 export interface DiagnosisContext {
   /** What triggered this pass. Rules of a family run only on the phases that can feed them. */
   phase: 'fit-start' | 'step' | 'epoch' | 'finish';
@@ -229,6 +239,8 @@ export interface DiagnosisContext {
   timing: TimingStats;
   /** Supplied kernels that ran inside training steps, when any did. */
   kernelFallback?: KernelFallbackStats;
+  /** The user's names for the model, data, optimizer and fit call (fix code is bound to them). */
+  bindings?: FixBindings;
   /** Set when the run ended with an error the kernel reported. */
   error?: { name: string; message: string };
   status?: 'ok' | 'error' | 'interrupted';
@@ -245,6 +257,9 @@ export interface RuleHit {
   severity?: Severity;
   /** Extra words for the explanation or fix, specific to this hit. */
   detail?: string;
+  /** Replaces the rule's fix text for this hit (e.g. the fix of one runtime error). */
+  fixText?: string;
+  /** Fix code for this hit: `$model`, `$x`, `$y`, `$optimizer`, `$fit` are bound by the engine. */
   fixCode?: string;
 }
 
@@ -258,7 +273,34 @@ export interface Rule<Thresholds extends Record<string, number> = Record<string,
   explanation: string;
   fix: { text: string; code?: string };
   source: string;
+  /**
+   * A cause is a configuration or data fact (model, loss, optimizer, data checks); a symptom is what
+   * training showed (saturation, plateau, NaN…). Defaults: static/data/resources are causes,
+   * dynamic/trend symptoms. The verdict (verdict.ts) puts a cause first and folds its symptoms under it.
+   */
+  role?: 'cause' | 'symptom';
+  /** Findings this rule's finding can explain (folded under it when the evidence fits). */
+  explains?: ReadonlyArray<string | Explains>;
+  /** A cause whose evidence alone is weak (e.g. a learning rate just above the usual range): it is a
+   *  note, not a warning, unless training showed a symptom it explains. */
+  needsSymptom?(finding: Finding): boolean;
+  /**
+   * A trend seen in a window that can pass (a validation wobble, an oscillation that settles): if the
+   * rule no longer holds when the run finishes, its finding becomes a note marked resolved.
+   */
+  transient?: boolean;
+  /** For a symptom no cause explains: the sanity check that tells the causes apart (seed 000's method). */
+  nextCheck?: { text: string; code: string };
   check(context: DiagnosisContext): RuleHit[];
+}
+
+/** One entry of `Rule.explains`: a finding id, and when the two findings' evidence fits together. */
+export interface Explains {
+  id: string;
+  /** Fold only a symptom on a layer the cause names (an initializer on layer A explains dead units of A). */
+  sameLayer?: boolean;
+  /** Further fit between the evidence of both (a learning rate too HIGH explains an explosion, not a plateau). */
+  when?(cause: Finding, symptom: Finding): boolean;
 }
 
 /** Identity helper that keeps a rule's threshold type while collecting rules in one array. */

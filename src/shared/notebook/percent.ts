@@ -1,7 +1,7 @@
 // Notebooks as plain scripts, in the "percent" format of Jupytext / VS Code:
 //   // %% [markdown]      a markdown cell, each line a `//` comment
 //   // %%                 a code cell
-// Header comments `// @title: …` and `// @expect: id, id` (examples gallery) come before the
+// Header comments `// @title: …`, `// @expect: id, id`, `// @verdict: id`, `// @source: URL` (examples gallery) come before the
 // first cell. A script with no `// %%` marker is one code cell, so a plain tfjs script runs unchanged.
 import { createCell, type Cell } from './model';
 
@@ -11,6 +11,10 @@ export interface PercentScript {
   expected: string[];
   /** `// @healthy` marks a control that must produce no warning or error findings. */
   healthy: boolean;
+  /** The root cause the verdict should name (`// @verdict: id`); defaults to the first expected id. */
+  verdict?: string;
+  /** Where a real-world fault comes from (`// @source: URL`). */
+  source?: string;
   cells: Cell[];
 }
 
@@ -60,6 +64,8 @@ function readHeader(lines: string[], script: PercentScript): void {
     if (name === 'title') script.title = value.trim();
     else if (name === 'expect') script.expected.push(...value.split(/[\s,]+/).filter(Boolean));
     else if (name === 'healthy') script.healthy = true;
+    else if (name === 'verdict') script.verdict = value.trim();
+    else if (name === 'source') script.source = value.trim();
   }
 }
 
