@@ -17,7 +17,7 @@ const restrict = (message, names, extraPaths = []) => [
 const nodeBuiltins = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'electron'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/results/**', '.gpu-kit/**', 'coverage/**', 'e2e/artifacts/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/results/**', '.gpu-kit/**', 'coverage/**', 'e2e/artifacts/**', '.venv-ray/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
