@@ -4,22 +4,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepArtifact, deepBlockquote, fixtureText, hugeStartedAt, memoryBomb, runsBomb } from '../host/hostile-notebooks.testing';
 import { exportCommand, type CommandIo } from './commands';
 import { EXIT } from './exit-codes';
-
-function capture(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      stream.text += chunk.toString();
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
+import { textSink } from './text-sink';
 
 let folder: string;
 beforeAll(async () => {
@@ -34,8 +23,8 @@ async function exportHostile(name: string, text: string): Promise<{ code: number
   const output = join(folder, `${name}.html`);
   await writeFile(input, text);
   const digest = createHash('sha256').update(text).digest('hex');
-  const stderr = capture();
-  const io: CommandIo = { stdout: capture(), stderr, env: { CI: '1' } };
+  const stderr = textSink();
+  const io: CommandIo = { stdout: textSink(), stderr, env: { CI: '1' } };
   const started = performance.now();
   const code = await exportCommand(input, { html: output }, io);
   const ms = performance.now() - started;

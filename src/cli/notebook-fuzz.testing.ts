@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { exportCommand } from './commands';
 import { EXIT } from './exit-codes';
 import { FIXTURE_NAMES, fixtureText } from '../host/hostile-notebooks.testing';
+import { textSink } from './text-sink';
 
 export const CASE_TIME_LIMIT_MS = 5_000;
 
@@ -116,17 +116,6 @@ export interface CaseOutcome {
   stderr: string;
 }
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      stream.text += chunk.toString();
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
-
 /**
  * Export one mutated file from `folder`, asserting the property; throws with the mutation when
  * it does not hold (fast-check then shrinks it to the smallest failing case).
@@ -136,11 +125,11 @@ export async function exportMutated(folder: string, mutation: Mutation, index: n
   const input = join(folder, `case-${index}.lossbook`);
   await writeFile(input, bytes);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  const stderr = sink();
+  const stderr = textSink();
   const started = performance.now();
   let exit: number;
   try {
-    exit = await exportCommand(input, { html: join(folder, `case-${index}.html`) }, { stdout: sink(), stderr, env: { CI: '1' } });
+    exit = await exportCommand(input, { html: join(folder, `case-${index}.html`) }, { stdout: textSink(), stderr, env: { CI: '1' } });
   } catch (error) {
     throw new Error(`export crashed (${(error as Error).name}: ${(error as Error).message}) on ${JSON.stringify(mutation)}`);
   }

@@ -3,23 +3,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { runCommand, type CommandIo } from './commands';
 import { EXIT } from './exit-codes';
 import type { RunJson } from './run-json';
-
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      stream.text += chunk.toString();
-      callback();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
+import { textSink } from './text-sink';
 
 let folder: string;
 beforeAll(async () => {
@@ -34,8 +23,8 @@ describe('lossbook run with a cell that half-exits the kernel (issue 17)', () =>
     const script = join(folder, 'exits.js');
     await writeFile(script, '// %%\nconst kept = 1;\nconsole.log("first cell");\n// %%\nprocess.reallyExit(3);\n// %%\nconsole.log("never runs");\n');
     const json = join(folder, 'exits.json');
-    const stderr = sink();
-    const stdout = sink();
+    const stderr = textSink();
+    const stdout = textSink();
     const io: CommandIo = { stdout, stderr, env: { CI: '1' } };
     const started = performance.now();
     const code = await runCommand(script, { json, backend: 'cpu' }, io, (options) => new KernelSupervisor(options));

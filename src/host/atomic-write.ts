@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processIsAlive } from './process-alive';
 
 /** `.<file>.<pid>-<random>.saving`: hidden while it exists, and recognizably ours. */
 const TEMP_SUFFIX = '.saving';
@@ -18,15 +19,6 @@ function escapeRegExp(text: string): string {
 
 export function tempPathFor(path: string, pid = process.pid): string {
   return join(dirname(path), `.${basename(path)}.${pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processIsAlive } from './process-alive';
 
 export const KERNEL_FOLDER_PREFIX = 'lossbook-kernel-';
 /** `lossbook-kernel-<pid>-XXXXXX`: mkdtemp's six random characters after the host's pid. */
@@ -39,16 +40,6 @@ function removeLiveFolders(): void {
     }
   }
   liveFolders.clear();
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — not ours to judge, keep its folder.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Remove kernel folders whose host process is gone (and pre-pid ones older than a day). */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recoveryPathFor } from '../host/files';
-import { findOrphanedUntitledRecoveries, processIsAlive, untitledRecoveryKey } from './recovery';
+import { processIsAlive } from '../host/process-alive';
+import { findOrphanedUntitledRecoveries, untitledRecoveryKey } from './recovery';
 
 describe('untitled recovery copies', () => {
   it('each window gets its own key, and files.ts names its copy so the orphan scan finds it', async () => {

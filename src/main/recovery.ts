@@ -4,20 +4,11 @@
 // crashed session left behind — its process is gone — offered back to the user.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processIsAlive } from '../host/process-alive';
 
 /** The stand-in path an untitled window's autosaves are keyed by (files.ts hashes it into a recovery file name). */
 export function untitledRecoveryKey(directory: string, windowNumber: number, pid = process.pid): string {
   return join(directory, `untitled-${pid}-window${windowNumber}.lossbook`);
-}
-
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface OrphanedRecovery {
