@@ -4,31 +4,17 @@
 // tfjs keeps them. Runs where Dawn finds an adapter — a GPU, or Mesa's lavapipe (Vulkan on the
 // CPU, mesa-vulkan-drivers ≥ 24) — and is reported skipped where none exists.
 import * as tf from '@tensorflow/tfjs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
 import { monitoredRun } from './instrument.testing';
+import { startWebgpuForTests } from './webgpu.testing';
 import { countDispatches, installFusedUpdates, updateShader, type FusedUpdates } from './webgpu-fused-updates';
 
-const require = createRequire(import.meta.url);
 let unavailable: string | undefined;
 let fused: FusedUpdates | undefined;
 
 beforeAll(async () => {
-  try {
-    const dawn = require('webgpu') as { create(options: string[]): unknown; globals: object };
-    Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]) as { requestAdapter(): Promise<unknown> };
-    if (!(await gpu.requestAdapter())) {
-      unavailable = 'Dawn finds no Vulkan adapter here (Mesa lavapipe from mesa-vulkan-drivers ≥ 24 provides a software one)';
-      return;
-    }
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-    require('@tensorflow/tfjs-backend-webgpu');
-    if (!(await tf.setBackend('webgpu'))) unavailable = 'the tfjs webgpu backend did not initialize';
-  } catch (error) {
-    unavailable = `webgpu did not load: ${(error as Error).message}`;
-  }
+  unavailable = await startWebgpuForTests();
   if (unavailable) console.log(`fused updates on webgpu: SKIPPED — ${unavailable}`);
   else fused = installFusedUpdates(tf);
 });
