@@ -14,6 +14,7 @@ import type { SweepState } from '../shared/sweep/scheduler';
 import { createSweepApi, type NotebookCell } from './sweep';
 import { TrainingHooks, type ActiveTraining } from './training-hooks';
 import { CellSyntaxError } from './transform';
+import { reseedMathRandom, seedFromEnvironment } from './seeded-random';
 
 export type ChecksFactory = (tf: Tf, context: RunContext) => unknown;
 
@@ -67,8 +68,12 @@ export class Kernel implements Disposable {
   private readonly history: NotebookCell[] = [];
   private readonly disposables: Array<() => void> = [];
 
+  /** LOSSBOOK_SEED: unseeded randomness repeats from every cleared namespace (seeded-random.ts). */
+  private readonly seed = seedFromEnvironment();
+
   constructor(private readonly options: KernelOptions) {
     const { tf } = options;
+    reseedMathRandom(this.seed);
     this.output = new OutputCapture((runId, name, text) => options.emit({ type: 'stream', runId, name, text }), options.outputLimitBytes);
     this.hooks = new TrainingHooks(tf);
     this.gpuProcessMemory = options.backend.isGpu ? new NvidiaProcessMemory() : undefined;
@@ -360,6 +365,7 @@ export class Kernel implements Disposable {
     const before = this.snapshot();
     if (resetNamespace) {
       this.executor.resetNamespace();
+      reseedMathRandom(this.seed);
       // A cleared namespace holds nothing the earlier cells made: trial processes start empty too.
       this.history.length = 0;
     }
