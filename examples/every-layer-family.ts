@@ -1,12 +1,14 @@
 // @title: conv2d, conv1d, separable, transposed conv, batch norm and embedding+LSTM+GRU on the default backend (kernels wasm lacks)
-// @expect: perf.kernel-fallback
+// @expect: perf.kernel-fallback, trend.stopped-early
 // %% [markdown]
 // One small model per layer family people train, on whatever backend Lossbook chose — wasm after
 // a plain `npm ci`, whose tfjs backend lacks the gradient kernels of convolutions
 // (Conv2DBackpropFilter), of depthwise/separable convolutions and of embeddings
 // (UnsortedSegmentSum). No `tf.setBackend('cpu')`: Lossbook supplies those kernels, and the run's
 // `perf.kernel-fallback` finding (info) names them with their share of step time. Each cell
-// prints "<family>: trained" when its loss went down; the last prints "all trained".
+// prints "<family>: trained" when its loss went down; the last prints "all trained". Each model
+// trains only a few epochs — enough to show its loss falls — so the run is also, rightly, told
+// that it stopped while the loss was still falling (`trend.stopped-early`).
 // %%
 import * as tf from '@tensorflow/tfjs';
 

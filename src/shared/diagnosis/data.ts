@@ -64,6 +64,8 @@ const unnormalized = defineRule({
     const moderate = maxAbs > t.maxAbs || Math.abs(x.mean) > t.maxAbsMean || x.std > t.maxStd;
     // Counts of a few dozen into a ReLU layer train fine; the same values into tanh saturate it.
     const first = model?.layers.findIndex(isWeighted) ?? -1;
+    // Token ids into an Embedding are indices, not magnitudes: the layer looks rows up, nothing scales them.
+    if (first >= 0 && model!.layers[first]!.className === 'Embedding') return [];
     const squashing = first >= 0 && /^(sigmoid|tanh|softsign|hardSigmoid|softmax)$/.test(effectiveActivation(model!.layers, first));
     if (large || (moderate && squashing))
       return [
