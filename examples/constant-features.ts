@@ -14,4 +14,4 @@ const ys = tf.tensor2d(readings.map((r) => [r[0]! + r[3]! - r[6]!]));
 
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }), tf.layers.dense({ units: 1 })] });
 model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
-await model.fit(xs, ys, { epochs: 3, batchSize: 20 });
+await model.fit(xs, ys, { epochs: 20, batchSize: 20 });

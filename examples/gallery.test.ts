@@ -46,7 +46,11 @@ const evidenceChecks: Record<string, (finding: Finding) => boolean> = {
   'mem.tensor-leak': (f) => numeric(f.evidence.values.perStep) && f.evidence.values.perStep >= 1,
   'perf.eval-every-batch': (f) => numeric(f.evidence.values.evaluateCalls) && f.evidence.values.evaluateCalls > 0,
   'metric.too-good': (f) => numeric(f.evidence.values.value) && f.evidence.values.value >= 0.999,
-  'trend.overfitting': (f) => f.evidence.values.trainDirection === 'down',
+  // Memorizing: the training loss still falls or has converged, far below a validation loss that does not follow.
+  'trend.overfitting': (f) => {
+    const { trainDirection, train, val } = f.evidence.values as { trainDirection: string; train: number[]; val: number[] };
+    return trainDirection !== 'up' && val.at(-1)! > 1.5 * train.at(-1)!;
+  },
   'trend.diverging': (f) => f.evidence.values.trainDirection === 'up' && f.evidence.values.valDirection === 'up',
 };
 
