@@ -15,7 +15,7 @@ import type { RunJson } from './run-json';
 
 // Seeded (LOSSBOOK_SEED): the tiny trainings here draw the same initial weights and shuffles on
 // every run, so what they are diagnosed with does not drift from run to run.
-const createSupervisor = (options: ConstructorParameters<typeof KernelSupervisor>[0]) => new KernelSupervisor({ ...options, env: { ...options.env, LOSSBOOK_SEED: '7' } });
+const createSupervisor = (options: ConstructorParameters<typeof KernelSupervisor>[0]) => new KernelSupervisor({ ...options, env: { ...options?.env, LOSSBOOK_SEED: '7' } });
 
 class Capture extends Writable {
   text = '';
