@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mulberry32, reseedMathRandom, seedFromEnvironment } from './seeded-random';
+import { createRandom as mulberry32 } from '../shared/sweep/space';
+import { reseedMathRandom, seedFromEnvironment } from './seeded-random';
 
 const original = Math.random;
 afterEach(() => {

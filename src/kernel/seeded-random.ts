@@ -5,17 +5,7 @@
 // generator restarts whenever the namespace is cleared, so a notebook run from a fresh namespace
 // draws the same numbers whatever ran before it (the gallery and its tests rely on that).
 
-/** mulberry32: a small, well-mixed 32-bit generator (uniform on [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../shared/sweep/space';
 
 /** The seed LOSSBOOK_SEED asks for (an integer), or undefined: then Math.random stays as it is. */
 export function seedFromEnvironment(value = process.env.LOSSBOOK_SEED): number | undefined {
@@ -28,5 +18,5 @@ export function seedFromEnvironment(value = process.env.LOSSBOOK_SEED): number |
 /** Restart Math.random from `seed`; a no-op without one. */
 export function reseedMathRandom(seed: number | undefined): void {
   if (seed === undefined) return;
-  Math.random = mulberry32(seed);
+  Math.random = createRandom(seed);
 }
