@@ -271,6 +271,15 @@ describe('lossbook export and doctor', () => {
     expect(io.err.text).toMatch(/ending in \.ipynb/);
   });
 
+  it('runs a Deno .ipynb whose imports are npm: specifiers (issue 21)', async () => {
+    const io = makeIo();
+    const input = join(folder, 'deno.ipynb');
+    await writeFile(input, await readFile(fileURLToPath(new URL('../../examples/jupyter/linear-regression.deno.ipynb', import.meta.url)), 'utf8'));
+    expect(await runCommand(input, { backend: 'cpu' }, io, createSupervisor)).toBe(EXIT.ok);
+    expect(io.out.text).toMatch(/final loss \d/);
+    expect(io.out.text).toMatch(/f\(10\) = /);
+  });
+
   it('doctor names the backend chosen, every backend of the chain and why the others did not load', async () => {
     const io = makeIo();
     expect(await doctorCommand({ json: true }, io, createSupervisor)).toBe(EXIT.ok);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKernel, type TestKernel } from './kernel.testing';
+import { nodeSpecifier } from './executor';
 
 let kernel: TestKernel;
 let notebookFolder: string;
@@ -59,6 +60,19 @@ describe('executor', () => {
     );
     expect(result.error).toBeUndefined();
     expect(result.display).toEqual({ kind: 'json', json: ['hello cell', 42, 42] });
+  });
+
+  it('runs the imports of a Deno notebook: npm: specifiers with versions and subpaths (issue 21)', async () => {
+    const result = await kernel.run(
+      "import * as deno from 'npm:@tensorflow/tfjs@4.22.0';\nimport { greet } from 'npm:greeting-package@^1';\nconst dynamic = await import('npm:greeting-package');\n[deno === tf, greet('deno'), dynamic.answer]",
+      { cwd: notebookFolder },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.display).toEqual({ kind: 'json', json: [true, 'hello deno', 42] });
+    expect(nodeSpecifier('npm:@scope/name@1.2.3/sub/path.js')).toBe('@scope/name/sub/path.js');
+    expect(nodeSpecifier('npm:name/sub')).toBe('name/sub');
+    const refused = await kernel.run("import { z } from 'jsr:@std/assert';");
+    expect(refused.error?.message).toMatch(/jsr: and URL imports need Deno's loader/);
   });
 
   it('says how to install a package the notebook folder does not have', async () => {

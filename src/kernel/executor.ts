@@ -228,7 +228,7 @@ export class Executor {
   }
 
   private async importModule(specifier: unknown): Promise<unknown> {
-    const name = String(specifier);
+    const name = nodeSpecifier(String(specifier));
     if (TF_PACKAGES.has(name)) return this.options.tf;
     if (name === 'lossbook') return this.options.lossbookApi;
     if (name.startsWith('node:') || isBuiltin(name)) return import(name);
@@ -236,7 +236,8 @@ export class Executor {
     return import(pathToFileURL(resolved).href);
   }
 
-  private requireModule(specifier: string): unknown {
+  private requireModule(requested: string): unknown {
+    const specifier = nodeSpecifier(requested);
     if (TF_PACKAGES.has(specifier)) return this.options.tf;
     if (specifier === 'lossbook') return this.options.lossbookApi;
     if (specifier.startsWith('node:') || isBuiltin(specifier)) return this.kernelRequire(specifier);
@@ -274,6 +275,26 @@ function namedExport(module: Record<string, unknown>, name: string, specifier: s
 const builtins = new Set(builtinModules);
 function isBuiltin(name: string): boolean {
   return builtins.has(name);
+}
+
+/**
+ * Deno notebooks (issue 21) import packages as `npm:name@version/sub/path`; the kernel resolves
+ * them like Node does, from the notebook folder's node_modules (the version range is not checked:
+ * what is installed is used, as in a Node notebook). `jsr:` and URL imports need Deno's own
+ * loader, so they are refused with the reason instead of a misleading "cannot find package".
+ */
+export function nodeSpecifier(specifier: string): string {
+  if (specifier.startsWith('npm:')) {
+    const bare = specifier.slice('npm:'.length).replace(/^\/+/, '');
+    const match = /^((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?(\/.*)?$/.exec(bare);
+    if (match) return `${match[1]}${match[2] ?? ''}`;
+  }
+  if (/^(jsr:|https?:)/.test(specifier)) {
+    const error = new Error(`Cannot import '${specifier}': jsr: and URL imports need Deno's loader. Install the package from npm in the notebook's folder and import it by name.`);
+    error.name = 'ModuleNotFoundError';
+    throw error;
+  }
+  return specifier;
 }
 
 function packageName(specifier: string): string {

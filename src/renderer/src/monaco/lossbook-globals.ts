@@ -2,10 +2,13 @@
 // notebook namespace. Kept in step with the kernel's namespace by hand (it is a declaration,
 // the kernel is the implementation).
 export const LOSSBOOK_GLOBALS = `
-import type * as tfModule from '@tensorflow/tfjs';
+import * as tfModule from '@tensorflow/tfjs';
 declare global {
-  /** TensorFlow.js, on the backend shown in the status bar. */
-  const tf: typeof tfModule;
+  /**
+   * TensorFlow.js, on the backend shown in the status bar. An import alias (not \`const tf: typeof
+   * …\`) so it is a namespace too: types such as \`tf.Tensor\` resolve in a cell without an import.
+   */
+  export import tf = tfModule;
   /** Lossbook's helpers inside a cell (src/kernel/kernel.ts). */
   const lossbook: {
     /** Aborted when the user interrupts the running cell: \`if (lossbook.signal.aborted) break\`. */
@@ -50,3 +53,17 @@ declare global {
 }
 export {};
 `;
+
+// Deno notebooks import tfjs as `npm:@tensorflow/tfjs@<version>`; the kernel resolves that to its
+// own tf (src/kernel/executor.ts), and this gives the editor the same types. A script, not a
+// module: an ambient pattern module cannot be declared inside a module file.
+export const LOSSBOOK_MODULE_ALIASES = `
+declare module 'npm:@tensorflow/tfjs' { export * from '@tensorflow/tfjs'; }
+declare module 'npm:@tensorflow/tfjs@*' { export * from '@tensorflow/tfjs'; }
+`;
+
+/** Both declaration files, as Monaco's extra libs. */
+export const LOSSBOOK_EXTRA_LIBS = [
+  { filePath: 'file:///lossbook/globals.d.ts', content: LOSSBOOK_GLOBALS },
+  { filePath: 'file:///lossbook/module-aliases.d.ts', content: LOSSBOOK_MODULE_ALIASES },
+];

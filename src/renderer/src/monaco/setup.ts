@@ -8,7 +8,7 @@ import 'monaco-editor/esm/vs/basic-languages/javascript/javascript.contribution.
 import 'monaco-editor/esm/vs/basic-languages/markdown/markdown.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/esm/vs/language/typescript/ts.worker?worker';
-import { LOSSBOOK_GLOBALS } from './lossbook-globals';
+import { LOSSBOOK_EXTRA_LIBS } from './lossbook-globals';
 import { NOTEBOOK_IGNORED_DIAGNOSTICS } from './ignored-diagnostics';
 import { isDark, onThemeChange } from '../theme';
 
@@ -41,7 +41,7 @@ for (const languageDefaults of defaults) {
   });
   languageDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: NOTEBOOK_IGNORED_DIAGNOSTICS });
   languageDefaults.setEagerModelSync(true);
-  languageDefaults.addExtraLib(LOSSBOOK_GLOBALS, 'file:///lossbook/globals.d.ts');
+  languageDefaults.setExtraLibs(LOSSBOOK_EXTRA_LIBS);
 }
 
 let typesLoaded: Promise<void> | undefined;
@@ -49,7 +49,7 @@ let typesLoaded: Promise<void> | undefined;
 export function loadTfjsTypes(): Promise<void> {
   typesLoaded ??= import('./tfjs-types').then(({ tfjsTypeDefinitions }) => {
     const libs = tfjsTypeDefinitions().map(([filePath, content]) => ({ filePath, content }));
-    for (const languageDefaults of defaults) languageDefaults.setExtraLibs([{ filePath: 'file:///lossbook/globals.d.ts', content: LOSSBOOK_GLOBALS }, ...libs]);
+    for (const languageDefaults of defaults) languageDefaults.setExtraLibs([...LOSSBOOK_EXTRA_LIBS, ...libs]);
   });
   return typesLoaded;
 }
