@@ -141,6 +141,40 @@ describe('guards against losing work (browser mode, Chromium)', () => {
     await page.close();
   });
 
+  it('restart asks first, saying what it loses; Cancel keeps the kernel, and with nothing to lose it does not ask', async () => {
+    const restarts = () => supervisor.calls.filter((call) => call.method === 'restart').length;
+    const page = await openPage();
+    // Nothing ran yet: the toolbar's restart goes straight through.
+    const before = restarts();
+    await page.click('[data-testid=restart]');
+    await expect.poll(restarts).toBe(before + 1);
+    expect(await page.locator('[data-testid=restart-dialog]').count()).toBe(0);
+
+    await typeInFirstCell(page, 'const model = "an hour of training";');
+    await page.keyboard.press('Control+Enter');
+    await finishLastRun('');
+    await expect.poll(() => page.locator('section.cell [data-testid=execution-count]').first().textContent()).toMatch(/^\[\d+\]$/);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('0');
+    await page.keyboard.press('0');
+    const dialog = page.locator('[data-testid=restart-dialog]');
+    await dialog.waitFor();
+    expect(await dialog.locator('[data-testid=restart-lost]').textContent()).toMatch(/the variables of 1 cell that ran/);
+    await screenshot(page, 'guard-04-restart-asks');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(restarts()).toBe(before + 1);
+
+    await page.keyboard.press('0');
+    await page.keyboard.press('0');
+    await dialog.waitFor();
+    await page.click('[data-testid=restart-confirm]');
+    await expect.poll(restarts).toBe(before + 2);
+    await page.locator('.notice', { hasText: 'Kernel restarted: lost' }).waitFor();
+    expect(await page.locator('.notice', { hasText: 'Kernel restarted: lost' }).textContent()).toMatch(/variables of 1 cell that ran/);
+    await page.close();
+  });
+
   it('an untitled notebook’s autosave is offered back to the next page and restores', async () => {
     const first = await openPage();
     await typeInFirstCell(first, 'const unsavedModel = "restore me";');

@@ -1,6 +1,7 @@
 // Every notebook action with its shortcut, in one list: the command palette (Ctrl+Shift+P) runs
 // them and `H` shows them as the shortcut sheet, so the two can never disagree with keyboard.ts.
 import type { useNotebookStore } from './stores/notebook';
+import { requestRestart } from './restart-confirm';
 
 type Store = ReturnType<typeof useNotebookStore>;
 
@@ -28,7 +29,7 @@ export const NOTEBOOK_COMMANDS: NotebookCommand[] = [
   { id: 'run-above', title: 'Run cells above', group: 'Run', run: (store) => store.runAbove() },
   { id: 'run-below', title: 'Run cell and all below', group: 'Run', run: (store) => store.runBelow() },
   { id: 'interrupt', title: 'Interrupt the kernel', shortcut: 'I I', group: 'Kernel', run: (store) => void store.interrupt() },
-  { id: 'restart', title: 'Restart the kernel', shortcut: '0 0', group: 'Kernel', run: (store) => void store.restart() },
+  { id: 'restart', title: 'Restart the kernel', shortcut: '0 0', group: 'Kernel', run: (store) => void requestRestart(store) },
   { id: 'free-memory', title: 'Free memory (pooled GPU buffers)', group: 'Kernel', run: (store) => void store.freeMemory() },
   { id: 'clear-outputs', title: 'Clear all outputs (undoable)', group: 'Cell', run: (store) => store.clearOutputs() },
   { id: 'insert-above', title: 'Insert cell above', shortcut: 'A', group: 'Cell', run: (store) => void store.insertCell(Math.max(0, store.activeIndex), 'code') },

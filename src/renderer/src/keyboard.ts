@@ -2,6 +2,7 @@
 // Two-key chords (D D, I I, 0 0) must be pressed within half a second.
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { useNotebookStore } from './stores/notebook';
+import { requestRestart } from './restart-confirm';
 
 type Store = ReturnType<typeof useNotebookStore>;
 const CHORD_MS = 500;
@@ -101,7 +102,7 @@ export function useCommandMode(store: Store): void {
         if (chord('i')) void store.interrupt();
         break;
       case '0':
-        if (chord('0')) void store.restart();
+        if (chord('0')) void requestRestart(store);
         break;
       case 'h':
         store.showPalette('shortcuts');

@@ -325,8 +325,8 @@ export const useNotebookStore = defineStore('notebook', () => {
   async function restart(): Promise<void> {
     for (const queued of queue) cellRunState.set(queued, 'idle');
     queue.length = 0;
-    // Said after the fact, like interrupt does: what the old namespace held is gone.
-    const ran = cells.value.filter((cell) => cell.kind === 'code' && cell.executionCount != null).length;
+    // Asked before (restart-confirm.ts) and said after: what the old namespace held is gone.
+    const ran = staleness.ranSinceRestart();
     const memory = kernel.memory;
     const lost = memory ? `${memory.numTensors} tensor${memory.numTensors === 1 ? '' : 's'} (${formatBytes(memory.numBytes)})` : 'its tensors';
     try {
@@ -661,7 +661,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     dismissFinding, restoreFindings, insertFix,
     openNotebook, openExample, newNotebook, save, autosave: safety.autosave, exportReport, acceptRecovery, load, showCatalog,
     confirmReplace: safety.confirmReplace, checkUntitledRecoveries: safety.checkUntitledRecoveries, restoreUntitled: safety.restoreUntitled, discardUntitled: safety.discardUntitled,
-    listFolder, staleReason,
+    listFolder, staleReason, cellsRunSinceRestart: () => staleness.ranSinceRestart(),
   };
 });
 

@@ -27,6 +27,13 @@ export class StaleTracker {
     this.state.generation += 1;
   }
 
+  /** How many cells ran in the kernel as it is now (since the last restart): what a restart loses. */
+  ranSinceRestart(): number {
+    let count = 0;
+    for (const run of this.state.runs.values()) if (run.generation === this.state.generation) count += 1;
+    return count;
+  }
+
   forget(cellId: string): void {
     this.state.runs.delete(cellId);
   }
