@@ -151,4 +151,37 @@ describe('Jupyter habits (browser mode, Chromium)', () => {
     await page.mouse.click(700, 400);
     await expect.poll(() => page.locator('[data-testid=backend]').getAttribute('open')).toBeNull();
   });
+  it('finds across the notebook (Ctrl+F), replaces all (Ctrl+H) and takes the replacement back with Z', async () => {
+    const allText = async () => (await page.locator('section.cell .view-lines').allTextContents()).join('\n').replace(/\u00a0/g, ' ');
+    const before = await allText();
+    const occurrences = before.match(/\bmodel\b/g)?.length ?? 0;
+    expect(occurrences).toBeGreaterThan(1);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+f');
+    const bar = page.locator('[data-testid=find-bar]');
+    await bar.waitFor();
+    await page.keyboard.type('model');
+    await page.click('[data-testid=find-word]');
+    await expect.poll(() => page.locator('[data-testid=find-status]').textContent()).toBe(`1 of ${occurrences}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=find-status]').textContent()).toBe(`2 of ${occurrences}`);
+    // Every match is highlighted in the editors, the current one selected.
+    await expect.poll(() => page.locator('.lb-find-match').count()).toBe(occurrences);
+    await screenshot(page, 'habits-06-find');
+
+    await page.keyboard.press('Control+h');
+    await page.locator('[data-testid=find-replacement]').fill('net');
+    await page.click('[data-testid=find-replace-all]');
+    await page.locator('.notice', { hasText: `Replaced ${occurrences} matches` }).waitFor();
+    await expect.poll(() => page.locator('[data-testid=find-status]').textContent()).toBe('No results');
+    await expect.poll(allText).not.toMatch(/\bmodel\b/);
+    expect((await allText()).match(/\bnet\b/g)?.length).toBe(occurrences);
+    await screenshot(page, 'habits-07-replaced');
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => bar.count()).toBe(0);
+    await page.keyboard.press('z');
+    await expect.poll(allText).toBe(before);
+  });
 });

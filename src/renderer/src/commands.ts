@@ -2,6 +2,7 @@
 // them and `H` shows them as the shortcut sheet, so the two can never disagree with keyboard.ts.
 import type { useNotebookStore } from './stores/notebook';
 import { requestRestart } from './restart-confirm';
+import { openFind } from './find/find-state';
 
 type Store = ReturnType<typeof useNotebookStore>;
 
@@ -10,7 +11,7 @@ export interface NotebookCommand {
   title: string;
   /** As the user presses it; command-mode keys need no cell editor focused. */
   shortcut?: string;
-  group: 'File' | 'Run' | 'Kernel' | 'Cell' | 'View';
+  group: 'File' | 'Edit' | 'Run' | 'Kernel' | 'Cell' | 'View';
   run(store: Store): void;
 }
 
@@ -22,6 +23,8 @@ export const NOTEBOOK_COMMANDS: NotebookCommand[] = [
   { id: 'save', title: 'Save', shortcut: 'Ctrl+S', group: 'File', run: (store) => void store.save() },
   { id: 'save-as', title: 'Save as…', shortcut: 'Ctrl+Shift+S', group: 'File', run: (store) => void store.save(true) },
   { id: 'export-report', title: 'Export HTML report', group: 'File', run: (store) => void store.exportReport() },
+  { id: 'find', title: 'Find in notebook', shortcut: 'Ctrl+F', group: 'Edit', run: () => openFind() },
+  { id: 'replace', title: 'Find and replace in notebook', shortcut: 'Ctrl+H', group: 'Edit', run: () => openFind(true) },
   { id: 'run-cell', title: 'Run cell', shortcut: 'Ctrl+Enter', group: 'Run', run: (store) => store.runActive('stay') },
   { id: 'run-next', title: 'Run cell and select below', shortcut: 'Shift+Enter', group: 'Run', run: (store) => store.runActive('next') },
   { id: 'run-insert', title: 'Run cell and insert below', shortcut: 'Alt+Enter', group: 'Run', run: (store) => store.runActive('insert') },

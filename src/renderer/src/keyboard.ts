@@ -3,6 +3,7 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { useNotebookStore } from './stores/notebook';
 import { requestRestart } from './restart-confirm';
+import { openFind } from './find/find-state';
 
 type Store = ReturnType<typeof useNotebookStore>;
 const CHORD_MS = 500;
@@ -41,6 +42,12 @@ export function useCommandMode(store: Store): void {
     if (modifier && event.shiftKey && event.key.toLowerCase() === 'p') {
       event.preventDefault();
       store.showPalette(store.palette ? undefined : 'commands');
+      return;
+    }
+    // Notebook-wide find / replace from command mode (inside an editor Monaco's own find is kept).
+    if (modifier && !event.shiftKey && (event.key.toLowerCase() === 'f' || event.key.toLowerCase() === 'h') && !isTyping(event.target)) {
+      event.preventDefault();
+      openFind(event.key.toLowerCase() === 'h');
       return;
     }
     if (isTyping(event.target) || store.pathRequest || store.catalog || store.unsavedPrompt || store.palette) return;

@@ -661,7 +661,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     dismissFinding, restoreFindings, insertFix,
     openNotebook, openExample, newNotebook, save, autosave: safety.autosave, exportReport, acceptRecovery, load, showCatalog,
     confirmReplace: safety.confirmReplace, checkUntitledRecoveries: safety.checkUntitledRecoveries, restoreUntitled: safety.restoreUntitled, discardUntitled: safety.discardUntitled,
-    listFolder, staleReason, cellsRunSinceRestart: () => staleness.ranSinceRestart(),
+    listFolder, staleReason, pushUndo, cellsRunSinceRestart: () => staleness.ranSinceRestart(),
   };
 });
 
