@@ -264,11 +264,5 @@ export function parseKernelRequest(value: unknown): KernelRequest {
 export function parseKernelEvent(value: unknown): KernelEvent {
   return KernelEventSchema.parse(value);
 }
-export function parseHostEvent(value: unknown): HostEvent {
-  return HostEventSchema.parse(value);
-}
 
-/** VS Code's IDisposable: everything that subscribes, spawns or allocates returns one. */
-export interface Disposable {
-  dispose(): void;
-}
+export type { Disposable } from './lifecycle';
