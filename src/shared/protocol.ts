@@ -4,6 +4,11 @@
 // and what `lossbook run --json` prints: one event stream, three consumers.
 import { z } from 'zod';
 
+/**
+ * The version of the kernel ⇄ host messages. The kernel sends it in `ready` and the supervisor
+ * refuses a kernel that speaks another (src/host/kernel-process.ts): it may start the built
+ * kernel or the source, so the two can drift. Raise it when a kernel message changes shape.
+ */
 export const PROTOCOL_VERSION = 1;
 
 // ───────────────────────────── shared pieces ─────────────────────────────
@@ -198,8 +203,11 @@ export type KernelRequest = z.infer<typeof KernelRequestSchema>;
 
 // ───────────────────────────── kernel → host ─────────────────────────────
 
+/** The kernel is up: which backend it chose, its memory, and which protocol and Lossbook it speaks. */
+export const KernelReadySchema = z.object({ type: z.literal('ready'), protocolVersion: z.number().int(), pid: z.number(), backend: BackendInfoSchema, memory: MemorySnapshotSchema, lossbookVersion: z.string() });
+
 export const KernelEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), pid: z.number(), backend: BackendInfoSchema, memory: MemorySnapshotSchema, lossbookVersion: z.string() }),
+  KernelReadySchema,
   z.object({ type: z.literal('run-started'), runId: z.string(), cellId: z.string(), executionCount: z.number(), time: z.number() }),
   z.object({ type: z.literal('stream'), runId: z.string(), name: z.enum(['stdout', 'stderr']), text: z.string() }),
   z.object({ type: z.literal('display'), runId: z.string(), value: DisplayValueSchema }),
