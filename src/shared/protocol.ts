@@ -3,6 +3,7 @@
 // renderer or a file). The same events are what a .lossbook saves, what the HTML report shows
 // and what `lossbook run --json` prints: one event stream, three consumers.
 import { z } from 'zod';
+import { BACKEND_NAMES, BACKEND_REQUESTS, type BackendName } from './backends';
 
 /**
  * The version of the kernel ⇄ host messages. The kernel sends it in `ready` and the supervisor
@@ -13,11 +14,11 @@ export const PROTOCOL_VERSION = 1;
 
 // ───────────────────────────── shared pieces ─────────────────────────────
 
-export const BackendNameSchema = z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
-export type BackendName = z.infer<typeof BackendNameSchema>;
+export const BackendNameSchema = z.enum(BACKEND_NAMES);
+export type { BackendName };
 
 /** What the user can ask for: `gpu` means tfjs-node-gpu or webgpu, `node` the native CPU build. */
-export const BackendRequestSchema = z.enum(['auto', 'gpu', 'tensorflow-gpu', 'webgpu', 'node', 'tensorflow', 'wasm', 'cpu']);
+export const BackendRequestSchema = z.enum(BACKEND_REQUESTS);
 export type BackendRequest = z.infer<typeof BackendRequestSchema>;
 
 export const BackendAttemptSchema = z.object({
