@@ -33,14 +33,18 @@ export class WebSocketTransport implements ApiTransport {
   private readonly hostEvents = new Emitter<HostEvent>();
   private readonly connectionChanges = new Emitter<boolean>();
 
-  constructor(private readonly url: string) {}
+  /** `openSocket`: how to open the WebSocket (the page's own; tests pass one that runs in Node). */
+  constructor(
+    private readonly url: string,
+    private readonly openSocket: (url: string) => WebSocket = (address) => new WebSocket(address),
+  ) {}
 
   /** Connection changes, for the "disconnected from Lossbook" banner. */
   readonly onConnection = this.connectionChanges.event;
 
   private connect(): Promise<WebSocket> {
     this.opened ??= new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(this.url);
+      const socket = this.openSocket(this.url);
       this.socket = socket;
       socket.addEventListener('open', () => {
         this.connectionChanges.fire(true);
