@@ -6,6 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ApiCallSchema, type ApiHandlers, type ExampleEntry, type OpenedNotebook, type UntitledRecoveryEntry } from '../shared/api';
 import { Emitter } from '../shared/event';
+import { DisposableStore } from '../shared/lifecycle';
 import { NotebookSchema, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import type { Disposable, HostEvent } from '../shared/protocol';
@@ -78,8 +79,8 @@ export class ApiCallError extends Error {
 export type { ExampleEntry };
 
 export class ApiHost implements Disposable {
-  private readonly events = new Emitter<HostEvent>();
-  private readonly supervisorSubscription: Disposable;
+  private readonly disposables = new DisposableStore();
+  private readonly events = this.disposables.add(new Emitter<HostEvent>());
   private disposed = false;
   private readonly files: NotebookFileStore;
   /** Host events (the supervisor's), for every page. */
@@ -87,7 +88,7 @@ export class ApiHost implements Disposable {
 
   constructor(private readonly options: ApiHostOptions) {
     this.files = options.files ?? diskFiles;
-    this.supervisorSubscription = options.supervisor.onEvent((event) => this.events.fire(event));
+    this.disposables.add(options.supervisor.onEvent((event) => this.events.fire(event)));
   }
 
   /** Validate and run one call. Rejects with ApiCallError for bad input or user-facing failures. */
@@ -208,8 +209,7 @@ export class ApiHost implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    this.supervisorSubscription.dispose();
-    this.events.dispose();
+    this.disposables.dispose();
   }
 }
 

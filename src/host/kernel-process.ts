@@ -2,7 +2,8 @@
 // validated (a kernel speaking another protocol version is refused with a clear reason), its
 // readiness and exit as promises, a lost channel ended as a crash, its own output kept for the
 // crash reason. Which process is current, and what its events mean, is the supervisor's job.
-import { KernelReadySchema, PROTOCOL_VERSION, parseKernelEvent, type Disposable, type KernelEvent } from '../shared/protocol';
+import { DisposableStore } from '../shared/lifecycle';
+import { KernelReadySchema, PROTOCOL_VERSION, parseKernelEvent, type KernelEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import type { KernelLauncher, KernelProcessHandle, KernelSupervisorOptions } from './kernel-api';
 import { forkLauncher, resolveKernelEntry } from './kernel-launch';
@@ -11,7 +12,8 @@ import { createInterruptFile, type InterruptFile } from './kernel-temp';
 
 export interface KernelProcess {
   handle: KernelProcessHandle;
-  disposables: Disposable[];
+  /** Its subscriptions to the process, disposed when the supervisor lets go of it. */
+  disposables: DisposableStore;
   /** Set when the supervisor itself ends the process (hard interrupt, restart, shutdown). */
   expectedExit?: { reason: string };
   exited: Promise<{ code: number | null; signal: string | null }>;
@@ -79,7 +81,7 @@ export function spawnKernelProcess(options: KernelSupervisorOptions, configurati
   let readyReject!: (error: Error) => void;
   const kernel: KernelProcess = {
     handle,
-    disposables: [],
+    disposables: new DisposableStore(),
     exited: new Promise((resolve) => {
       resolveExit = resolve;
     }),
@@ -95,7 +97,7 @@ export function spawnKernelProcess(options: KernelSupervisorOptions, configurati
   };
   // A standby that dies before anyone waits on it must not raise an unhandled rejection.
   kernel.ready.catch(() => undefined);
-  kernel.disposables.push(
+  kernel.disposables.add(
     handle.onMessage((message) => {
       const mismatch = protocolMismatch(message, entry);
       if (mismatch) {
@@ -116,6 +118,8 @@ export function spawnKernelProcess(options: KernelSupervisorOptions, configurati
       }
       listener.onEvent(kernel, event);
     }),
+  );
+  kernel.disposables.add(
     handle.onExit((code, signal) => {
       resolveExit({ code, signal });
       readyReject(new KernelStartError(`The kernel exited while starting: ${crashReason(code, signal, kernel.output)}`));
@@ -123,7 +127,7 @@ export function spawnKernelProcess(options: KernelSupervisorOptions, configurati
     }),
   );
   if (handle.onDisconnect) {
-    kernel.disposables.push(
+    kernel.disposables.add(
       handle.onDisconnect(() => {
         // A kernel without its channel is half-dead (issue 17: process.disconnect() in a cell
         // left the cell busy forever): nothing it does can reach the host any more. A process
@@ -144,7 +148,7 @@ export function spawnKernelProcess(options: KernelSupervisorOptions, configurati
     );
   }
   if (handle.onOutput) {
-    kernel.disposables.push(
+    kernel.disposables.add(
       handle.onOutput((text) => {
         kernel.output = (kernel.output + text).slice(-KEPT_OUTPUT_CHARACTERS);
       }),

@@ -387,7 +387,7 @@ export class KernelSupervisor implements KernelSupervisorApi {
   }
 
   private cleanupProcess(kernel: KernelProcess): void {
-    for (const disposable of kernel.disposables.splice(0)) disposable.dispose();
+    kernel.disposables.dispose();
     kernel.interruptFile?.dispose();
     kernel.interruptFile = undefined;
     if (this.process === kernel) this.process = undefined;
