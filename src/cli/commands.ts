@@ -14,6 +14,7 @@ import { renderReport } from '../host/report';
 import type { Notebook } from '../shared/notebook/model';
 import { serializeIpynb } from '../shared/notebook/ipynb';
 import { toPercentScript } from '../shared/notebook/percent';
+import { BACKEND_NAMES } from '../shared/backends';
 import { BackendRequestSchema, type BackendAttempt, type BackendInfo, type BackendName, type BackendRequest } from '../shared/protocol';
 import { formatRayCluster, parseSweepTarget } from '../shared/sweep/remote';
 import { LOSSBOOK_VERSION } from '../shared/version';
@@ -283,7 +284,7 @@ export interface DoctorReport {
   nvidiaSmi?: string;
 }
 
-const CHAIN: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+const CHAIN: readonly BackendName[] = BACKEND_NAMES;
 
 /** Ask the driver directly where nvidia-smi exists: names the GPU even when no tfjs GPU backend loads. */
 function nvidiaSmi(): string | undefined {

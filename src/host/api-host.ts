@@ -1,9 +1,12 @@
 // The host side of LossbookApi: one object that Electron main (over IPC) and the browser-mode
 // server (over a WebSocket) both call with untrusted, serialized ApiCalls. Every call is
-// validated with ApiCallSchema before anything runs (design.md: never trust the renderer).
+// validated with ApiCallSchema (derived from the API table) before anything runs (design.md:
+// never trust the renderer); `handlers` holds one implementation per entry of API_METHODS.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ApiCallSchema, type ApiCall, type KernelInfo, type OpenedNotebook, type UntitledRecoveryEntry } from '../shared/api';
+import { ApiCallSchema, type ApiHandlers, type ExampleEntry, type OpenedNotebook, type UntitledRecoveryEntry } from '../shared/api';
+import { Emitter } from '../shared/event';
+import { DisposableStore } from '../shared/lifecycle';
 import { NotebookSchema, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import type { Disposable, HostEvent } from '../shared/protocol';
@@ -73,29 +76,19 @@ export class ApiCallError extends Error {
   }
 }
 
-export interface ExampleEntry {
-  name: string;
-  title: string;
-  path: string;
-  expected: string[];
-}
+export type { ExampleEntry };
 
 export class ApiHost implements Disposable {
-  private readonly listeners = new Set<(event: HostEvent) => void>();
-  private readonly supervisorSubscription: Disposable;
+  private readonly disposables = new DisposableStore();
+  private readonly events = this.disposables.add(new Emitter<HostEvent>());
   private disposed = false;
   private readonly files: NotebookFileStore;
+  /** Host events (the supervisor's), for every page. */
+  readonly onEvent = this.events.event;
 
   constructor(private readonly options: ApiHostOptions) {
     this.files = options.files ?? diskFiles;
-    this.supervisorSubscription = options.supervisor.onEvent((event) => {
-      for (const listener of [...this.listeners]) listener(event);
-    });
-  }
-
-  onEvent(listener: (event: HostEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    this.disposables.add(options.supervisor.onEvent((event) => this.events.fire(event)));
   }
 
   /** Validate and run one call. Rejects with ApiCallError for bad input or user-facing failures. */
@@ -103,55 +96,54 @@ export class ApiHost implements Disposable {
     if (this.disposed) throw new ApiCallError('Lossbook is shutting down.', 'io');
     const parsed = ApiCallSchema.safeParse(call);
     if (!parsed.success) throw new ApiCallError(`Rejected an invalid request: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'call'}: ${issue.message}`).join('; ')}`, 'invalid-call');
-    return this.dispatch(parsed.data);
+    // The schema paired method and params; TypeScript cannot follow that pairing through the lookup.
+    const handler = this.handlers[parsed.data.method] as (params: unknown) => unknown;
+    return handler('params' in parsed.data ? parsed.data.params : undefined);
   }
 
-  private async dispatch(call: ApiCall): Promise<unknown> {
-    const { supervisor } = this.options;
-    switch (call.method) {
-      case 'kernelInfo':
-        return { state: supervisor.state, backend: supervisor.backend, memory: supervisor.lastMemory, lossbookVersion: LOSSBOOK_VERSION } satisfies KernelInfo;
-      case 'execute': {
-        const { runId } = await supervisor.execute({ cellId: call.params.cellId, code: call.params.code, language: call.params.language });
-        return { runId };
-      }
-      case 'interrupt':
-        await supervisor.interrupt();
-        return undefined;
-      case 'restart':
-        await supervisor.restart('restarted by the user');
-        return undefined;
-      case 'freeMemory':
-        await supervisor.freeMemory();
-        return undefined;
-      case 'setBackend':
-        await supervisor.setBackend(call.params);
-        return undefined;
-      case 'openNotebook':
-        return this.openNotebook(call.params.path);
-      case 'saveNotebook':
-        return this.saveNotebook(validNotebook(call.params.notebook), call.params.path);
-      case 'autosave': {
-        const written = await this.files.writeRecoveryFile(validNotebook(call.params.notebook), call.params.path, call.params.session);
-        return typeof written === 'string' ? { path: written } : undefined;
-      }
-      case 'exportReport':
-        return this.exportReport(validNotebook(call.params.notebook), call.params.path);
-      case 'listExamples':
-        return this.listExamples();
-      case 'listRecoveries':
-        return (await this.files.listUntitledRecoveries?.(call.params.session)) ?? [];
-      case 'openRecovery':
-        if (!this.files.readUntitledRecovery) throw new ApiCallError('Restoring autosaves is done by the desktop app itself here.', 'invalid-call');
-        return { notebook: await this.files.readUntitledRecovery(call.params.path) } satisfies OpenedNotebook;
-      case 'discardRecovery':
-        await this.files.discardUntitledRecovery?.(call.params.path);
-        return undefined;
-      case 'listFolder':
-        if (!this.options.notebookRoot) throw new ApiCallError('There is no notebook folder to browse here; use the Open dialog.', 'invalid-call');
-        return listNotebookFolder(this.options.notebookRoot, call.params.path);
-    }
-  }
+  /** One implementation per API method, given params the table's schema has validated. */
+  private readonly handlers: ApiHandlers = {
+    kernelInfo: () => {
+      const { supervisor } = this.options;
+      return { state: supervisor.state, backend: supervisor.backend, memory: supervisor.lastMemory, lossbookVersion: LOSSBOOK_VERSION };
+    },
+    execute: async (request) => {
+      const { runId } = await this.options.supervisor.execute({ cellId: request.cellId, code: request.code, language: request.language });
+      return { runId };
+    },
+    interrupt: async () => {
+      await this.options.supervisor.interrupt();
+    },
+    restart: async () => {
+      await this.options.supervisor.restart('restarted by the user');
+    },
+    freeMemory: async () => {
+      await this.options.supervisor.freeMemory();
+    },
+    setBackend: async (request) => {
+      await this.options.supervisor.setBackend(request);
+    },
+    openNotebook: (params) => this.openNotebook(params.path),
+    saveNotebook: (params) => this.saveNotebook(validNotebook(params.notebook), params.path),
+    autosave: async (params) => {
+      const written = await this.files.writeRecoveryFile(validNotebook(params.notebook), params.path, params.session);
+      return typeof written === 'string' ? { path: written } : undefined;
+    },
+    exportReport: (params) => this.exportReport(validNotebook(params.notebook), params.path),
+    listExamples: () => this.listExamples(),
+    listRecoveries: async (params) => (await this.files.listUntitledRecoveries?.(params.session)) ?? [],
+    openRecovery: async (params) => {
+      if (!this.files.readUntitledRecovery) throw new ApiCallError('Restoring autosaves is done by the desktop app itself here.', 'invalid-call');
+      return { notebook: await this.files.readUntitledRecovery(params.path) };
+    },
+    discardRecovery: async (params) => {
+      await this.files.discardUntitledRecovery?.(params.path);
+    },
+    listFolder: (params) => {
+      if (!this.options.notebookRoot) throw new ApiCallError('There is no notebook folder to browse here; use the Open dialog.', 'invalid-call');
+      return listNotebookFolder(this.options.notebookRoot, params.path);
+    },
+  };
 
   private async openNotebook(requestedPath: string | undefined): Promise<OpenedNotebook | undefined> {
     let path = requestedPath;
@@ -217,8 +209,7 @@ export class ApiHost implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    this.supervisorSubscription.dispose();
-    this.listeners.clear();
+    this.disposables.dispose();
   }
 }
 

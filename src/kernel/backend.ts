@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { BackendAttempt, BackendInfo, BackendName, BackendRequest } from '../shared/protocol';
+import { BACKEND_NAMES, isGpuBackendName, requestedBackends } from '../shared/backends';
 import { BackendRequestSchema } from '../shared/protocol';
 import type { Tf } from './monitor-api';
 import { queryNvidiaGpu } from './gpu-memory';
@@ -18,21 +19,11 @@ import { installFusedUpdates } from './webgpu-fused-updates';
 
 const require = createRequire(import.meta.url);
 
-export const AUTO_CHAIN: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const AUTO_CHAIN: BackendName[] = [...BACKEND_NAMES];
 
 /** The backends a request tries, in order: forced ones first, then the CPU fallbacks. */
 export function chainFor(request: BackendRequest): BackendName[] {
-  const forced: Record<BackendRequest, BackendName[]> = {
-    auto: AUTO_CHAIN,
-    gpu: ['tensorflow-gpu', 'webgpu'],
-    'tensorflow-gpu': ['tensorflow-gpu'],
-    webgpu: ['webgpu'],
-    node: ['tensorflow'],
-    tensorflow: ['tensorflow'],
-    wasm: ['wasm'],
-    cpu: ['cpu'],
-  };
-  const first = forced[request];
+  const first = requestedBackends(request);
   // A forced backend that cannot load still leaves a working kernel; its reason is recorded.
   const fallbacks: BackendName[] = first.includes('cpu') ? [] : ['wasm', 'cpu'];
   return [...first, ...fallbacks.filter((name) => !first.includes(name))];
@@ -127,7 +118,7 @@ export async function selectBackend(options: SelectOptions): Promise<BackendSele
     ...(chosen.step.device ? { device: chosen.step.device } : {}),
     ...(chosen.step.gpu ? { gpu: chosen.step.gpu } : {}),
     tfjsVersion: String((tf.version as Record<string, string>)['tfjs'] ?? tf.version_core),
-    isGpu: (chosen.name === 'tensorflow-gpu' || chosen.name === 'webgpu') && !chosen.step.software,
+    isGpu: isGpuBackendName(chosen.name) && !chosen.step.software,
     ...(supplied[tf.getBackend()] ? { suppliedKernels: supplied[tf.getBackend()] } : {}),
   };
   return { tf, info, releasePooledMemory: () => releasePooledMemory(tf, chosen.name) };

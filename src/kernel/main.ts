@@ -4,7 +4,7 @@
 // `log` event, never a crash (design.md: the protocol is data, validated at every boundary).
 import { rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { parseKernelRequest, type KernelEvent } from '../shared/protocol';
+import { parseKernelRequest, PROTOCOL_VERSION, type KernelEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { requestFromEnvironment, selectBackend } from './backend';
 import { createChecks } from './checks';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     guardProcessExit: true,
   });
   started.kernel = kernel;
-  send({ type: 'ready', pid: process.pid, backend: selection.info, memory: kernel.snapshot(), lossbookVersion: LOSSBOOK_VERSION });
+  send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, pid: process.pid, backend: selection.info, memory: kernel.snapshot(), lossbookVersion: LOSSBOOK_VERSION });
   for (const message of pending.splice(0)) receive(message);
 }
 

@@ -128,9 +128,12 @@ export async function prepareWasmThreads(environment: FlagEnvironment, wasm: Was
   };
 }
 
+/** Node's WebAssembly global: @types/node declares its types but not the global's values (only the DOM lib did). */
+const webAssembly = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike } } }).WebAssembly;
+
 function sharedMemoryWorks(): boolean {
   try {
-    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    return new webAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
   } catch {
     return false;
   }

@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { Emitter, type Event } from '../shared/event';
 
 export const NOTEBOOK_EXTENSION = '.lossbook';
 
@@ -53,7 +54,7 @@ export function fileStorage(path: string): RecentDocumentsStorage {
 /** Most recent first, no duplicates, at most `limit`; persisted as JSON in the user data folder. */
 export class RecentDocuments {
   private paths: string[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly changes = new Emitter<void>();
 
   constructor(
     private readonly storage: RecentDocumentsStorage,
@@ -91,13 +92,11 @@ export class RecentDocuments {
     await this.persist();
   }
 
-  onChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+  /** The list changed (the Open Recent menu is rebuilt). */
+  readonly onChange: Event<void> = this.changes.event;
 
   private async persist(): Promise<void> {
-    for (const listener of [...this.listeners]) listener();
+    this.changes.fire();
     await this.storage.write(JSON.stringify({ version: 1, paths: this.paths }, null, 2));
   }
 }

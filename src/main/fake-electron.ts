@@ -3,7 +3,8 @@
 // a test play the user (click, close, answer a dialog) — no Electron binary involved.
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import type { HostEvent, Disposable } from '../shared/protocol';
+import { Emitter } from '../shared/event';
+import type { HostEvent } from '../shared/protocol';
 import type {
   AppSurface,
   BrowserWindowSurface,
@@ -305,7 +306,7 @@ export function fakeElectron(platform: NodeJS.Platform = 'linux'): FakeElectron 
 /** A host that records calls and answers from a table (the real one is ApiHost over a kernel). */
 export class FakeHost implements NotebookHost {
   readonly calls: any[] = [];
-  readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly events = new Emitter<HostEvent>();
   disposed = false;
   answers: Record<string, (call: any) => unknown> = {};
   discardRecovery?: (path: string | undefined) => Promise<void>;
@@ -316,12 +317,9 @@ export class FakeHost implements NotebookHost {
     const answer = this.answers[method];
     return answer ? await answer(call) : undefined;
   }
-  onEvent(listener: (event: HostEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+  readonly onEvent = this.events.event;
   emit(event: HostEvent): void {
-    for (const listener of this.listeners) listener(event);
+    this.events.fire(event);
   }
   dispose(): void {
     this.disposed = true;

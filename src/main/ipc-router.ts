@@ -1,6 +1,6 @@
 // The one IPC handler. Before anything runs it checks who sent the call (a notebook window we
-// created, its main frame, showing our renderer URL) and what was sent (ApiCallSchema or
-// ShellCallSchema from src/shared/api.ts). The host validates ApiCalls again: never trust the
+// created, its main frame, showing our renderer URL) and what was sent (ApiCallSchema, derived
+// from the API table, or ShellCallSchema, both in src/shared/api.ts). The host validates ApiCalls again: never trust the
 // renderer (design.md).
 import { ApiCallSchema, ShellCallSchema, type ApiCall, type ShellCall } from '../shared/api';
 import type { Disposable } from '../shared/protocol';

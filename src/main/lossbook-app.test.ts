@@ -386,7 +386,7 @@ describe('the Backend menu follows the kernel', () => {
   it('checks the backend the running kernel was asked for', async () => {
     const h = await harness();
     const memory = { numTensors: 0, numBytes: 0, rssBytes: 1, heapUsedBytes: 1, time: 0 };
-    h.hosts[0]!.emit({ type: 'ready', pid: 1, memory, lossbookVersion: '0.1.0', backend: { name: 'wasm', requested: 'wasm', requestedBy: 'env', attempts: [], tfjsVersion: '4.22.0', isGpu: false } });
+    h.hosts[0]!.emit({ type: 'ready', protocolVersion: 1, pid: 1, memory, lossbookVersion: '0.1.0', backend: { name: 'wasm', requested: 'wasm', requestedBy: 'env', attempts: [], tfjsVersion: '4.22.0', isGpu: false } });
     expect(findMenuItem(h.electron.menu.template!, 'backend-wasm')?.checked).toBe(true);
     expect(findMenuItem(h.electron.menu.template!, 'backend-auto')?.checked).toBe(false);
   });

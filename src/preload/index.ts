@@ -1,11 +1,12 @@
-// The sandboxed preload: exposes exactly one object, window.lossbook (LossbookApi with the
-// Electron transport), through contextBridge — the page never sees ipcRenderer itself.
+// The sandboxed preload: exposes exactly one object, window.lossbook (the API's Electron
+// transport, which the renderer wraps with the API client), through contextBridge — the page
+// never sees ipcRenderer itself.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { createLossbookBridge, installNotebookDrop } from './bridge';
+import { createIpcTransport } from './ipc-transport';
+import { installNotebookDrop } from './notebook-drop';
 import { IPC_CALL_CHANNEL } from './channels';
 
-const api = createLossbookBridge(ipcRenderer);
-contextBridge.exposeInMainWorld('lossbook', api);
+contextBridge.exposeInMainWorld('lossbook', createIpcTransport(ipcRenderer));
 
 installNotebookDrop(
   window as unknown as Parameters<typeof installNotebookDrop>[0],

@@ -1,9 +1,11 @@
-// The typed API the renderer sees. Two transports implement it: Electron's preload
-// (contextBridge → ipcRenderer → src/main → src/host) and browser mode (a WebSocket to
-// `lossbook serve` → src/host). The renderer never knows which one it has.
+// The typed API the renderer sees, as one table (API_METHODS). Two transports carry it:
+// Electron's preload (contextBridge → ipcRenderer → src/main → src/host) and browser mode (a
+// WebSocket to `lossbook serve` → src/host); one client (api-client.ts) turns either into
+// LossbookApi, so the renderer never knows which one it has.
 import { z } from 'zod';
 import { BackendRequestSchema, CellLanguageSchema, type BackendInfo, type Disposable, type HostEvent, type KernelState, type MemorySnapshot } from './protocol';
 import type { Notebook } from './notebook/model';
+import { callSchemaOf, method, returns, type CallOf, type ClientMethods, type HandlersOf } from './api-method';
 
 export interface KernelInfo {
   state: KernelState;
@@ -18,43 +20,6 @@ export interface OpenedNotebook {
   notebook: Notebook;
   /** A newer autosaved recovery copy exists for this file: offer it to the user. */
   recovery?: { path: string; modified: string; notebook: Notebook };
-}
-
-export interface LossbookApi extends LossbookShellApi {
-  /** Which transport this is: the UI shows "browser mode" where it matters. */
-  readonly transport: 'electron' | 'browser';
-  kernelInfo(): Promise<KernelInfo>;
-  execute(request: ExecuteRequest): Promise<{ runId: string }>;
-  interrupt(): Promise<void>;
-  restart(): Promise<void>;
-  /** Dispose what the backend pools (GPU buffers) — the "free GPU memory" action. */
-  freeMemory(): Promise<void>;
-  setBackend(request: z.infer<typeof BackendRequestSchema>): Promise<void>;
-  onEvent(listener: (event: HostEvent) => void): Disposable;
-
-  openNotebook(path?: string): Promise<OpenedNotebook | undefined>;
-  saveNotebook(notebook: Notebook, path?: string): Promise<{ path: string } | undefined>;
-  /**
-   * Autosave to the recovery copy of `path`, or (untitled) to the copy keyed by `session` (a key
-   * the page picks once per load) or by the process. Resolves with the copy's path where known.
-   */
-  autosave(notebook: Notebook, path?: string, session?: string): Promise<{ path: string } | void>;
-  exportReport(notebook: Notebook, path?: string): Promise<{ path?: string; html?: string } | undefined>;
-  listExamples(): Promise<Array<{ name: string; title: string; path: string; expected: string[] }>>;
-  /**
-   * Untitled notebooks' autosaves left by other pages (a closed tab, a crash), newest first.
-   * Browser mode only: the desktop app offers its own orphans from Electron main.
-   */
-  listRecoveries?(session?: string): Promise<UntitledRecoveryEntry[]>;
-  /** Open one of those copies (as a new, unsaved notebook). */
-  openRecovery?(path: string): Promise<OpenedNotebook>;
-  /** Delete one of those copies (restored and re-autosaved, or discarded by the user). */
-  discardRecovery?(path: string): Promise<void>;
-  /**
-   * Browser mode's file browser (no native dialogs there): the folders and notebooks in `path`,
-   * or in the server's notebook folder, like Jupyter's tree. Never above that folder.
-   */
-  listFolder?(path?: string): Promise<FolderListing>;
 }
 
 /**
@@ -99,25 +64,74 @@ export const ExecuteRequestSchema = z.object({
 });
 export type ExecuteRequest = z.input<typeof ExecuteRequestSchema>;
 
+/** A notebook as the page sends it: typed for the client, validated by the host itself (its own error, 'invalid-notebook'). */
+const NotebookPayloadSchema = z.custom<Notebook>().transform((notebook): unknown => notebook);
+const FilePathSchema = z.string().min(1).max(4096);
+
+export interface ExampleEntry {
+  name: string;
+  title: string;
+  path: string;
+  expected: string[];
+}
+
+/**
+ * Every API method, once: its params (validated by the host), how the client passes them, its
+ * result. The client (api-client.ts), the call schema and the host's handlers are derived from
+ * it; adding a method is this entry plus its handler in src/host/api-host.ts.
+ */
+export const API_METHODS = {
+  kernelInfo: method({ result: returns<KernelInfo>() }),
+  execute: method({ params: ExecuteRequestSchema, args: 'params', result: returns<{ runId: string }>() }),
+  interrupt: method({ result: returns<void>() }),
+  restart: method({ result: returns<void>() }),
+  /** Dispose what the backend pools (GPU buffers) — the "free GPU memory" action. */
+  freeMemory: method({ result: returns<void>() }),
+  setBackend: method({ params: BackendRequestSchema, args: 'params', result: returns<void>() }),
+  openNotebook: method({ params: z.object({ path: z.string().optional() }), args: ['path'], result: returns<OpenedNotebook | undefined>() }),
+  saveNotebook: method({ params: z.object({ notebook: NotebookPayloadSchema, path: z.string().optional() }), args: ['notebook', 'path'], result: returns<{ path: string } | undefined>() }),
+  /**
+   * Autosave to the recovery copy of `path`, or (untitled) to the copy keyed by `session` (a key
+   * the page picks once per load) or by the process. Resolves with the copy's path where known.
+   */
+  autosave: method({
+    params: z.object({ notebook: NotebookPayloadSchema, path: z.string().optional(), session: RecoverySessionSchema.optional() }),
+    args: ['notebook', 'path', 'session'],
+    result: returns<{ path: string } | void>(),
+  }),
+  exportReport: method({ params: z.object({ notebook: NotebookPayloadSchema, path: z.string().optional() }), args: ['notebook', 'path'], result: returns<{ path?: string; html?: string } | undefined>() }),
+  listExamples: method({ result: returns<ExampleEntry[]>() }),
+  /**
+   * Untitled notebooks' autosaves left by other pages (a closed tab, a crash), newest first.
+   * Browser mode only: the desktop app offers its own orphans from Electron main.
+   */
+  listRecoveries: method({ params: z.object({ session: RecoverySessionSchema.optional() }), args: ['session'], result: returns<UntitledRecoveryEntry[]>(), browserOnly: true }),
+  /** Open one of those copies (as a new, unsaved notebook). */
+  openRecovery: method({ params: z.object({ path: FilePathSchema }), args: ['path'], result: returns<OpenedNotebook>(), browserOnly: true }),
+  /** Delete one of those copies (restored and re-autosaved, or discarded by the user). */
+  discardRecovery: method({ params: z.object({ path: FilePathSchema }), args: ['path'], result: returns<void>(), browserOnly: true }),
+  /**
+   * Browser mode's file browser (no native dialogs there): the folders and notebooks in `path`,
+   * or in the server's notebook folder, like Jupyter's tree. Never above that folder.
+   */
+  listFolder: method({ params: z.object({ path: FilePathSchema.optional() }), args: ['path'], result: returns<FolderListing>(), browserOnly: true }),
+};
+export type ApiMethods = typeof API_METHODS;
+
 /** Names of API calls as they cross IPC / WebSocket, with their payload schemas (validated on the host side). */
-export const ApiCallSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('kernelInfo') }),
-  z.object({ method: z.literal('execute'), params: ExecuteRequestSchema }),
-  z.object({ method: z.literal('interrupt') }),
-  z.object({ method: z.literal('restart') }),
-  z.object({ method: z.literal('freeMemory') }),
-  z.object({ method: z.literal('setBackend'), params: BackendRequestSchema }),
-  z.object({ method: z.literal('openNotebook'), params: z.object({ path: z.string().optional() }) }),
-  z.object({ method: z.literal('saveNotebook'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
-  z.object({ method: z.literal('autosave'), params: z.object({ notebook: z.unknown(), path: z.string().optional(), session: RecoverySessionSchema.optional() }) }),
-  z.object({ method: z.literal('exportReport'), params: z.object({ notebook: z.unknown(), path: z.string().optional() }) }),
-  z.object({ method: z.literal('listExamples') }),
-  z.object({ method: z.literal('listRecoveries'), params: z.object({ session: RecoverySessionSchema.optional() }) }),
-  z.object({ method: z.literal('openRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
-  z.object({ method: z.literal('discardRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
-  z.object({ method: z.literal('listFolder'), params: z.object({ path: z.string().min(1).max(4096).optional() }) }),
-]);
-export type ApiCall = z.infer<typeof ApiCallSchema>;
+export const ApiCallSchema = callSchemaOf(API_METHODS);
+export type ApiCall = CallOf<ApiMethods>;
+/** What the host implements (src/host/api-host.ts). */
+export type ApiHandlers = HandlersOf<ApiMethods>;
+
+/** The typed API the renderer sees, whichever transport carries it (api-client.ts). */
+export interface LossbookApi extends ClientMethods<ApiMethods>, LossbookShellApi {
+  /** Which transport this is: the UI shows "browser mode" where it matters. */
+  readonly transport: 'electron' | 'browser';
+  onEvent(listener: (event: HostEvent) => void): Disposable;
+  /** Browser mode: connection changes, for the "disconnected from Lossbook" banner. */
+  onConnection?(listener: (connected: boolean) => void): Disposable;
+}
 
 export type { HostEvent };
 

@@ -3,16 +3,22 @@
 // renderer or a file). The same events are what a .lossbook saves, what the HTML report shows
 // and what `lossbook run --json` prints: one event stream, three consumers.
 import { z } from 'zod';
+import { BACKEND_NAMES, BACKEND_REQUESTS, type BackendName } from './backends';
 
+/**
+ * The version of the kernel ⇄ host messages. The kernel sends it in `ready` and the supervisor
+ * refuses a kernel that speaks another (src/host/kernel-process.ts): it may start the built
+ * kernel or the source, so the two can drift. Raise it when a kernel message changes shape.
+ */
 export const PROTOCOL_VERSION = 1;
 
 // ───────────────────────────── shared pieces ─────────────────────────────
 
-export const BackendNameSchema = z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
-export type BackendName = z.infer<typeof BackendNameSchema>;
+export const BackendNameSchema = z.enum(BACKEND_NAMES);
+export type { BackendName };
 
 /** What the user can ask for: `gpu` means tfjs-node-gpu or webgpu, `node` the native CPU build. */
-export const BackendRequestSchema = z.enum(['auto', 'gpu', 'tensorflow-gpu', 'webgpu', 'node', 'tensorflow', 'wasm', 'cpu']);
+export const BackendRequestSchema = z.enum(BACKEND_REQUESTS);
 export type BackendRequest = z.infer<typeof BackendRequestSchema>;
 
 export const BackendAttemptSchema = z.object({
@@ -198,8 +204,11 @@ export type KernelRequest = z.infer<typeof KernelRequestSchema>;
 
 // ───────────────────────────── kernel → host ─────────────────────────────
 
+/** The kernel is up: which backend it chose, its memory, and which protocol and Lossbook it speaks. */
+export const KernelReadySchema = z.object({ type: z.literal('ready'), protocolVersion: z.number().int(), pid: z.number(), backend: BackendInfoSchema, memory: MemorySnapshotSchema, lossbookVersion: z.string() });
+
 export const KernelEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), pid: z.number(), backend: BackendInfoSchema, memory: MemorySnapshotSchema, lossbookVersion: z.string() }),
+  KernelReadySchema,
   z.object({ type: z.literal('run-started'), runId: z.string(), cellId: z.string(), executionCount: z.number(), time: z.number() }),
   z.object({ type: z.literal('stream'), runId: z.string(), name: z.enum(['stdout', 'stderr']), text: z.string() }),
   z.object({ type: z.literal('display'), runId: z.string(), value: DisplayValueSchema }),
@@ -264,11 +273,5 @@ export function parseKernelRequest(value: unknown): KernelRequest {
 export function parseKernelEvent(value: unknown): KernelEvent {
   return KernelEventSchema.parse(value);
 }
-export function parseHostEvent(value: unknown): HostEvent {
-  return HostEventSchema.parse(value);
-}
 
-/** VS Code's IDisposable: everything that subscribes, spawns or allocates returns one. */
-export interface Disposable {
-  dispose(): void;
-}
+export type { Disposable } from './lifecycle';

@@ -1,10 +1,10 @@
 /// <reference types="vite/client" />
-import type { LossbookApi } from '../../shared/api';
+import type { ApiTransport } from '../../shared/api-client';
 
 declare global {
   interface Window {
-    /** Exposed by the Electron preload (contextBridge); absent in browser mode. */
-    lossbook?: LossbookApi;
+    /** The API's Electron transport, exposed by the preload (contextBridge); absent in browser mode. */
+    lossbook?: ApiTransport;
   }
 }
 

@@ -112,10 +112,6 @@ export function latestSweepArtifacts(run: Pick<RunRecord, 'artifacts'>): SweepAr
   return [...latest.values()].sort((a, b) => order.get(a.name)! - order.get(b.name)!);
 }
 
-export function hasSweep(run: Pick<RunRecord, 'artifacts'>): boolean {
-  return latestSweepArtifacts(run).length > 0;
-}
-
 // ───────────────────────────── numbers ─────────────────────────────
 
 /** Short, readable numbers: 0.00123, 3.2e-5, 128, 0.5. */

@@ -1,14 +1,15 @@
-// One API interface, two transports (design.md): Electron's preload exposes `window.lossbook`;
-// in browser mode the page talks to `lossbook serve` over a WebSocket, with the access token
-// taken from the page's own URL.
+// One API, two transports (design.md): Electron's preload exposes its IPC transport as
+// `window.lossbook`; in browser mode the page talks to `lossbook serve` over a WebSocket, with
+// the access token taken from the page's own URL. The one client wraps either.
 import type { LossbookApi } from '../../../shared/api';
-import { WebSocketApi } from './websocket-api';
+import { createApiClient } from '../../../shared/api-client';
+import { WebSocketTransport } from './websocket-api';
 
 export function createApi(location: Location = window.location): LossbookApi {
-  if (window.lossbook) return window.lossbook;
+  if (window.lossbook) return createApiClient(window.lossbook);
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new WebSocketApi(`${protocol}//${location.host}/api?token=${encodeURIComponent(token)}`);
+  return createApiClient(new WebSocketTransport(`${protocol}//${location.host}/api?token=${encodeURIComponent(token)}`));
 }
 
 /** A notebook the page should open first: `?notebook=` (browser mode), or none. */

@@ -1,6 +1,9 @@
-// Browser mode's transport: the same LossbookApi as Electron's preload, over one WebSocket to
-// `lossbook serve` (src/host/server.ts). Calls are answered by id; HostEvents are pushed.
-import { MAX_API_MESSAGE_BYTES, type ApiCall, type LossbookApi } from '../../../shared/api';
+// Browser mode's transport: the API's calls over one WebSocket to `lossbook serve`
+// (src/host/server.ts), answered by id; HostEvents are pushed. The one API client
+// (src/shared/api-client.ts) turns it into the same LossbookApi as Electron's preload.
+import { MAX_API_MESSAGE_BYTES } from '../../../shared/api';
+import type { ApiTransport } from '../../../shared/api-client';
+import { Emitter } from '../../../shared/event';
 import type { Disposable, HostEvent } from '../../../shared/protocol';
 
 /** UTF-8 size of a message; the exact count only when it could be near the limit. */
@@ -21,29 +24,30 @@ export class HostCallError extends Error {
   }
 }
 
-export class WebSocketApi implements LossbookApi {
+export class WebSocketTransport implements ApiTransport {
   readonly transport = 'browser' as const;
   private socket: WebSocket | undefined;
   private opened: Promise<WebSocket> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Set<(event: HostEvent) => void>();
-  private readonly connectionListeners = new Set<(connected: boolean) => void>();
+  private readonly hostEvents = new Emitter<HostEvent>();
+  private readonly connectionChanges = new Emitter<boolean>();
 
-  constructor(private readonly url: string) {}
+  /** `openSocket`: how to open the WebSocket (the page's own; tests pass one that runs in Node). */
+  constructor(
+    private readonly url: string,
+    private readonly openSocket: (url: string) => WebSocket = (address) => new WebSocket(address),
+  ) {}
 
   /** Connection changes, for the "disconnected from Lossbook" banner. */
-  onConnection(listener: (connected: boolean) => void): Disposable {
-    this.connectionListeners.add(listener);
-    return { dispose: () => this.connectionListeners.delete(listener) };
-  }
+  readonly onConnection = this.connectionChanges.event;
 
   private connect(): Promise<WebSocket> {
     this.opened ??= new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(this.url);
+      const socket = this.openSocket(this.url);
       this.socket = socket;
       socket.addEventListener('open', () => {
-        for (const listener of this.connectionListeners) listener(true);
+        this.connectionChanges.fire(true);
         resolve(socket);
       });
       socket.addEventListener('message', (message) => this.receive(String(message.data)));
@@ -54,7 +58,7 @@ export class WebSocketApi implements LossbookApi {
         const why = event.code === 1009 ? `Lossbook refused a message larger than ${formatMegabytes(MAX_API_MESSAGE_BYTES)}.` : 'Lost the connection to Lossbook (is `lossbook serve` still running?).';
         for (const [, pending] of this.pending) pending.reject(new HostCallError(why));
         this.pending.clear();
-        for (const listener of this.connectionListeners) listener(false);
+        this.connectionChanges.fire(false);
         reject(new HostCallError('Could not connect to Lossbook: the server refused or closed the connection.'));
       });
     });
@@ -64,7 +68,7 @@ export class WebSocketApi implements LossbookApi {
   private receive(data: string): void {
     const message = JSON.parse(data) as { id?: number; result?: unknown; error?: { name: string; message: string; code?: string }; event?: HostEvent };
     if (message.event) {
-      for (const listener of [...this.listeners]) listener(message.event);
+      this.hostEvents.fire(message.event);
       return;
     }
     if (message.id === undefined) return;
@@ -75,7 +79,7 @@ export class WebSocketApi implements LossbookApi {
     else pending.resolve(message.result);
   }
 
-  private async call<T>(call: ApiCall): Promise<T> {
+  async call(call: { method: string; params?: unknown }): Promise<unknown> {
     const socket = await this.connect();
     const id = this.nextId++;
     const text = JSON.stringify({ id, call });
@@ -83,33 +87,17 @@ export class WebSocketApi implements LossbookApi {
     if (bytes > MAX_API_MESSAGE_BYTES) {
       throw new HostCallError(`The notebook is too large to send to Lossbook (${formatMegabytes(bytes)}; the limit is ${formatMegabytes(MAX_API_MESSAGE_BYTES)}). Clear some outputs or runs and try again.`, 'too-large');
     }
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    return new Promise<unknown>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       socket.send(text);
     });
   }
 
   onEvent(listener: (event: HostEvent) => void): Disposable {
-    this.listeners.add(listener);
+    const subscription = this.hostEvents.event(listener);
     void this.connect().catch(() => undefined);
-    return { dispose: () => this.listeners.delete(listener) };
+    return subscription;
   }
-
-  kernelInfo: LossbookApi['kernelInfo'] = () => this.call({ method: 'kernelInfo' });
-  execute: LossbookApi['execute'] = (request) => this.call({ method: 'execute', params: { language: 'typescript', ...request } });
-  interrupt: LossbookApi['interrupt'] = () => this.call({ method: 'interrupt' });
-  restart: LossbookApi['restart'] = () => this.call({ method: 'restart' });
-  freeMemory: LossbookApi['freeMemory'] = () => this.call({ method: 'freeMemory' });
-  setBackend: LossbookApi['setBackend'] = (request) => this.call({ method: 'setBackend', params: request });
-  openNotebook: LossbookApi['openNotebook'] = (path) => this.call({ method: 'openNotebook', params: { path } });
-  saveNotebook: LossbookApi['saveNotebook'] = (notebook, path) => this.call({ method: 'saveNotebook', params: { notebook, path } });
-  autosave: LossbookApi['autosave'] = (notebook, path, session) => this.call({ method: 'autosave', params: { notebook, path, session } });
-  exportReport: LossbookApi['exportReport'] = (notebook, path) => this.call({ method: 'exportReport', params: { notebook, path } });
-  listExamples: LossbookApi['listExamples'] = () => this.call({ method: 'listExamples' });
-  listRecoveries: NonNullable<LossbookApi['listRecoveries']> = (session) => this.call({ method: 'listRecoveries', params: { session } });
-  openRecovery: NonNullable<LossbookApi['openRecovery']> = (path) => this.call({ method: 'openRecovery', params: { path } });
-  discardRecovery: NonNullable<LossbookApi['discardRecovery']> = (path) => this.call({ method: 'discardRecovery', params: { path } });
-  listFolder: NonNullable<LossbookApi['listFolder']> = (path) => this.call({ method: 'listFolder', params: path === undefined ? {} : { path } });
 
   close(): void {
     this.socket?.close();
