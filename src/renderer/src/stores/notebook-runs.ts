@@ -90,24 +90,26 @@ export function createRunControl(context: NotebookContext, editing: Pick<Noteboo
     }
     const update = fold.apply(event);
     if (update) folded(update);
+    // Also for a run its cell no longer keeps (outputs cleared mid-run): the queue waits on it.
+    if (event.type === 'run-finished') {
+      lastRunMemory.value = event.memory;
+      kernel.memory = event.memory.after;
+      runWaiters.get(event.runId)?.(event.status);
+      runWaiters.delete(event.runId);
+    }
   }
 
-  /** What the app does once the fold has put an event into its cell. */
+  /** What the app does once the fold has put events into a cell's run. */
   function folded(update: RunFoldUpdate): void {
-    const { cell, record } = update;
+    const { cell } = update;
     if (update.created) {
       staleness.ran(cell.id, cell.source);
       cellRunState.set(cell.id, 'running');
     }
-    for (const event of update.events) {
-      if (event.type !== 'run-finished') continue;
-      lastRunMemory.value = event.memory;
-      kernel.memory = event.memory.after;
+    if (update.events.some((event) => event.type === 'run-finished')) {
       cellRunState.set(cell.id, 'idle');
       context.dirty.value = true;
       context.edited();
-      runWaiters.get(record.runId)?.(event.status);
-      runWaiters.delete(record.runId);
     }
     bump(cell.id);
   }
