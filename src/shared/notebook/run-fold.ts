@@ -39,6 +39,12 @@ export interface RunFoldUpdate {
 export const EARLY_EVENTS_KEPT = 10_000;
 export const EARLY_RUNS_KEPT = 16;
 
+/**
+ * Feed it every host event (`apply`) and, where the owner starts runs, the run id `execute`
+ * answered (`claim`). A consumer with no notebook of its own (a store of finished runs) can hand
+ * `findCell` a cell it makes on first sight of a cell id, and read each finished record from the
+ * update whose events hold the `run-finished`.
+ */
 export class NotebookRunFold {
   /** runId → cellId for every run seen; undefined where the run's cell is not in the notebook. */
   private readonly owners = new Map<string, string | undefined>();
