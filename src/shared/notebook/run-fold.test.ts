@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HostEvent } from '../protocol';
 import { createCell, type Cell } from './model';
+import { runFinished as finished } from './run-events.testing';
 import { EARLY_EVENTS_KEPT, EARLY_RUNS_KEPT, NotebookRunFold, type RunFoldOptions } from './run-fold';
 
-const memory = { numTensors: 1, numBytes: 4, rssBytes: 1, heapUsedBytes: 1, time: 0 };
-const finished = (runId: string): HostEvent => ({
-  type: 'run-finished',
-  runId,
-  status: 'ok',
-  durationMs: 3,
-  memory: { before: memory, after: memory, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 0, bytes: 0 }, leaked: { tensors: 0, bytes: 0 } },
-});
 const started = (runId: string, cellId: string, executionCount = 1, time = 100): HostEvent => ({ type: 'run-started', runId, cellId, executionCount, time });
 const stream = (runId: string, text: string): HostEvent => ({ type: 'stream', runId, name: 'stdout', text });
 

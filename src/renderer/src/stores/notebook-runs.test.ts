@@ -1,17 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LossbookApi } from '../../../shared/api';
-import type { HostEvent } from '../../../shared/protocol';
+import { runFinished as finished } from '../../../shared/notebook/run-events.testing';
 import { useNotebookStore } from './notebook';
-
-const memory = { numTensors: 3, numBytes: 12, rssBytes: 1, heapUsedBytes: 1, time: 0 };
-const finished = (runId: string): HostEvent => ({
-  type: 'run-finished',
-  runId,
-  status: 'ok',
-  durationMs: 1,
-  memory: { before: memory, after: memory, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 0, bytes: 0 }, leaked: { tensors: 0, bytes: 0 } },
-});
 
 /** An API whose runs end when the test says so; its events go to the store as the host's would. */
 function fakeApi(store: ReturnType<typeof useNotebookStore>, options: { startedLate?: boolean } = {}) {
