@@ -4,6 +4,7 @@ import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { Finding } from '../shared/protocol';
 import { formatValue } from '../shared/sweep/view-model';
 import { runSyntheticSweep } from '../shared/sweep/view-model.testing';
+import { renderReport } from '../host/report';
 import { ProgressReporter } from './progress';
 import { buildRunJson, failingFindings } from './run-json';
 
@@ -142,7 +143,7 @@ describe('--json document', () => {
     expect(failingFindings(notebook, [run], 'warning').map((f) => f.id)).toEqual(['loss.nan', 'opt.lr-out-of-range']);
   });
 
-  it('agrees with the app on dismissals: a finding dismissed there (another layer counter) neither fails --fail-on nor shows in --json or progress', () => {
+  it('agrees with the app on dismissals: a finding dismissed there (another layer counter) neither fails --fail-on nor shows in --json, progress or the report', () => {
     const { notebook, run } = fixture();
     // The app's session had built the model four times (dense_Dense4); the CLI's fresh kernel names it dense_Dense1.
     notebook.cells[1]!.dismissed = ['act.dead-relu:dense_Dense4'];
@@ -152,6 +153,10 @@ describe('--json document', () => {
     const status = new Sink();
     new ProgressReporter({ status, cellOutput: new Sink(), plain: true }).event({ type: 'findings', runId: 'r1', findings: run.findings }, run, notebook.cells[1]!.dismissed);
     expect(status.text).toBe('');
+    // The report the same run exports shows it dismissed (struck through), not among the active findings.
+    const html = renderReport(notebook, { generatedAt: new Date(0) });
+    expect(html).toMatch(/<article class="finding severity-error dismissed" data-finding="act\.dead-relu">/);
+    expect(html).not.toMatch(/class="count error"/);
   });
 });
 
