@@ -96,10 +96,15 @@ describe('lossbook run', () => {
     expect(result.backend).toBe('cpu');
     expect(result.runs.map((run) => run.cell)).toEqual([0, 1]);
     const training = result.runs[1]!;
-    expect(Object.keys(training)).toEqual(['cell', 'metrics', 'verdict', 'findings', 'memory']);
+    expect(Object.keys(training)).toEqual(['cell', 'metrics', 'steps', 'verdict', 'findings', 'memory']);
     expect(training.verdict).toBeNull();
     expect(training.metrics.loss!.length).toBeGreaterThanOrEqual(9); // 24 training samples / batch 8 × 3 epochs
     expect(training.metrics.val_loss).toHaveLength(3);
+    // Each value has its step; an epoch's validation sits at the step of its last batch, on the loss curve.
+    expect(Object.keys(training.steps)).toEqual(Object.keys(training.metrics));
+    for (const name of Object.keys(training.metrics)) expect(training.steps[name]).toHaveLength(training.metrics[name]!.length);
+    expect(training.steps.val_loss!.every((step) => training.steps.loss!.includes(step))).toBe(true);
+    expect(training.steps.val_loss!.at(-1)).toBe(training.steps.loss!.at(-1));
     expect(Object.keys(training.memory!)).toEqual(['tensorsBefore', 'tensorsAfter', 'bytesBefore', 'bytesAfter']);
     for (const finding of training.findings) expect(Object.keys(finding)).toEqual(['id', 'severity', 'title', 'evidence', 'step', 'epoch', 'explainedBy']);
     const saved = await readNotebookFile(join(folder, 'healthy.lossbook'));

@@ -22,6 +22,8 @@ import { doctorFix, libtensorflowUrl, npmInstall, probeDownload, type FixSteps }
 import { EXIT, type ExitCode } from './exit-codes';
 import { HeadlessRun, type HeadlessRunResult } from './headless-run';
 import { ProgressReporter } from './progress';
+import { activeFindings, FAIL_ON_SEVERITIES, type FailOnSeverity } from '../shared/diagnosis/findings-policy';
+import { SEVERITIES } from '../shared/diagnosis/severity';
 import { diagnose } from '../shared/diagnosis/verdict';
 import { buildRunJson, failingFindings } from './run-json';
 
@@ -92,11 +94,17 @@ export interface RunCommandOptions {
   progress?: boolean;
 }
 
+function parseFailOn(value: string | undefined): FailOnSeverity | undefined {
+  if (value === undefined) return undefined;
+  const known = FAIL_ON_SEVERITIES.find((severity) => severity === value);
+  if (!known) throw new UsageError(`--fail-on takes ${FAIL_ON_SEVERITIES.map((severity) => `"${severity}"`).join(' or ')} (got "${value}").`);
+  return known;
+}
+
 export async function runCommand(input: string, options: RunCommandOptions, io: CommandIo, createSupervisor: SupervisorFactory): Promise<ExitCode> {
   const { backend, requestedBy } = parseBackend(options.backend, io.env);
   const timeoutSeconds = parseSeconds(options.timeout);
-  if (options.failOn !== undefined && options.failOn !== 'error' && options.failOn !== 'warning') throw new UsageError(`--fail-on takes "error" or "warning" (got "${options.failOn}").`);
-  const failOn = options.failOn as 'error' | 'warning' | undefined;
+  const failOn = parseFailOn(options.failOn);
   if ([options.json, options.report, options.events].filter((path) => path === '-').length > 1) throw new UsageError('Only one of --json, --report and --events can write to stdout (-).');
 
   let notebook: Notebook;
@@ -185,9 +193,13 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     io.stderr.write('lossbook: results were not saved (add --save out.lossbook, --report out.html or --json out.json)\n');
   }
 
-  const diagnoses = result.runs.map((run) => ({ run, diagnosis: diagnose(run.findings) }));
-  const severities = diagnoses.flatMap(({ run, diagnosis }) => run.findings.map((finding) => diagnosis.severity.get(finding.key) ?? finding.severity));
-  const counts = (['error', 'warning', 'info'] as const).map((severity) => `${severities.filter((s) => s === severity).length} ${severity}`).join(', ');
+  // Dismissed findings count nowhere (the findings policy): not here, not in --json, not in --fail-on.
+  const diagnoses = result.runs.map((run) => {
+    const active = activeFindings(run.findings, notebook.cells.find((cell) => cell.id === run.cellId)?.dismissed ?? []);
+    return { run, active, diagnosis: diagnose(active) };
+  });
+  const severities = diagnoses.flatMap(({ active, diagnosis }) => active.map((finding) => diagnosis.severity.get(finding.key) ?? finding.severity));
+  const counts = SEVERITIES.map((severity) => `${severities.filter((s) => s === severity).length} ${severity}`).join(', ');
   io.stderr.write(`lossbook: ${result.runs.length} cell run(s), findings: ${counts}${result.stoppedBy ? ` — stopped: ${stopText(result.stoppedBy)}` : ''}\n`);
   // The verdict of each run that has one: the root cause first, with what it explains (issue 22).
   for (const { run, diagnosis } of diagnoses) {

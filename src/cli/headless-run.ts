@@ -1,11 +1,12 @@
 // `lossbook run`'s core: run a notebook's code cells in order through the same kernel
-// supervisor as the app, folding its events into RunRecords with the one reducer (design.md:
-// one event stream, three consumers). Interrupts (Ctrl+C, --timeout) stop training at the next
-// batch boundary — the kernel disposes what the run allocated — and the runs gathered so far
-// are returned, so the caller still writes --json/--report/--save.
+// supervisor as the app, folding its events into the notebook with the run fold the app uses
+// too (design.md: one event stream, three consumers). Interrupts (Ctrl+C, --timeout) stop
+// training at the next batch boundary — the kernel disposes what the run allocated — and the
+// runs gathered so far are returned, so the caller still writes --json/--report/--save.
 import type { KernelSupervisorApi } from '../host/kernel-api';
 import type { Cell, Notebook, RunRecord } from '../shared/notebook/model';
-import { applyRunEvent, createRunRecord } from '../shared/notebook/run-reducer';
+import { NotebookRunFold } from '../shared/notebook/run-fold';
+import { applyRunEvent } from '../shared/notebook/run-reducer';
 import type { BackendInfo, Disposable, HostEvent } from '../shared/protocol';
 import type { ProgressReporter } from './progress';
 
@@ -29,14 +30,9 @@ export interface HeadlessRunOptions {
   onKernelReady?: () => void;
 }
 
-interface ActiveRun {
-  record: RunRecord;
-  cell: Cell;
-}
-
 export class HeadlessRun implements Disposable {
-  private readonly active = new Map<string, ActiveRun>();
-  private readonly buffered = new Map<string, HostEvent[]>();
+  /** Every run is kept in its cell (appended to the runs the file had), so --save writes them all. */
+  private readonly fold: NotebookRunFold;
   private readonly subscription: Disposable;
   private stopReason: StopReason | undefined;
   private forceStop: (() => void) | undefined;
@@ -48,6 +44,7 @@ export class HeadlessRun implements Disposable {
     private readonly supervisor: KernelSupervisorApi,
     private readonly options: HeadlessRunOptions = {},
   ) {
+    this.fold = new NotebookRunFold({ findCell: (cellId) => notebook.cells.find((cell) => cell.id === cellId) });
     this.subscription = supervisor.onEvent((event) => this.onEvent(event));
   }
 
@@ -105,7 +102,10 @@ export class HeadlessRun implements Disposable {
     } catch (error) {
       return { kernelError: (error as Error).message };
     }
-    const entry = this.ensureRun(started.runId, cell);
+    const claimed = this.fold.claim(started.runId, cell.id);
+    if (claimed) this.report(claimed.record, claimed.events);
+    const record = claimed?.record ?? this.fold.record(started.runId);
+    if (!record) return { kernelError: `The kernel started run ${started.runId} for a cell the notebook does not have.` };
     const forced = new Promise<'forced'>((resolve) => (this.forceStop = () => resolve('forced')));
     const exited = new Promise<string>((resolve) => (this.kernelExit = resolve));
     const finished = await Promise.race([
@@ -117,55 +117,22 @@ export class HeadlessRun implements Disposable {
     this.forceStop = undefined;
     this.kernelExit = undefined;
     if (typeof finished === 'object') {
-      applyRunEvent(entry.record, cell.outputs, finished);
-      return { record: entry.record };
+      applyRunEvent(record, cell.outputs, finished);
+      return { record };
     }
-    if (entry.record.status === 'running') entry.record.status = 'killed';
-    return { record: entry.record, ...(finished === 'forced' ? {} : { kernelError: finished }) };
-  }
-
-  private ensureRun(runId: string, cell: Cell, executionCount?: number): ActiveRun {
-    let entry = this.active.get(runId);
-    if (!entry) {
-      const count = executionCount ?? (cell.executionCount ?? 0) + 1;
-      entry = { record: createRunRecord(runId, cell.id, count, Date.now()), cell };
-      cell.executionCount = count;
-      cell.runs.push(entry.record);
-      this.active.set(runId, entry);
-      for (const event of this.buffered.get(runId) ?? []) this.fold(entry, event);
-      this.buffered.delete(runId);
-    }
-    return entry;
+    if (record.status === 'running') record.status = 'killed';
+    return { record, ...(finished === 'forced' ? {} : { kernelError: finished }) };
   }
 
   private onEvent(event: HostEvent): void {
     if (event.type === 'kernel-exit' && !event.expected) this.kernelExit?.(event.reason);
-    if (!('runId' in event) || !event.runId) return;
-    let entry = this.active.get(event.runId);
-    if (!entry && event.type === 'run-started') {
-      const cell = this.notebook.cells.find((candidate) => candidate.id === event.cellId);
-      if (cell) entry = this.ensureRun(event.runId, cell, event.executionCount);
-    }
-    if (!entry) {
-      // Events can arrive before execute() resolves with the runId: keep them for ensureRun.
-      const list = this.buffered.get(event.runId) ?? [];
-      list.push(event);
-      this.buffered.set(event.runId, list);
-      return;
-    }
-    this.fold(entry, event);
+    const update = this.fold.apply(event);
+    if (update) this.report(update.record, update.events);
   }
 
-  private fold(entry: ActiveRun, event: HostEvent): void {
-    if (event.type === 'run-started') {
-      // The kernel's own count is the one the app shows ([1], [2], … per kernel session).
-      entry.record.startedAt = event.time;
-      entry.record.executionCount = event.executionCount;
-      entry.cell.executionCount = event.executionCount;
-      return;
-    }
-    applyRunEvent(entry.record, entry.cell.outputs, event);
-    this.options.reporter?.event(event, entry.record, new Set(entry.cell.dismissed));
+  private report(record: RunRecord, events: readonly HostEvent[]): void {
+    const cell = this.notebook.cells.find((candidate) => candidate.id === record.cellId);
+    for (const event of events) if (event.type !== 'run-started') this.options.reporter?.event(event, record, cell?.dismissed ?? []);
   }
 
   dispose(): void {

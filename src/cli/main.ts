@@ -2,6 +2,7 @@
 // return exit codes (exit-codes.ts, documented in docs/cli.md).
 import { Command, CommanderError, Option } from 'commander';
 import { KernelSupervisor } from '../host/kernel-supervisor';
+import { FAIL_ON_SEVERITIES } from '../shared/diagnosis/findings-policy';
 import { startServer } from '../host/server';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo, type SupervisorFactory } from './commands';
@@ -45,7 +46,7 @@ program
   .option('--events <out.jsonl>', 'write every kernel event as one JSON line as it happens ("-" for stdout)')
   .addOption(backendOption())
   .option('--timeout <seconds>', 'interrupt the run after this many seconds (exit code 4)')
-  .addOption(new Option('--fail-on <severity>', 'exit with code 3 when a finding of this severity or worse appears').choices(['error', 'warning']))
+  .addOption(new Option('--fail-on <severity>', 'exit with code 3 when a finding of this severity or worse appears').choices(FAIL_ON_SEVERITIES))
   .option('--keep-going', 'run the remaining cells after a cell fails')
   .option('--no-progress', 'plain progress lines even on a terminal')
   .action(async (file: string, options) => {

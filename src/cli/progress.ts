@@ -1,6 +1,7 @@
 // What `lossbook run` prints while it runs. On a terminal: one live line with a bar (epoch,
 // batch, loss) redrawn in place; otherwise (CI logs, pipes): one plain line per epoch. Cell
 // output (console.log in cells) passes through; findings print once, when first seen.
+import { isDismissed } from '../shared/diagnosis/findings-policy';
 import type { RunRecord } from '../shared/notebook/model';
 import type { Finding, HostEvent } from '../shared/protocol';
 import { formatValue, latestSweepArtifacts, rankTrials } from '../shared/sweep/view-model';
@@ -43,7 +44,7 @@ export class ProgressReporter {
     this.line(`▶ ${this.label}`);
   }
 
-  event(event: HostEvent, run: RunRecord, dismissed: ReadonlySet<string>): void {
+  event(event: HostEvent, run: RunRecord, dismissed: Iterable<string>): void {
     switch (event.type) {
       case 'stream':
         this.clearLive();
@@ -58,7 +59,7 @@ export class ProgressReporter {
         return;
       case 'findings':
         for (const finding of event.findings) {
-          if (this.seenFindings.has(`${run.runId}:${finding.key}`) || dismissed.has(finding.key)) continue;
+          if (this.seenFindings.has(`${run.runId}:${finding.key}`) || isDismissed(dismissed, finding)) continue;
           this.seenFindings.add(`${run.runId}:${finding.key}`);
           this.line(`  ${SEVERITY_MARK[finding.severity]} ${finding.id}: ${finding.title} — ${finding.evidence.summary}`);
         }

@@ -4,6 +4,7 @@ import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { Finding } from '../shared/protocol';
 import { formatValue } from '../shared/sweep/view-model';
 import { runSyntheticSweep } from '../shared/sweep/view-model.testing';
+import { renderReport } from '../host/report';
 import { ProgressReporter } from './progress';
 import { buildRunJson, failingFindings } from './run-json';
 
@@ -50,6 +51,7 @@ describe('--json document', () => {
         {
           cell: 1,
           metrics: { loss: [1.5, null, 0.5] },
+          steps: { loss: [0, 1, 2] },
           verdict: {
             id: 'loss.nan',
             title: 'loss.nan title',
@@ -68,6 +70,21 @@ describe('--json document', () => {
       ],
       sweeps: [],
     });
+  });
+
+  it('gives each series its steps, so per-epoch validation lines up with per-step loss', () => {
+    const { notebook, run } = fixture();
+    run.series = [
+      { name: 'loss', steps: [0, 1, 2, 3, 4, 5], values: [6, 5, 4, 3, 2, 1], epochs: [0, 0, 0, 1, 1, 1] },
+      { name: 'val_loss', steps: [2, 5], values: [4.5, Number.NaN], epochs: [0, 1] },
+    ];
+    const [entry] = buildRunJson(notebook, [run], undefined).runs;
+    expect(entry!.metrics).toEqual({ loss: [6, 5, 4, 3, 2, 1], val_loss: [4.5, null] });
+    expect(entry!.steps).toEqual({ loss: [0, 1, 2, 3, 4, 5], val_loss: [2, 5] });
+    // The val_loss of epoch 0 sits at the step of that epoch's last batch, where loss was 4.
+    const at = entry!.steps.loss!.indexOf(entry!.steps.val_loss![0]!);
+    expect(entry!.metrics.loss![at]).toBe(4);
+    for (const name of Object.keys(entry!.metrics)) expect(entry!.steps[name]).toHaveLength(entry!.metrics[name]!.length);
   });
 
   it('names the cause as the verdict and marks the symptoms it explains with explainedBy', () => {
@@ -124,6 +141,22 @@ describe('--json document', () => {
     expect(failingFindings(notebook, [run], 'warning').map((f) => f.id)).toEqual(['loss.nan']);
     notebook.cells[1]!.dismissed = [];
     expect(failingFindings(notebook, [run], 'warning').map((f) => f.id)).toEqual(['loss.nan', 'opt.lr-out-of-range']);
+  });
+
+  it('agrees with the app on dismissals: a finding dismissed there (another layer counter) neither fails --fail-on nor shows in --json, progress or the report', () => {
+    const { notebook, run } = fixture();
+    // The app's session had built the model four times (dense_Dense4); the CLI's fresh kernel names it dense_Dense1.
+    notebook.cells[1]!.dismissed = ['act.dead-relu:dense_Dense4'];
+    run.findings = [finding('act.dead-relu', 'error', { key: 'act.dead-relu:dense_Dense1' })];
+    expect(failingFindings(notebook, [run], 'warning')).toEqual([]);
+    expect(buildRunJson(notebook, [run], undefined).runs[0]!.findings).toEqual([]);
+    const status = new Sink();
+    new ProgressReporter({ status, cellOutput: new Sink(), plain: true }).event({ type: 'findings', runId: 'r1', findings: run.findings }, run, notebook.cells[1]!.dismissed);
+    expect(status.text).toBe('');
+    // The report the same run exports shows it dismissed (struck through), not among the active findings.
+    const html = renderReport(notebook, { generatedAt: new Date(0) });
+    expect(html).toMatch(/<article class="finding severity-error dismissed" data-finding="act\.dead-relu">/);
+    expect(html).not.toMatch(/class="count error"/);
   });
 });
 

@@ -1,6 +1,7 @@
 // The `lossbook run --json` document. Its shape is an API (docs/cli.md): add fields only.
 import type { Notebook, RunRecord } from '../shared/notebook/model';
 import type { BackendInfo, Finding, Severity } from '../shared/protocol';
+import { activeFindings, failingFindings as failingRunFindings, type FailOnSeverity } from '../shared/diagnosis/findings-policy';
 import { diagnose, type Diagnosis } from '../shared/diagnosis/verdict';
 import type { ParamValue } from '../shared/sweep/space';
 import { latestSweepArtifacts, rankTrials } from '../shared/sweep/view-model';
@@ -69,6 +70,12 @@ export interface RunJson {
     cell: number;
     /** Every metric series by name, one value per recorded step; null where the value was not finite. */
     metrics: Record<string, Array<number | null>>;
+    /**
+     * The global step of each value in `metrics`, by the same names and of the same lengths (added
+     * in 0.2): per-epoch series (`val_loss`) are recorded at the step their epoch ended, so they
+     * line up with per-step ones (`loss`) by step, not by index.
+     */
+    steps: Record<string, number[]>;
     /** The most likely root cause with its evidence (added in 0.2). */
     verdict: RunJsonVerdict | null;
     /** Findings the run produced, dismissed ones left out; folded ones carry `explainedBy`. */
@@ -145,12 +152,12 @@ export function buildRunJson(notebook: Notebook, runs: readonly RunRecord[], bac
     backend: backend?.name ?? null,
     runs: runs.map((run) => {
       const cellIndex = notebook.cells.findIndex((cell) => cell.id === run.cellId);
-      const dismissed = new Set(notebook.cells[cellIndex]?.dismissed ?? []);
-      const active = run.findings.filter((finding) => !dismissed.has(finding.key));
+      const active = activeFindings(run.findings, notebook.cells[cellIndex]?.dismissed ?? []);
       const diagnosis = diagnose(active);
       return {
         cell: cellIndex,
         metrics: Object.fromEntries(run.series.map((series) => [series.name, series.values.map((value) => (value !== null && Number.isFinite(value) ? value : null))])),
+        steps: Object.fromEntries(run.series.map((series) => [series.name, [...series.steps]])),
         verdict: verdictToJson(diagnosis),
         findings: active.map((finding) => findingToJson(finding, diagnosis)),
         memory: run.memory
@@ -162,15 +169,7 @@ export function buildRunJson(notebook: Notebook, runs: readonly RunRecord[], bac
   };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** Active findings at or above `threshold` (the --fail-on check). */
-export function failingFindings(notebook: Notebook, runs: readonly RunRecord[], threshold: 'error' | 'warning'): Finding[] {
-  return runs.flatMap((run) => {
-    const dismissed = new Set(notebook.cells.find((cell) => cell.id === run.cellId)?.dismissed ?? []);
-    const active = run.findings.filter((finding) => !dismissed.has(finding.key));
-    // The severity the verdict weighed (a weak cause nothing confirmed is a note), as --json prints it.
-    const { severity } = diagnose(active);
-    return active.filter((finding) => SEVERITY_RANK[severity.get(finding.key) ?? finding.severity] >= SEVERITY_RANK[threshold]);
-  });
+/** Active findings at or above `threshold` (the --fail-on check), by the shared findings policy. */
+export function failingFindings(notebook: Notebook, runs: readonly RunRecord[], threshold: FailOnSeverity): Finding[] {
+  return runs.flatMap((run) => failingRunFindings(run.findings, notebook.cells.find((cell) => cell.id === run.cellId)?.dismissed ?? [], threshold));
 }

@@ -15,6 +15,8 @@ import sanitizeHtml from 'sanitize-html';
 import { renderMarkdownSafely } from '../shared/markdown-limits';
 import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/notebook/model';
 import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
+import { activeFindings, dismissedFindings, isDismissed } from '../shared/diagnosis/findings-policy';
+import { SEVERITIES } from '../shared/diagnosis/severity';
 import { diagnose, type Diagnosis } from '../shared/diagnosis/verdict';
 import { decimateMinMax } from '../shared/series/decimate';
 import { sortRows, sweepFigures, sweepViews, type PlotlyFigure, type SweepPalette, type SweepView } from '../shared/sweep/view-model';
@@ -148,7 +150,7 @@ function chartsForRun(run: RunRecord, dismissed: Set<string>, idPrefix: string):
   }
   const names = [...groups.keys()].sort((a, b) => rank(a) - rank(b));
   const markers = run.findings
-    .filter((finding) => finding.step !== undefined && !dismissed.has(finding.key))
+    .filter((finding) => finding.step !== undefined && !isDismissed(dismissed, finding))
     .map((finding) => ({ step: finding.step!, label: finding.id, severity: finding.severity }));
   return names.map((group, index) => {
     const members = groups.get(group)!;
@@ -425,9 +427,9 @@ function renderDiagnosis(diagnosis: Diagnosis): string {
 }
 
 function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = true): string {
-  const active = run.findings.filter((finding) => !dismissed.has(finding.key));
+  const active = activeFindings(run.findings, dismissed);
   const diagnosis = diagnose(active);
-  const counts = (['error', 'warning', 'info'] as const).map((severity) => [severity, diagnosis.groups.filter((group) => group.severity === severity).length] as const).filter(([, count]) => count > 0);
+  const counts = SEVERITIES.map((severity) => [severity, diagnosis.groups.filter((group) => group.severity === severity).length] as const).filter(([, count]) => count > 0);
   return `<span class="status ${run.status}">${run.status}</span>${withNumber ? ` run ${run.executionCount}` : ''} · ${formatDuration(run.durationMs)}${run.backend ? ` · ${escapeHtml(run.backend.name)}` : ''}${
     counts.length ? ` · ${counts.map(([severity, count]) => `<span class="count ${severity}">${count} ${severity}${count > 1 ? 's' : ''}</span>`).join(' ')}` : ' · no findings'
   }${run.memory ? (run.memory.processEnded ? ' · kernel restarted, memory released with the process' : ` · leaked ${formatNumber(run.memory.leaked.tensors)} tensors`) : ''}`;
@@ -441,14 +443,14 @@ function renderRun(run: RunRecord, cell: Cell, charts: ChartSpec[], figures: Rep
   const otherArtifacts = sweeps.length ? run.artifacts.filter((artifact) => artifact.kind !== 'sweep') : run.artifacts;
   const runCharts = chartsForRun(run, dismissed, idPrefix);
   charts.push(...runCharts);
-  const active = run.findings.filter((finding) => !dismissed.has(finding.key));
-  const dismissedFindings = run.findings.filter((finding) => dismissed.has(finding.key));
+  const active = activeFindings(run.findings, dismissed);
+  const dismissedOnes = dismissedFindings(run.findings, dismissed);
   const progress = run.progress ? ` · epoch ${run.progress.epoch + 1}${run.progress.epochs ? ` of ${run.progress.epochs}` : ''}, step ${run.progress.step}` : '';
   return `<section class="run" aria-label="Run ${run.executionCount}">
   <h3>Run ${run.executionCount} <span class="run-line">${runSummaryLine(run, dismissed, false)}${progress}</span></h3>
   <p class="muted">Started ${escapeHtml(formatTimestamp(run.startedAt))}</p>
   ${runCharts.length ? `<div class="charts">${runCharts.map((chart) => `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)} chart"></div>`).join('')}</div>` : ''}
-  ${run.findings.length ? `<h4>Findings</h4>${renderDiagnosis(diagnose(active))}${dismissedFindings.map((finding) => renderFinding(finding, true)).join('')}` : '<p class="muted">No findings.</p>'}
+  ${run.findings.length ? `<h4>Findings</h4>${renderDiagnosis(diagnose(active))}${dismissedOnes.map((finding) => renderFinding(finding, true)).join('')}` : '<p class="muted">No findings.</p>'}
   ${run.memory ? `<h4>Memory</h4>${renderMemory(run.memory)}` : ''}
   ${sweeps.map((sweep, index) => renderSweep(sweep, `${idPrefix}-sweep-${index}`, figures)).join('')}
   ${otherArtifacts.length ? `<h4>Artifacts</h4>${otherArtifacts.map(renderArtifact).join('')}` : ''}

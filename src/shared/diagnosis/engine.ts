@@ -3,6 +3,7 @@
 // confirmed on every step bumps a count instead of flooding the list (issue 5: "no flood").
 import type { Finding } from '../protocol';
 import { bindFixCode, unboundNote } from './fix-binding';
+import { severityRank } from './severity';
 import type { DiagnosisContext, Rule, RuleHit } from './types';
 
 const PHASES_BY_FAMILY: Record<Rule['family'], ReadonlyArray<DiagnosisContext['phase']>> = {
@@ -135,7 +136,5 @@ export class DiagnosisEngine {
   }
 }
 
-/** error 2, warning 1, info 0: sort by `severityRank(b) - severityRank(a)` for the most severe first. */
-export function severityRank(severity: Finding['severity']): number {
-  return severity === 'error' ? 2 : severity === 'warning' ? 1 : 0;
-}
+// Kept here for the modules that import it from the engine; the order itself lives in ./severity.
+export { severityRank };

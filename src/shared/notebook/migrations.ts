@@ -2,10 +2,13 @@
 // (issue 7). Each migration takes a document of version N, validates it against that version's
 // own schema (so a damaged old file is refused, not half-migrated) and returns version N + 1.
 // Add one here whenever LOSSBOOK_FORMAT_VERSION is bumped; keep the old schemas frozen.
-import { z } from 'zod';
-import { CellSchema, NotebookMetadataSchema, RunRecordSchema } from './model';
-// format.ts imports this file too: the codecs are used only when a migration runs, never at load.
-import { describeIssues, encodeSeries, NotebookFormatError } from './format';
+// Each migration imports the frozen schema of its source version, never the live model: what an
+// old file means must not change when the current format does.
+import { describeIssues, NotebookFormatError } from './format-errors';
+import { NotebookFileV0Schema } from './schema-v0';
+import { encodeSeries } from './series-codec';
+
+export { NotebookFileV0Schema, type NotebookFileV0 } from './schema-v0';
 
 export interface Migration {
   from: number;
@@ -14,23 +17,6 @@ export interface Migration {
   description: string;
   migrate(document: Record<string, unknown>): Record<string, unknown>;
 }
-
-// ── v0: the first prototype's files. Series were plain JSON arrays (about 20 bytes a point,
-// so a million points took ~20 MB and seconds to open) and had no epochs.
-const SeriesV0Schema = z.object({
-  name: z.string(),
-  steps: z.array(z.number()),
-  values: z.array(z.number().nullable()),
-});
-const RunV0Schema = RunRecordSchema.extend({ series: z.array(SeriesV0Schema) });
-const CellV0Schema = CellSchema.extend({ runs: z.array(RunV0Schema) });
-export const NotebookFileV0Schema = z.object({
-  format: z.literal('lossbook'),
-  formatVersion: z.literal(0),
-  metadata: NotebookMetadataSchema,
-  cells: z.array(CellV0Schema),
-});
-export type NotebookFileV0 = z.infer<typeof NotebookFileV0Schema>;
 
 const v0ToV1: Migration = {
   from: 0,
