@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLayout, CHART_CONFIG, findingMarker, seriesCsv } from './plot';
+import { buildLayout, CHART_CONFIG, findingMarker, seriesCsv } from './live-chart';
 
 describe('chart export and markers', () => {
   it('writes the plotted series as CSV: one row per step, a column per series, blanks where missing', () => {
