@@ -16,8 +16,10 @@ import { renderMarkdownSafely } from './markdown-limits';
 // javascript: URL. Images only as data: — a remote image would be a network request when the
 // report opens (and the app's CSP blocks it anyway), and a relative one would read a file beside
 // the report — so any other image is shown as a note saying it was not embedded.
+// <details> folds kept their fold in the app before the two policies became one; ids, classes
+// and styles of the notebook's own do not survive (an id could shadow the page's own elements).
 const POLICY: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'h1', 'h2', 'del', 'ins', 'sup', 'sub', 'input'],
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'h1', 'h2', 'del', 'ins', 'sup', 'sub', 'input', 'details', 'summary'],
   allowedAttributes: {
     a: ['href', 'title', 'rel', 'target'],
     img: ['src', 'alt', 'title', 'width', 'height'],
