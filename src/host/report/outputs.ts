@@ -2,24 +2,14 @@
 // outputs through the sanitizer the app uses too (shared/markdown.ts).
 import type { CellOutput, RunRecord } from '../../shared/notebook/model';
 import type { DisplayValue } from '../../shared/protocol';
+import { describeValue } from '../../shared/describe-value';
 import { sanitizeNotebookHtml } from '../../shared/markdown';
 import { escapeHtml, formatNumber, truncate } from './format';
 
 const MAX_TABLE_ROWS = 200;
 
-
 /** JSON outputs longer than this are folded behind a one-line summary. */
 const JSON_FOLD_LINES = 12;
-
-/** `{ epoch, history, … }` / `Array(60)`: what a folded JSON value is. */
-function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return `Array(${value.length})`;
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value);
-    return `{ ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''} }`;
-  }
-  return String(value);
-}
 
 function renderDisplay(value: DisplayValue): string {
   switch (value.kind) {
@@ -30,7 +20,7 @@ function renderDisplay(value: DisplayValue): string {
       // A long value (model.fit's History: every metric of every epoch) is folded, as in the app:
       // unfolded it made a report thousands of pixels tall (issue 21).
       if (text.split('\n').length <= JSON_FOLD_LINES) return `<pre class="output">${escapeHtml(truncate(text))}</pre>`;
-      return `<details class="output json-fold"><summary>${escapeHtml(describeJson(value.json))}</summary><pre class="output">${escapeHtml(truncate(text))}</pre></details>`;
+      return `<details class="output json-fold"><summary>${escapeHtml(describeValue(value.json))}</summary><pre class="output">${escapeHtml(truncate(text))}</pre></details>`;
     }
     case 'tensor':
       return `<div class="output tensor"><div class="muted">Tensor ${escapeHtml(value.dtype)} [${value.shape.join(', ')}]${value.stats ? ` — min ${formatNumber(value.stats.min)}, max ${formatNumber(value.stats.max)}, mean ${formatNumber(value.stats.mean)}` : ''}</div><pre>${escapeHtml(truncate(value.text))}</pre></div>`;

@@ -189,6 +189,30 @@ export const CHART_CONFIG = {
   doubleClick: 'reset',
 } as const;
 
+/** Pixels of a downloaded chart image (PNG at twice this). */
+export const EXPORT_SIZE = { width: 1000, height: 480 } as const;
+
+/**
+ * The layout of a downloaded chart (PNG, SVG): the live layout with what the page draws in HTML
+ * put back into the figure — title, legend, axis titles — on an opaque background, so the file
+ * reads on its own.
+ */
+export function exportLayout(live: Record<string, unknown>, options: { title: string; xMode: XMode; logY: boolean; background: string }): Record<string, unknown> {
+  const axis = (layout: unknown, title: string) => ({ ...(layout as Record<string, unknown>), title: { text: title } });
+  return {
+    ...live,
+    ...EXPORT_SIZE,
+    title: { text: options.title, x: 0.02 },
+    showlegend: true,
+    legend: { orientation: 'h', y: -0.18 },
+    margin: { l: 70, r: 20, t: 50, b: 90 },
+    paper_bgcolor: options.background,
+    plot_bgcolor: options.background,
+    xaxis: axis(live.xaxis, options.xMode === 'epoch' ? 'epoch' : 'step'),
+    yaxis: axis(live.yaxis, options.logY ? `${options.title} (log)` : options.title),
+  };
+}
+
 /**
  * A finding's marker: a dotted vertical line with its rule id written along it. A shape label, not
  * an annotation — Plotly widens the x range to fit annotations (charts started at x = −100), and
