@@ -33,7 +33,6 @@ function scriptHash(source: string): string {
   return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
 
-
 function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = true): string {
   const active = run.findings.filter((finding) => !dismissed.has(finding.key));
   const diagnosis = diagnose(active);
@@ -64,7 +63,6 @@ function renderRun(run: RunRecord, cell: Cell, charts: ReportChart[], figures: R
   ${otherArtifacts.length ? `<h4>Artifacts</h4>${otherArtifacts.map(renderArtifact).join('')}` : ''}
 </section>`;
 }
-
 
 function renderCell(cell: Cell, index: number, charts: ReportChart[], figures: ReportFigure[]): string {
   if (cell.kind === 'markdown') return `<section class="cell markdown" id="cell-${index}">${renderMarkdown(cell.source)}</section>`;

@@ -4,7 +4,6 @@ import type { BackendInfo } from '../../shared/protocol';
 import { LOSSBOOK_VERSION } from '../../shared/version';
 import { escapeHtml } from './format';
 
-
 function renderBackend(backend: BackendInfo): string {
   const gpu = backend.gpu ? Object.entries(backend.gpu).filter(([, value]) => value) : [];
   const attempts = backend.attempts

@@ -4,7 +4,6 @@ import type { Diagnosis } from '../../shared/diagnosis/verdict';
 import type { Finding, RunMemory } from '../../shared/protocol';
 import { escapeHtml, formatBytesShort, formatNumber, highlight } from './format';
 
-
 function renderEvidenceValue(value: unknown): string {
   if (Array.isArray(value)) return value.map((item) => (typeof item === 'number' ? formatNumber(item) : String(item))).join(', ');
   if (typeof value === 'number') return formatNumber(value);
@@ -42,7 +41,6 @@ export function renderMemory(memory: RunMemory): string {
   </tbody></table>
   ${gpu && (gpu.tensorBytes !== undefined || gpu.pooledBytes !== undefined) ? `<p class="muted">GPU after the run: ${gpu.tensorBytes !== undefined ? `${formatBytesShort(gpu.tensorBytes)} held by tensors` : ''}${gpu.pooledBytes !== undefined ? `, ${formatBytesShort(gpu.pooledBytes)} allocated by the backend (pool included)` : ''}</p>` : ''}`;
 }
-
 
 /** The verdict, then each top-level finding with the findings it explains folded in a <details>. */
 export function renderDiagnosis(diagnosis: Diagnosis): string {

@@ -18,7 +18,6 @@ export function truncate(text: string, limit = MAX_OUTPUT_CHARS): string {
   return text.length > limit ? `${text.slice(0, limit)}\n… (${(text.length - limit).toLocaleString('en-US')} more characters not shown)` : text;
 }
 
-
 /** A run's start time; a schema-valid but impossible one (startedAt: 1e308) prints as a number, not a RangeError. */
 export function formatTimestamp(ms: number): string {
   const date = new Date(ms);

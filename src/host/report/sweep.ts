@@ -3,7 +3,6 @@
 import { sortRows, sweepFigures, type PlotlyFigure, type SweepPalette, type SweepView } from '../../shared/sweep/view-model';
 import { escapeHtml, highlight } from './format';
 
-
 /** A Plotly figure drawn as is by the chart script (sweep views build them in shared/sweep). */
 export interface ReportFigure extends PlotlyFigure {
   id: string;
