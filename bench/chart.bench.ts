@@ -1,6 +1,6 @@
 // `npm run bench -- chart`: the live training chart under load, in Chromium. A 1M-point loss
 // series (EMA smoothing on, raw curve behind, as the notebook draws it by default) receives 1k
-// new points every 100 ms; each update runs the chart's own path (charts/plot.ts: incremental
+// new points every 100 ms; each update runs the chart's own path (shared/chart/live-chart.ts: incremental
 // EMA, min/max decimation to one bucket per pixel, Plotly.react). Reports median and p95 update
 // time (target: median < 16 ms, one frame) and the time to first render of the 1M points.
 import { build } from 'esbuild';
@@ -19,7 +19,7 @@ const WIDTH = Number(process.env.CHART_BENCH_WIDTH ?? 900);
 // Runs in the page: the chart path exactly as MetricChart calls it.
 const pageSource = `
 import Plotly from 'plotly.js-dist-min';
-import { buildLayout, buildTraces, CHART_CONFIG } from './src/renderer/src/charts/plot';
+import { buildLayout, buildTraces, CHART_CONFIG } from './src/shared/chart/live-chart';
 
 function lossAt(step) {
   return 2.3 * Math.exp(-step / 200000) + 0.05 + 0.08 * Math.sin(step / 37) * Math.random();

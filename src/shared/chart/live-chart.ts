@@ -1,10 +1,12 @@
-// Turns raw RunRecord series into Plotly traces: decimated (min/max, one bucket per pixel)
-// so a million-point series draws as a few thousand points, smoothed with the debiased EMA,
-// raw curve faint behind, the previous run dashed for comparison. Shared by MetricChart and
-// the chart benchmark (bench/chart.bench.ts), so the benchmark measures this exact path.
-import { MinMaxBlockIndex } from '../../../shared/series/decimate';
-import { IncrementalEma } from '../../../shared/series/ema';
-import type { Series } from '../../../shared/notebook/model';
+// The app's live training chart (MetricChart.vue) as plain Plotly data: raw RunRecord series
+// become traces decimated min/max (one bucket per pixel) so a million-point series draws as a
+// few thousand points, smoothed with the debiased EMA, the raw curve faint behind, the previous
+// run dashed for comparison. The report's charts are built beside it (report-chart.ts) from
+// the same markers and decimation. The chart benchmark (bench/chart.bench.ts) runs this exact path.
+import { MinMaxBlockIndex } from '../series/decimate';
+import { IncrementalEma } from '../series/ema';
+import type { Series } from '../notebook/model';
+import { markerLine } from './markers';
 
 export type XMode = 'step' | 'epoch';
 
@@ -187,23 +189,37 @@ export const CHART_CONFIG = {
   doubleClick: 'reset',
 } as const;
 
+/** Pixels of a downloaded chart image (PNG at twice this). */
+export const EXPORT_SIZE = { width: 1000, height: 480 } as const;
+
+/**
+ * The layout of a downloaded chart (PNG, SVG): the live layout with what the page draws in HTML
+ * put back into the figure — title, legend, axis titles — on an opaque background, so the file
+ * reads on its own.
+ */
+export function exportLayout(live: Record<string, unknown>, options: { title: string; xMode: XMode; logY: boolean; background: string }): Record<string, unknown> {
+  const axis = (layout: unknown, title: string) => ({ ...(layout as Record<string, unknown>), title: { text: title } });
+  return {
+    ...live,
+    ...EXPORT_SIZE,
+    title: { text: options.title, x: 0.02 },
+    showlegend: true,
+    legend: { orientation: 'h', y: -0.18 },
+    margin: { l: 70, r: 20, t: 50, b: 90 },
+    paper_bgcolor: options.background,
+    plot_bgcolor: options.background,
+    xaxis: axis(live.xaxis, options.xMode === 'epoch' ? 'epoch' : 'step'),
+    yaxis: axis(live.yaxis, options.logY ? `${options.title} (log)` : options.title),
+  };
+}
+
 /**
  * A finding's marker: a dotted vertical line with its rule id written along it. A shape label, not
  * an annotation — Plotly widens the x range to fit annotations (charts started at x = −100), and
  * vertical text does not collide with the next marker's label on a narrow chart.
  */
 export function findingMarker(x: number, text: string, color: string): Record<string, unknown> {
-  return {
-    type: 'line',
-    xref: 'x',
-    yref: 'paper',
-    x0: x,
-    x1: x,
-    y0: 0,
-    y1: 1,
-    line: { color, width: 1.5, dash: 'dot' },
-    label: { text, textposition: 'end', textangle: -90, xanchor: 'right', yanchor: 'top', padding: 2, font: { size: 10, color }, },
-  };
+  return { ...markerLine(x, color, 1.5), label: { text, textposition: 'end', textangle: -90, xanchor: 'right', yanchor: 'top', padding: 2, font: { size: 10, color } } };
 }
 
 /** The plotted series as CSV: one row per step, a column per series (empty where it has no value). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLayout, CHART_CONFIG, findingMarker, seriesCsv } from './plot';
+import { buildLayout, CHART_CONFIG, exportLayout, findingMarker, seriesCsv } from './live-chart';
 
 describe('chart export and markers', () => {
   it('writes the plotted series as CSV: one row per step, a column per series, blanks where missing', () => {
@@ -19,5 +19,14 @@ describe('chart export and markers', () => {
     // The toolbar sits in the top margin, not over the curves; Plotly's bare PNG button is replaced.
     expect((layout.margin as { t: number }).t).toBeGreaterThanOrEqual(24);
     expect(CHART_CONFIG.modeBarButtonsToRemove).toContain('toImage');
+  });
+
+  it('puts title, legend and axis titles into a downloaded chart, keeping the live axes', () => {
+    const live = buildLayout({ height: 200, logY: true, colors: { text: '#111', grid: '#eee', font: 'sans', hoverBackground: '', hoverBorder: '' }, uirevision: 'a' });
+    const layout = exportLayout(live, { title: 'Loss', xMode: 'epoch', logY: true, background: '#fff' });
+    expect(layout).toMatchObject({ width: 1000, height: 480, showlegend: true, title: { text: 'Loss' }, paper_bgcolor: '#fff', plot_bgcolor: '#fff' });
+    expect(layout.xaxis).toMatchObject({ gridcolor: '#eee', title: { text: 'epoch' } });
+    expect(layout.yaxis).toMatchObject({ type: 'log', title: { text: 'Loss (log)' } });
+    expect((exportLayout(live, { title: 'Loss', xMode: 'step', logY: false, background: '#000' }).xaxis as { title: { text: string } }).title.text).toBe('step');
   });
 });

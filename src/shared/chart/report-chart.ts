@@ -1,0 +1,111 @@
+// The HTML report's training charts as plain Plotly figures, built here in TypeScript and drawn
+// as they are by the report's page script (issue 19: the report used to ship the raw series and
+// an ES5 trace builder of its own). A printed report has no smoothing slider or step/epoch
+// switch, so its charts are static: every series of a group, min/max-decimated to a fixed
+// number of points, with Plotly's own title and legend (the app draws those in HTML).
+import type { RunRecord, Series } from '../notebook/model';
+import type { Finding } from '../protocol';
+import { decimateMinMax } from '../series/decimate';
+import { markerLine, type ChartMarker } from './markers';
+
+/** Points per series drawn in the report: min/max decimation keeps spikes (NaN, 87.33) visible. */
+export const REPORT_CHART_BUCKETS = 1500;
+
+/** One chart of the report: the Plotly traces and layout, and the findings it marks. */
+export interface ReportChart {
+  id: string;
+  title: string;
+  traces: Array<Record<string, unknown>>;
+  layout: Record<string, unknown>;
+  markers: ChartMarker[];
+}
+
+/** The report's colors for finding markers (its stylesheet's --error, --warning, --info). */
+export const REPORT_SEVERITY_COLORS: Record<Finding['severity'], string> = { error: '#c62828', warning: '#ef6c00', info: '#1565c0' };
+
+/** train/val of a metric share a chart (loss + val_loss); per-layer series share one (grad_norm/*). */
+export function chartGroup(name: string): string {
+  const base = name.startsWith('val_') ? name.slice(4) : name;
+  const slash = base.indexOf('/');
+  return slash > 0 ? base.slice(0, slash) : base;
+}
+
+const GROUP_ORDER = ['loss', 'acc', 'accuracy'];
+
+function rank(group: string): number {
+  const index = GROUP_ORDER.indexOf(group);
+  return index >= 0 ? index : GROUP_ORDER.length;
+}
+
+function reportTrace(series: Series): Record<string, unknown> {
+  const { x, y } = decimateMinMax(series.steps, series.values, { buckets: REPORT_CHART_BUCKETS });
+  // Validation series are dotted, as in the app's legend of train vs validation.
+  const dash = series.name.startsWith('val_') ? 'dot' : 'solid';
+  return { type: 'scatter', mode: x.length > 1 ? 'lines' : 'markers', name: series.name, x, y, line: { width: 1.6, dash }, connectgaps: false, hovertemplate: '%{y:.5g}' };
+}
+
+interface YAxisChoice {
+  log: boolean;
+  /** Fixed y range for a constant series (Plotly would centre it on a misleading ±1 range). */
+  range?: [number, number];
+}
+
+function yAxisFor(group: string, members: Series[]): YAxisChoice {
+  const finite = members.flatMap((series) => series.values.filter((value): value is number => value !== null && Number.isFinite(value)));
+  const min = finite.length ? finite.reduce((a, b) => Math.min(a, b)) : 0;
+  const max = finite.length ? finite.reduce((a, b) => Math.max(a, b)) : 0;
+  // A loss spanning orders of magnitude (divergence, 87.33 plateaus) reads better on a log axis.
+  const log = group === 'loss' && min > 0 && max / min > 1000;
+  if (!finite.length || min !== max) return { log };
+  return { log, range: min === 0 ? [-1, 1] : [Math.min(0, min * 2), Math.max(0, max * 2)] };
+}
+
+function reportLayout(title: string, yAxis: YAxisChoice, markers: ChartMarker[]): Record<string, unknown> {
+  const color = (marker: ChartMarker) => REPORT_SEVERITY_COLORS[marker.severity];
+  return {
+    title: { text: `${title} <span style="font-size:10px;color:#889">by step</span>`, font: { size: 13 }, x: 0.01 },
+    height: 260,
+    margin: { l: 55, r: 15, t: 32, b: 38 },
+    xaxis: { zeroline: false, hoverformat: 'd' },
+    yaxis: yAxis.range ? { range: yAxis.range, zeroline: false } : { type: yAxis.log ? 'log' : 'linear', zeroline: false },
+    legend: { orientation: 'h', y: -0.12, yanchor: 'top', font: { size: 11 } },
+    shapes: markers.map((marker) => markerLine(marker.step, color(marker), 1)),
+    // Labels written across, staggered over three heights so neighbouring markers stay readable.
+    annotations: markers.map((marker, index) => ({
+      xref: 'x',
+      yref: 'paper',
+      x: marker.step,
+      y: 1 - (index % 3) * 0.09,
+      text: marker.label,
+      showarrow: false,
+      xanchor: 'left',
+      font: { size: 10, color: color(marker) },
+      bgcolor: 'rgba(255,255,255,0.8)',
+    })),
+    hovermode: 'x unified',
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: '#fafafa',
+    font: { family: 'system-ui, sans-serif' },
+  };
+}
+
+/**
+ * The charts of one run in the report: loss first, then accuracy, then the rest; `marked` are
+ * the findings to mark (the caller leaves out dismissed ones), drawn on the loss chart, or on
+ * the first chart where there is no loss.
+ */
+export function reportCharts(run: RunRecord, marked: readonly Finding[], idPrefix: string): ReportChart[] {
+  const groups = new Map<string, Series[]>();
+  for (const series of run.series) {
+    if (series.steps.length === 0) continue;
+    const group = chartGroup(series.name);
+    groups.set(group, [...(groups.get(group) ?? []), series]);
+  }
+  const names = [...groups.keys()].sort((a, b) => rank(a) - rank(b));
+  const markers = marked.filter((finding) => finding.step !== undefined).map((finding) => ({ step: finding.step!, label: finding.id, severity: finding.severity }));
+  return names.map((group, index) => {
+    const members = groups.get(group)!;
+    const chartMarkers = group === 'loss' || index === 0 ? markers : [];
+    return { id: `${idPrefix}-chart-${index}`, title: group, traces: members.map(reportTrace), layout: reportLayout(group, yAxisFor(group, members), chartMarkers), markers: chartMarkers };
+  });
+}
