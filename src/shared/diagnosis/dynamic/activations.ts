@@ -1,5 +1,5 @@
 // Dynamic checks on the activation probes (catalog §3): dead ReLUs, saturated sigmoid/tanh units,
-// saturated predictions.
+// saturated or constant predictions.
 import { LR_CHECK, NO_GRADIENT, NOT_LEARNING, TINY_BATCH_CHECK } from '../causality';
 import { defineRule, type Rule } from '../types';
 import { formatNumber, median, percent, tail } from '../stats';
@@ -109,5 +109,39 @@ const outputSaturated = defineRule({
   },
 });
 
+const outputConstant = defineRule({
+  id: 'output.constant',
+  family: 'dynamic',
+  severity: 'warning',
+  title: 'The model predicts the same value for every input',
+  // A regression output whose spread over the probe samples is under 1% of the targets' spread,
+  // on two probes in a row after some training: the inputs no longer reach the output.
+  thresholds: { maxSpreadOfTargetStd: 0.01, minStep: 20 },
+  explanation:
+    'Across different inputs the model outputs (nearly) one number while the targets vary: it has collapsed to a constant, usually the mean target, which is all its output bias can learn once no signal comes through. Dead ReLU layers, a hidden layer with zero gradient, or inputs that carry nothing leave only the bias to fit.',
+  fix: { text: 'Find where the signal dies: dead or saturated hidden layers (see the activation findings), the scale of the inputs, the initialization and the learning rate.' },
+  source: 'tensorflow/tfjs#2770 and #3913 ("same output for every input")',
+  nextCheck: TINY_BATCH_CHECK,
+  check(context) {
+    const t = this.thresholds;
+    const probe = context.probes[context.probes.length - 1];
+    const previous = context.probes[context.probes.length - 2];
+    const targetStd = context.data?.y?.std;
+    if (!probe?.output || !previous?.output || probe.step < t.minStep || afterNonFinite(context, probe.step)) return [];
+    // Probabilities have their own finding (output.saturated); this is about regression outputs.
+    if (probe.output.activation !== 'linear' || !(targetStd !== undefined && targetStd > 0)) return [];
+    const spread = probe.output.max - probe.output.min;
+    const limit = t.maxSpreadOfTargetStd * targetStd;
+    if (spread > limit || previous.output.max - previous.output.min > limit) return [];
+    return [
+      {
+        summary: `predictions span ${formatNumber(spread)} (${formatNumber(probe.output.min)} … ${formatNumber(probe.output.max)}) over the probe samples at step ${probe.step}, while the targets' standard deviation is ${formatNumber(targetStd)}`,
+        values: { spread, min: probe.output.min, max: probe.output.max, targetStd },
+        step: probe.step,
+      },
+    ];
+  },
+});
+
 /** Adding a rule to this family: define it above and list it here (the engine picks it up from dynamic/index.ts). */
-export const activationRules: Rule[] = [actDeadRelu, actSaturated, outputSaturated];
+export const activationRules: Rule[] = [actDeadRelu, actSaturated, outputSaturated, outputConstant];
