@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const numeric = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Evidence a finding must carry, beyond a summary with a number in it (checklists.md thresholds). */
+/** Evidence a finding must carry, beyond a summary with a number in it (docs/catalog.md thresholds). */
 const evidenceChecks: Record<string, (finding: Finding) => boolean> = {
   'model.softmax-single-unit': (f) => f.evidence.values.units === 1,
   'loss.zero-early': (f) => Array.isArray(f.evidence.values.losses) && f.evidence.values.losses.every((v) => typeof v === 'number' && v <= 1e-4),
