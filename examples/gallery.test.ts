@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const numeric = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Evidence a finding must carry, beyond a summary with a number in it (checklists.md thresholds). */
+/** Evidence a finding must carry, beyond a summary with a number in it (docs/catalog.md thresholds). */
 const evidenceChecks: Record<string, (finding: Finding) => boolean> = {
   'model.softmax-single-unit': (f) => f.evidence.values.units === 1,
   'loss.zero-early': (f) => Array.isArray(f.evidence.values.losses) && f.evidence.values.losses.every((v) => typeof v === 'number' && v <= 1e-4),
@@ -88,8 +88,9 @@ describe('examples gallery through the real kernel', () => {
         for (const id of example.script.expected) {
           const finding = result.findings.find((f) => f.id === id);
           expect(finding, `${id} missing; found ${ids.join(', ')}`).toBeDefined();
-          // Evidence names numbers (dynamic, data) or the layer/config at fault (static rules).
-          expect(/\d/.test(finding!.evidence.summary) || finding!.layer !== undefined, `${id}: ${finding!.evidence.summary}`).toBe(true);
+          // Evidence names numbers (dynamic, data), the layer/config at fault (static rules) or the
+          // kind of error a failed run stopped with.
+          expect(/\d/.test(finding!.evidence.summary) || finding!.layer !== undefined || typeof finding!.evidence.values.kind === 'string', `${id}: ${finding!.evidence.summary}`).toBe(true);
           expect(Object.keys(finding!.evidence.values).length, id).toBeGreaterThan(0);
           expect(finding!.fix.text.length, id).toBeGreaterThan(10);
           const check = evidenceChecks[id];

@@ -5,7 +5,7 @@
 // - activation probes on a fixed small batch (dead ReLU, saturated sigmoid/tanh, NaN/Inf).
 // A Budget keeps each probe's cost to a small fraction of the training step time.
 import type * as tfType from '@tensorflow/tfjs';
-import type { GradientSample, ProbeLayerStats, ProbeSample, UpdateSample } from '../shared/diagnosis';
+import { SATURATION_PRE_ACTIVATION, type GradientSample, type ProbeLayerStats, type ProbeSample, type UpdateSample } from '../shared/diagnosis';
 import type { Tf } from './monitor-api';
 import type { Readbacks } from './readback';
 
@@ -196,8 +196,9 @@ export class UpdateTracker {
   }
 }
 
-const SIGMOID_LIMIT = 1 / (1 + Math.exp(5)); // sigmoid(−5): outputs beyond it mean |pre-activation| > 5
-const TANH_LIMIT = Math.tanh(5);
+// act.saturated's limit as output values: sigmoid(−limit) and tanh(limit).
+const SIGMOID_LIMIT = 1 / (1 + Math.exp(SATURATION_PRE_ACTIVATION));
+const TANH_LIMIT = Math.tanh(SATURATION_PRE_ACTIVATION);
 
 export interface ProbePlan {
   names: string[];

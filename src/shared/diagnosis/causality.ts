@@ -5,7 +5,7 @@ import type { Finding } from '../protocol';
 import type { Explains } from './types';
 
 /** The network learns nothing, or very little: the loss does not move. */
-export const NOT_LEARNING = ['loss.plateau', 'trend.stuck', 'loss.slow', 'loss.at-chance', 'output.saturated'] as const;
+export const NOT_LEARNING = ['loss.plateau', 'trend.stuck', 'loss.slow', 'loss.at-chance', 'output.saturated', 'output.constant'] as const;
 /** No gradient reaches the weights. */
 export const NO_GRADIENT = ['grad.vanishing', 'weights.unchanged'] as const;
 /** Steps too large for the curvature: the loss jumps, explodes or turns NaN. */

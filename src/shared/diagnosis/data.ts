@@ -85,7 +85,8 @@ const labelOutOfRange = defineRule({
   family: 'data',
   severity: 'error',
   title: 'Labels outside the classes the model can output',
-  thresholds: { rowSumTolerance: 1e-3 },
+  // Rows whose sum is off by more than 1e-3 are counted where the labels are read (kernel data stats).
+  thresholds: {},
   explanation: 'Class ids must lie in [0, numClasses), one-hot rows must sum to 1 and binary targets must lie in [0, 1]. Otherwise the cross-entropy is computed against a class that does not exist and the loss cannot reach 0.',
   fix: { text: 'Re-encode the labels: map class ids to 0…C−1, or build one-hot rows with tf.oneHot.' },
   source: 'seed 000 (labels vs logits)',
@@ -108,8 +109,11 @@ const labelOutOfRange = defineRule({
             : {}),
         },
       ];
-    if (loss === 'binarycrossentropy' && (labels.maxLabel > 1 || labels.minLabel < 0))
-      return [{ summary: `binary targets range ${labels.minLabel}…${labels.maxLabel}, outside [0, 1]`, values: { minLabel: labels.minLabel, maxLabel: labels.maxLabel } }];
+    // With several target columns (multi-label, one per sequence step) min/maxLabel are argmax
+    // positions, not values: the targets' own range says whether they lie in [0, 1].
+    const [low, high] = labels.columns === 1 ? [labels.minLabel, labels.maxLabel] : [data?.y?.min ?? 0, data?.y?.max ?? 1];
+    if (loss === 'binarycrossentropy' && (high > 1 || low < 0))
+      return [{ summary: `binary targets range ${low}…${high}, outside [0, 1]`, values: { minLabel: low, maxLabel: high } }];
     if (loss === 'categoricalcrossentropy' && labels.columns > 1 && labels.rowSumsOff > 0)
       return [{ summary: `${labels.rowSumsOff} of ${labels.rows} target rows do not sum to 1`, values: { rowsOff: labels.rowSumsOff, rows: labels.rows } }];
     if (labels.outOfRange > 0) return [{ summary: `${labels.outOfRange} of ${labels.rows} labels are negative`, values: { outOfRange: labels.outOfRange } }];

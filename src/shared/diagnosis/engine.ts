@@ -74,11 +74,6 @@ export class DiagnosisEngine {
     return out;
   }
 
-  has(id: string): boolean {
-    for (const finding of this.byKey.values()) if (finding.id === id) return true;
-    return false;
-  }
-
   private merge(rule: Rule, hit: RuleHit, context: DiagnosisContext): Finding {
     const key = hit.layer ? `${rule.id}:${hit.layer}` : rule.id;
     const existing = this.byKey.get(key);

@@ -1,13 +1,14 @@
-// The diagnosis catalog (../shared/checklists.md) as rules, one file per family.
+// The diagnosis catalog as rules, one file per family (docs/catalog.md is generated from them).
 import { allRules } from './rules';
 import type { Rule } from './types';
 
 export { DiagnosisEngine, severityRank } from './engine';
 export type * from './types';
-export { TFJS_CLIPPED_LOSS } from './dynamic';
+export { SATURATION_PRE_ACTIVATION, TFJS_CLIPPED_LOSS } from './dynamic';
 
 export { allRules };
 
+/** A rule by its id (the gallery, the bench and tests look rules up this way). */
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((rule) => rule.id === id);
 }

@@ -170,6 +170,14 @@ const RUNTIME_FAULTS: Array<{ kind: string; pattern: RegExp; cause: (match: RegE
     fix: 'Make the inputShape of the first layer match one sample of x (x.shape without the batch axis), or reshape x (e.g. add the channel axis for a conv net, the time axis for an RNN).',
   },
   {
+    // tfjs#3361, tfjs#1613: a Sequential (an inner one too, or one reloaded from JSON) whose first
+    // layer was given no inputShape.
+    kind: 'missing-input-shape',
+    pattern: /first layer in a Sequential model must get an .?inputShape.? or .?batchInputShape.? argument/,
+    cause: () => 'the first layer of a Sequential model has no inputShape',
+    fix: 'Give the first layer of every Sequential its inputShape (one sample, without the batch axis) — inner Sequential models too — instead of applying it to a tf.input; a model saved without it cannot be loaded.',
+  },
+  {
     kind: 'target-shape',
     pattern: /Error when checking target: [^\n]*/,
     cause: () => 'the targets do not have the shape of the model output',

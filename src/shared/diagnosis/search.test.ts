@@ -23,6 +23,11 @@ describe('catalog search by symptom', () => {
     expect(top('model.bad-init')).toEqual(['model.bad-init']);
   });
 
+  it('finds a regression that predicts one value for every input (tfjs#2770, #3913)', () => {
+    expect(top('same output for every input', 3)).toContain('output.constant');
+    expect(top('model predicts the same value for all inputs', 3)).toContain('output.constant');
+  });
+
   it('an empty or unrelated query finds nothing', () => {
     expect(searchCatalog('   ', allRules)).toEqual([]);
     expect(searchCatalog('banana smoothie recipe', allRules)).toEqual([]);

@@ -116,7 +116,9 @@ const unscaledTargets = defineRule({
   fix: { text: 'Standardize the targets with training-set statistics and un-scale the predictions (prediction × std + mean).' },
   source: 'Humbatova et al. 2020 (missing normalization of the targets); tfjs-examples boston-housing',
   explains: [...OVERSHOOTING, ...NOT_LEARNING, ...NO_GRADIENT, 'update.ratio', 'act.dead-relu'],
-  needsSymptom: (finding) => Number(finding.evidence.values.maxAbs) < 10_000,
+  needsSymptom(finding) {
+    return Number(finding.evidence.values.maxAbs) < this.thresholds.strongAbs;
+  },
   check({ model, data }) {
     const y = data?.y;
     if (!model || !y || data?.labels || !Number.isFinite(y.max)) return [];

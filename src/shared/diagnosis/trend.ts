@@ -33,14 +33,14 @@ function beyondNoise(values: readonly number[], noise: number): boolean {
   return Math.abs(slope(values) * (values.length - 1)) > 2 * noise * level;
 }
 
-function curves(context: DiagnosisContext, epochs = WINDOW.epochs): Curves | undefined {
+function curves(context: DiagnosisContext, epochs = WINDOW.epochs, flatBand = WINDOW.flatBand): Curves | undefined {
   const withVal = context.epochs.filter((e) => Number.isFinite(e.logs.loss) && Number.isFinite(e.logs.val_loss));
   if (withVal.length < epochs) return undefined;
   const window = tail(withVal, epochs);
   const train = window.map((e) => e.logs.loss!);
   const val = window.map((e) => e.logs.val_loss!);
-  const valDirection = beyondNoise(val, validationNoise(context)) ? direction(val, WINDOW.flatBand) : 'flat';
-  return { window, train, val, trainDirection: direction(train, WINDOW.flatBand), valDirection };
+  const valDirection = beyondNoise(val, validationNoise(context)) ? direction(val, flatBand) : 'flat';
+  return { window, train, val, trainDirection: direction(train, flatBand), valDirection };
 }
 
 function accuracyKey(logs: Record<string, number>, prefix = ''): string | undefined {
@@ -67,7 +67,7 @@ const trendHealthy = defineRule({
   fix: { text: 'Keep training; watch for the validation loss turning up (early stopping).' },
   source: 'seed 001 ("train loss falling, test loss falling")',
   check(context) {
-    const c = curves(context);
+    const c = curves(context, this.thresholds.epochs, this.thresholds.flatBand);
     if (c && c.trainDirection === 'down' && c.valDirection === 'down') return [{ summary: describe(c), values: values(c), epoch: c.window.at(-1)!.epoch }];
     return [];
   },

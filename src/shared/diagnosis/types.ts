@@ -268,7 +268,7 @@ export interface Rule<Thresholds extends Record<string, number> = Record<string,
   family: RuleFamily;
   severity: Severity;
   title: string;
-  /** Every threshold of the rule, in one place (checklists.md: tune them on the gallery). */
+  /** Every threshold of the rule, in one place (docs/catalog.md lists them; tune them on the gallery). */
   thresholds: Thresholds;
   explanation: string;
   fix: { text: string; code?: string };
