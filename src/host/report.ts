@@ -17,6 +17,7 @@ import type { Cell, CellOutput, Notebook, RunRecord, Series } from '../shared/no
 import type { BackendInfo, DisplayValue, Finding, RunMemory } from '../shared/protocol';
 import { diagnose, type Diagnosis } from '../shared/diagnosis/verdict';
 import { decimateMinMax } from '../shared/series/decimate';
+import { ACCURACY_NAMES, isValidationName, parsePerLayer, SERIES, trainingName } from '../shared/series/names';
 import { sortRows, sweepFigures, sweepViews, type PlotlyFigure, type SweepPalette, type SweepView } from '../shared/sweep/view-model';
 import { LOSSBOOK_VERSION } from '../shared/version';
 
@@ -130,12 +131,11 @@ interface ChartSpec {
 
 /** train/val of a metric share a chart (loss + val_loss); per-layer series share one (grad_norm/*). */
 function chartGroup(name: string): string {
-  const base = name.startsWith('val_') ? name.slice(4) : name;
-  const slash = base.indexOf('/');
-  return slash > 0 ? base.slice(0, slash) : base;
+  const base = trainingName(name);
+  return parsePerLayer(base)?.series ?? base;
 }
 
-const GROUP_ORDER = ['loss', 'acc', 'accuracy'];
+const GROUP_ORDER: readonly string[] = [SERIES.loss, ...ACCURACY_NAMES];
 
 function chartsForRun(run: RunRecord, dismissed: Set<string>, idPrefix: string): ChartSpec[] {
   const groups = new Map<string, Series[]>();
@@ -154,15 +154,15 @@ function chartsForRun(run: RunRecord, dismissed: Set<string>, idPrefix: string):
     const members = groups.get(group)!;
     const traces = members.map((series) => {
       const decimated = decimateMinMax(series.steps, series.values, { buckets: CHART_BUCKETS });
-      return { name: series.name, x: decimated.x, y: decimated.y, ...(series.name.startsWith('val_') ? { dash: 'dot' as const } : {}) };
+      return { name: series.name, x: decimated.x, y: decimated.y, ...(isValidationName(series.name) ? { dash: 'dot' as const } : {}) };
     });
     const finite = members.flatMap((series) => series.values.filter((value): value is number => value !== null && Number.isFinite(value)));
     const min = finite.length ? finite.reduce((a, b) => Math.min(a, b)) : 0;
     const max = finite.length ? finite.reduce((a, b) => Math.max(a, b)) : 0;
     // A loss spanning orders of magnitude (divergence, 87.33 plateaus) reads better on a log axis.
-    const yLog = group === 'loss' && min > 0 && max / min > 1000;
+    const yLog = group === SERIES.loss && min > 0 && max / min > 1000;
     const yRange: [number, number] | undefined = finite.length && min === max ? (min === 0 ? [-1, 1] : [Math.min(0, min * 2), Math.max(0, max * 2)]) : undefined;
-    return { id: `${idPrefix}-chart-${index}`, title: group, yLog, ...(yRange ? { yRange } : {}), traces, markers: group === 'loss' || index === 0 ? markers : [] };
+    return { id: `${idPrefix}-chart-${index}`, title: group, yLog, ...(yRange ? { yRange } : {}), traces, markers: group === SERIES.loss || index === 0 ? markers : [] };
   });
 }
 

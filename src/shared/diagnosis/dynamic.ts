@@ -5,13 +5,10 @@ import { defineRule, type DiagnosisContext, type Rule, type RuleHit } from './ty
 import { normalizedLoss, outputHead } from './model-shape';
 import { formatNumber, median, percent, tail } from './stats';
 import { learningRateFix, OUTPUT_LAYER, rescaleCode, retrainCode, optimizerCall, scaledLearningRate } from './fix-binding';
+import { accuracyName, SERIES } from '../series';
 
 /** −ln(1e-7): the value of one fully wrong, clipped cross-entropy term in tfjs (epsilon 1e-7). */
 export const TFJS_CLIPPED_LOSS = -Math.log(1e-7);
-
-function accuracyName(series: Record<string, unknown>): string | undefined {
-  return ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy'].find((name) => name in series);
-}
 
 function epochLosses(context: DiagnosisContext): number[] {
   return context.epochs.map((e) => e.logs.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
@@ -556,7 +553,7 @@ const weightsUnchanged = defineRule({
     const frozen = [...kernels].filter((name) => samples.every((s) => s.layers.find((l) => l.name === name)?.deltaNorm === 0));
     if (!frozen.length) return [];
     const step = samples[samples.length - 1]!.step;
-    const lr = context.metrics.lr?.values.at(-1) ?? context.model?.optimizer?.learningRate;
+    const lr = context.metrics[SERIES.learningRate]?.values.at(-1) ?? context.model?.optimizer?.learningRate;
     if (frozen.length === kernels.size)
       return [{ summary: `‖ΔW‖ = 0 for all ${kernels.size} weight tensors over ${samples.length} sampled updates (to step ${step})${lr !== undefined ? `; learning rate ${formatNumber(lr)}` : ''}`, values: { weights: [...kernels], learningRate: lr ?? null }, step }];
     return frozen.map((name) => ({ summary: `‖ΔW‖ = 0 for ${name} over ${samples.length} sampled updates while other layers change`, values: { weight: name }, step, layer: name }));
