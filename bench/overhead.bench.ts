@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { KernelSupervisor, forkLauncher } from '../src/host/kernel-supervisor';
 import { runCell } from '../src/host/kernel-supervisor.testing';
-import { TrainingMonitor, createRunMonitor } from '../src/kernel/instrument';
+import { TrainingMonitor, createRunMonitor } from '../src/kernel/monitor';
 import { TrainingHooks } from '../src/kernel/training-hooks';
 import type { KernelEvent } from '../src/shared/protocol';
 import { median, percentile, type Benchmark } from './harness';

@@ -3,13 +3,14 @@
 // monitor therefore watches the batches as they go by: fitDataset iterates a view of the user's
 // dataset (the dataset itself is not changed) whose iterator copies the first few batches to the
 // host before handing them on. Once enough rows are seen (or the first epoch ends), the copies
-// become the data checks' input (instrument-summary.ts computeDataStats) and the probe batch.
+// become the data checks' input (monitor/data-stats.ts computeDataStats) and the probe batch.
 // A validation dataset is watched the same way (its first batches, when fitDataset first
 // evaluates it) for the train/validation overlap check.
 import type * as tfType from '@tensorflow/tfjs';
 import type { DataStats } from '../shared/diagnosis';
 import type { FitObservation, Tf } from './monitor-api';
-import { computeDataStats, firstTensor, hostRowOverlap } from './instrument-summary';
+import { computeDataStats, hostRowOverlap } from './monitor/data-stats';
+import { firstTensor } from './monitor/model-summary';
 
 /** How much of the first epoch is copied: a bounded number of batches, rows and values. */
 export const DATASET_SAMPLE_LIMITS = { batches: 64, rows: 2048, elements: 1_000_000 };

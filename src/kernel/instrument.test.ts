@@ -131,7 +131,7 @@ describe('bugs the monitor must catch', () => {
 
 describe('robustness', () => {
   it('a rule that throws becomes an internal finding and training goes on', async () => {
-    const { TrainingMonitor } = await import('./instrument');
+    const { TrainingMonitor } = await import('./monitor');
     const { allRules } = await import('../shared/diagnosis');
     const broken = { ...allRules.find((r) => r.id === 'loss.plateau')!, id: 'test.broken', check: () => { throw new Error('rule bug'); } };
     const events: import('../shared/protocol').KernelEvent[] = [];
@@ -152,7 +152,7 @@ describe('robustness', () => {
   });
 
   it('keeps its memory bounded and its events coalesced on a long run', async () => {
-    const { TrainingMonitor, MONITOR_LIMITS } = await import('./instrument');
+    const { TrainingMonitor, MONITOR_LIMITS } = await import('./monitor');
     const events: import('../shared/protocol').KernelEvent[] = [];
     const monitor = new TrainingMonitor(tf, { runId: 'long', emit: (e) => events.push(e), signal: new AbortController().signal, backend: 'cpu' });
     // A hand-written loop reporting 50,000 steps through lossbook.log.

@@ -4,7 +4,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Finding, KernelEvent } from '../shared/protocol';
 import type { RunMonitor, Tf } from './monitor-api';
-import { createRunMonitor } from './instrument';
+import { createRunMonitor } from './monitor';
 import { watchDatasets } from './training-hooks';
 
 export interface MonitoredRun {

@@ -8,7 +8,7 @@ import { parseKernelRequest, PROTOCOL_VERSION, type KernelEvent } from '../share
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { requestFromEnvironment, selectBackend } from './backend';
 import { createChecks } from './checks';
-import { createRunMonitor } from './instrument';
+import { createRunMonitor } from './monitor';
 import { openInterruptChannelFromEnvironment } from './interrupt-channel';
 import { Kernel } from './kernel';
 

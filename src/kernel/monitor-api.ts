@@ -1,6 +1,6 @@
 // The seam between the kernel's training hooks (training-hooks.ts: patches model.fit,
 // fitDataset, optimizer.minimize/applyGradients once, adds the interrupt check) and the
-// training monitor (instrument.ts: metrics, gradient norms, probes, data checks, diagnosis).
+// training monitor (monitor/: metrics, gradient norms, probes, data checks, diagnosis).
 // The kernel owns when a run starts and ends; the monitor owns what is observed.
 import type * as tfType from '@tensorflow/tfjs';
 import type { Disposable, Finding, KernelEvent } from '../shared/protocol';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../shared/protocol';
-import { MONITOR_LIMITS } from './instrument';
+import { MONITOR_LIMITS } from './monitor';
 import { monitoredRun } from './instrument.testing';
 
 beforeAll(async () => {

@@ -2,6 +2,8 @@
 // of a metric on one chart, timing series left out, optimizer and per-layer series as "training
 // internals" shown on request. Colors are CSS variables, resolved by the chart for the theme.
 
+import { ACCURACY_NAMES, isInternalSeries, isValidationName, parsePerLayer, perLayerTitle, SERIES, TIMING_SERIES, trainingName, validationName } from '../series/names';
+
 /** One chart of the live view: its series, each with its legend label and color variable. */
 export interface LiveChartGroup {
   key: string;
@@ -10,10 +12,8 @@ export interface LiveChartGroup {
   names: Array<{ name: string; label: string; colorVar: string }>;
 }
 
-const TIMING_SERIES = new Set(['batch_ms', 'epoch_ms']);
-/** Series about the optimizer and the layers rather than the task: shown on request. */
-const INTERNAL_SERIES = new Set(['grad_norm', 'update_ratio', 'dead_fraction', 'weight_norm']);
-const METRIC_TITLES: Record<string, string> = { acc: 'Accuracy', accuracy: 'Accuracy', mse: 'Mean squared error', mae: 'Mean absolute error', categoricalAccuracy: 'Accuracy' };
+/** Series about the optimizer and the layers rather than the task (isInternalSeries) are shown on request. */
+const METRIC_TITLES: Record<string, string> = { ...Object.fromEntries(ACCURACY_NAMES.map((name) => [name, 'Accuracy'])), mse: 'Mean squared error', mae: 'Mean absolute error' };
 const COLORS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
 
 /** Charts: loss (train + val on one chart), each metric likewise, then lr, gradient norms, the rest. */
@@ -22,34 +22,33 @@ export function liveChartGroups(seriesNames: Iterable<string>): LiveChartGroup[]
   const result: LiveChartGroup[] = [];
   const used = new Set<string>();
   const pair = (base: string, title: string, internal = false) => {
-    const entries = [base, `val_${base}`].filter((name) => names.has(name));
+    const entries = [base, validationName(base)].filter((name) => names.has(name));
     if (!entries.length) return;
     entries.forEach((name) => used.add(name));
-    result.push({ key: base, title, internal, names: entries.map((name, index) => ({ name, label: name.startsWith('val_') ? 'validation' : 'train', colorVar: COLORS[index]! })) });
+    result.push({ key: base, title, internal, names: entries.map((name, index) => ({ name, label: isValidationName(name) ? 'validation' : 'train', colorVar: COLORS[index]! })) });
   };
-  pair('loss', 'Loss');
+  pair(SERIES.loss, 'Loss');
   for (const name of [...names].sort()) {
-    if (used.has(name) || TIMING_SERIES.has(name) || name.includes('/')) continue;
-    const base = name.startsWith('val_') ? name.slice(4) : name;
-    if (used.has(base) || used.has(`val_${base}`)) continue;
-    if (base === 'lr') {
+    if (used.has(name) || TIMING_SERIES.includes(name) || parsePerLayer(name)) continue;
+    const base = trainingName(name);
+    if (used.has(base) || used.has(validationName(base))) continue;
+    if (base === SERIES.learningRate) {
       used.add(name);
-      result.push({ key: 'lr', title: 'Learning rate', internal: true, names: [{ name, label: 'lr', colorVar: '--chart-3' }] });
-    } else if (INTERNAL_SERIES.has(base)) pair(base, base.replace(/_/g, ' '), true);
+      result.push({ key: base, title: 'Learning rate', internal: true, names: [{ name, label: base, colorVar: '--chart-3' }] });
+    } else if (isInternalSeries(base)) pair(base, base.replace(/_/g, ' '), true);
     else pair(base, METRIC_TITLES[base] ?? base.charAt(0).toUpperCase() + base.slice(1).replace(/_/g, ' '));
   }
   const prefixes = new Map<string, string[]>();
   for (const name of names) {
-    if (!name.includes('/')) continue;
-    const prefix = name.slice(0, name.indexOf('/'));
-    prefixes.set(prefix, [...(prefixes.get(prefix) ?? []), name]);
+    const prefix = parsePerLayer(name)?.series;
+    if (prefix) prefixes.set(prefix, [...(prefixes.get(prefix) ?? []), name]);
   }
   for (const [prefix, members] of prefixes) {
     result.push({
       // Not the prefix alone: a run can have both grad_norm (global) and grad_norm/<layer>, and
       // two charts with one key confused Vue's list diffing.
       key: `${prefix}/*`,
-      title: prefix === 'grad_norm' ? 'Gradient norm by layer' : `${prefix.replace(/_/g, ' ')} by layer`,
+      title: perLayerTitle(prefix),
       internal: true,
       names: members.sort().slice(0, 8).map((name, index) => ({ name, label: name.slice(prefix.length + 1), colorVar: COLORS[index % COLORS.length]! })),
     });

@@ -7,6 +7,7 @@ import type { RunRecord, Series } from '../notebook/model';
 import type { Finding } from '../protocol';
 import { decimateMinMax } from '../series/decimate';
 import { markerLine, type ChartMarker } from './markers';
+import { ACCURACY_NAMES, isValidationName, parsePerLayer, SERIES, trainingName } from '../series/names';
 
 /** Points per series drawn in the report: min/max decimation keeps spikes (NaN, 87.33) visible. */
 export const REPORT_CHART_BUCKETS = 1500;
@@ -25,12 +26,11 @@ export const REPORT_SEVERITY_COLORS: Record<Finding['severity'], string> = { err
 
 /** train/val of a metric share a chart (loss + val_loss); per-layer series share one (grad_norm/*). */
 export function chartGroup(name: string): string {
-  const base = name.startsWith('val_') ? name.slice(4) : name;
-  const slash = base.indexOf('/');
-  return slash > 0 ? base.slice(0, slash) : base;
+  const base = trainingName(name);
+  return parsePerLayer(base)?.series ?? base;
 }
 
-const GROUP_ORDER = ['loss', 'acc', 'accuracy'];
+const GROUP_ORDER: readonly string[] = [SERIES.loss, ...ACCURACY_NAMES];
 
 function rank(group: string): number {
   const index = GROUP_ORDER.indexOf(group);
@@ -40,7 +40,7 @@ function rank(group: string): number {
 function reportTrace(series: Series): Record<string, unknown> {
   const { x, y } = decimateMinMax(series.steps, series.values, { buckets: REPORT_CHART_BUCKETS });
   // Validation series are dotted, as in the app's legend of train vs validation.
-  const dash = series.name.startsWith('val_') ? 'dot' : 'solid';
+  const dash = isValidationName(series.name) ? 'dot' : 'solid';
   return { type: 'scatter', mode: x.length > 1 ? 'lines' : 'markers', name: series.name, x, y, line: { width: 1.6, dash }, connectgaps: false, hovertemplate: '%{y:.5g}' };
 }
 
@@ -55,7 +55,7 @@ function yAxisFor(group: string, members: Series[]): YAxisChoice {
   const min = finite.length ? finite.reduce((a, b) => Math.min(a, b)) : 0;
   const max = finite.length ? finite.reduce((a, b) => Math.max(a, b)) : 0;
   // A loss spanning orders of magnitude (divergence, 87.33 plateaus) reads better on a log axis.
-  const log = group === 'loss' && min > 0 && max / min > 1000;
+  const log = group === SERIES.loss && min > 0 && max / min > 1000;
   if (!finite.length || min !== max) return { log };
   return { log, range: min === 0 ? [-1, 1] : [Math.min(0, min * 2), Math.max(0, max * 2)] };
 }
@@ -105,7 +105,7 @@ export function reportCharts(run: RunRecord, marked: readonly Finding[], idPrefi
   const markers = marked.filter((finding) => finding.step !== undefined).map((finding) => ({ step: finding.step!, label: finding.id, severity: finding.severity }));
   return names.map((group, index) => {
     const members = groups.get(group)!;
-    const chartMarkers = group === 'loss' || index === 0 ? markers : [];
+    const chartMarkers = group === SERIES.loss || index === 0 ? markers : [];
     return { id: `${idPrefix}-chart-${index}`, title: group, traces: members.map(reportTrace), layout: reportLayout(group, yAxisFor(group, members), chartMarkers), markers: chartMarkers };
   });
 }

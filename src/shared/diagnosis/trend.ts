@@ -5,6 +5,7 @@ import { learningRateFix, optimizerCall, retrainCode } from './fix-binding';
 import { defineRule, type DiagnosisContext, type EpochRecord, type Rule } from './types';
 import { isDropout } from './model-shape';
 import { direction, formatNumber, percent, slope, tail } from './stats';
+import { accuracyName, VALIDATION_PREFIX } from '../series';
 
 const WINDOW = { epochs: 4, flatBand: 0.01 };
 
@@ -41,10 +42,6 @@ function curves(context: DiagnosisContext, epochs = WINDOW.epochs, flatBand = WI
   const val = window.map((e) => e.logs.val_loss!);
   const valDirection = beyondNoise(val, validationNoise(context)) ? direction(val, flatBand) : 'flat';
   return { window, train, val, trainDirection: direction(train, flatBand), valDirection };
-}
-
-function accuracyKey(logs: Record<string, number>, prefix = ''): string | undefined {
-  return ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy'].map((n) => prefix + n).find((n) => n in logs);
 }
 
 function describe(c: Curves): string {
@@ -204,7 +201,7 @@ const valOverconfident = defineRule({
   check(context) {
     const c = curves(context, this.thresholds.epochs);
     if (!c) return [];
-    const key = accuracyKey(c.window[0]!.logs, 'val_');
+    const key = accuracyName(c.window[0]!.logs, VALIDATION_PREFIX);
     if (!key) return [];
     const valAcc = c.window.map((e) => e.logs[key]!);
     if (c.valDirection === 'up' && direction(valAcc, WINDOW.flatBand / 2) === 'up')
@@ -227,7 +224,7 @@ const metricTooGood = defineRule({
   check(context) {
     const early = context.epochs.slice(0, this.thresholds.withinEpochs);
     for (const e of early) {
-      const key = accuracyKey(e.logs, 'val_');
+      const key = accuracyName(e.logs, VALIDATION_PREFIX);
       const auc = e.logs.val_auc;
       if ((key && e.logs[key]! >= this.thresholds.accuracy) || auc === 1)
         return [{ summary: `${key ?? 'val_auc'} ${formatNumber(key ? e.logs[key]! : auc!)} at epoch ${e.epoch}`, values: { value: key ? e.logs[key]! : auc!, epoch: e.epoch }, epoch: e.epoch }];
@@ -251,8 +248,8 @@ const valGap = defineRule({
   check(context) {
     const recent = tail(context.epochs, this.thresholds.epochs);
     if (recent.length < this.thresholds.epochs) return [];
-    const trainKey = accuracyKey(recent[0]!.logs);
-    const valKey = accuracyKey(recent[0]!.logs, 'val_');
+    const trainKey = accuracyName(recent[0]!.logs);
+    const valKey = accuracyName(recent[0]!.logs, VALIDATION_PREFIX);
     if (!trainKey || !valKey) return [];
     const gaps = recent.map((e) => e.logs[valKey]! - e.logs[trainKey]!);
     // A small validation set makes its accuracy noisy: the gap must also exceed its sampling error.

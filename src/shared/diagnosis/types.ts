@@ -1,5 +1,5 @@
 // The plain-data view of a run that diagnosis rules read (design.md: src/shared is pure
-// TypeScript, no tf import). The kernel's monitor (src/kernel/instrument.ts) fills it from what
+// TypeScript, no tf import). The kernel's monitor (src/kernel/monitor/) fills it from what
 // training already computes; tests and the engine can build it by hand.
 import type { Finding, RuleFamily, Severity } from '../protocol';
 

@@ -1,2 +1,3 @@
 export { emaDebiased, IncrementalEma } from './ema';
 export { decimateMinMax, MinMaxBlockIndex, type DecimatedSeries, type DecimateOptions } from './decimate';
+export * from './names';

@@ -5,6 +5,7 @@ import { defineRule, type Rule, type RuleHit } from '../types';
 import { formatNumber, median, tail } from '../stats';
 import { learningRateFix } from '../fix-binding';
 import { recentGradients } from './signals';
+import { SERIES } from '../../series';
 
 const gradVanishing = defineRule({
   id: 'grad.vanishing',
@@ -102,7 +103,7 @@ const weightsUnchanged = defineRule({
     const frozen = [...kernels].filter((name) => samples.every((s) => s.layers.find((l) => l.name === name)?.deltaNorm === 0));
     if (!frozen.length) return [];
     const step = samples[samples.length - 1]!.step;
-    const lr = context.metrics.lr?.values.at(-1) ?? context.model?.optimizer?.learningRate;
+    const lr = context.metrics[SERIES.learningRate]?.values.at(-1) ?? context.model?.optimizer?.learningRate;
     if (frozen.length === kernels.size)
       return [{ summary: `‖ΔW‖ = 0 for all ${kernels.size} weight tensors over ${samples.length} sampled updates (to step ${step})${lr !== undefined ? `; learning rate ${formatNumber(lr)}` : ''}`, values: { weights: [...kernels], learningRate: lr ?? null }, step }];
     return frozen.map((name) => ({ summary: `‖ΔW‖ = 0 for ${name} over ${samples.length} sampled updates while other layers change`, values: { weight: name }, step, layer: name }));

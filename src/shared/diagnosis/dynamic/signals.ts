@@ -12,9 +12,8 @@ export const TFJS_CLIPPED_LOSS = -Math.log(1e-7);
  */
 export const SATURATION_PRE_ACTIVATION = 5;
 
-export function accuracyName(series: Record<string, unknown>): string | undefined {
-  return ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy'].find((name) => name in series);
-}
+/** Which accuracy series a run has (the one list of names, shared/series). */
+export { accuracyName } from '../../series';
 
 export function epochLosses(context: DiagnosisContext): number[] {
   return context.epochs.map((e) => e.logs.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
