@@ -17,7 +17,7 @@ import { Readbacks } from '../readback';
 import { ActivationProbe } from './activation-probe';
 import { CustomLoopHooks } from './custom-loop';
 import { DataWatch } from './data-watch';
-import { DisposableStore } from './disposable-store';
+import { DisposableStore } from '../../shared/lifecycle';
 import { EventBatcher } from './event-batcher';
 import { FitHooks } from './fit-hooks';
 import { OptimizerWatch } from './optimizer-watch';
