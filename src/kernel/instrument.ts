@@ -22,6 +22,8 @@ import { isClassificationLoss } from '../shared/diagnosis/stats';
 import { outputHead } from '../shared/diagnosis/model-shape';
 import type { FitObservation, RunContext, RunMonitor, RunMonitorFactory, Tf } from './monitor-api';
 import { Budget, gradientList, measureGradients, planProbe, runProbe, UpdateTracker, type GradientList, type ProbePlan } from './probes';
+import { runConfigArtifact } from './run-config';
+import { RUN_CONFIG_ARTIFACT } from '../shared/runs/capture';
 import { computeDataStats, firstRows, firstTensor, hostCacheOf, READ_WHOLE_ELEMENTS, summarizeFit, summarizeModel, validationTensor, type HostCache } from './instrument-summary';
 import { DatasetSample, validationDataset } from './dataset-sample';
 import { Readbacks } from './readback';
@@ -247,6 +249,8 @@ export class TrainingMonitor implements RunMonitor {
     this.wrapEvaluate(model);
     this.epochStart = now();
     this.runRules('fit-start', true);
+    // The run store records how the fit was configured (issue 20, run-config.ts).
+    this.guard('run-config', () => this.run.emit({ type: 'artifact', runId: this.run.runId, kind: RUN_CONFIG_ARTIFACT, data: runConfigArtifact(summary, fit, observation, this.context.data) }));
     this.flush(true);
     this.context.phase = 'step';
   }

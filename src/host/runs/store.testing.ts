@@ -22,7 +22,7 @@ export function sampleRun(index: number, options: { points?: number; overrides?:
     parentId: null,
     status: index % 17 === 0 ? 'error' : 'ok',
     durationMs: 1000 + (index % 100) * 10,
-    params: { learningRate, optimizer: index % 2 ? 'Adam' : 'SGD', batchSize: 32 * (1 + (index % 4)), epochs: 5, validationSplit: 0.2, loss: 'categoricalCrossentropy', totalParams: 1000 + index },
+    params: { learningRate, optimizer: index % 2 ? 'Adam' : 'SGD', batchSize: 32 * (1 + (index % 4)), epochs: 5, validationSplit: 0.2, lossFunction: 'categoricalCrossentropy', totalParams: 1000 + index },
     series: [
       { name: 'loss', steps, values: loss },
       { name: 'acc', steps, values: loss.map((value) => 1 - value / 2) },
