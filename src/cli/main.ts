@@ -6,6 +6,7 @@ import { startServer } from '../host/server';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo, type SupervisorFactory } from './commands';
 import { EXIT } from './exit-codes';
+import { registerRunsCommands } from './runs-cli';
 
 const io: CommandIo = {
   stdout: process.stdout,
@@ -33,6 +34,7 @@ const program = new Command()
   .exitOverride()
   .showHelpAfterError();
 
+const runsDbOption = () => new Option('--runs-db <path>', 'the run store (an SQLite file); default: LOSSBOOK_RUNS_DB or runs.db in the user data folder');
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: gpu, node, wasm, cpu (or auto, webgpu, tensorflow-gpu, tensorflow); default: LOSSBOOK_BACKEND or auto');
 
 program
@@ -48,6 +50,8 @@ program
   .addOption(new Option('--fail-on <severity>', 'exit with code 3 when a finding of this severity or worse appears').choices(['error', 'warning']))
   .option('--keep-going', 'run the remaining cells after a cell fails')
   .option('--no-progress', 'plain progress lines even on a terminal')
+  .addOption(runsDbOption())
+  .option('--no-record', 'do not record the runs in the run store')
   .action(async (file: string, options) => {
     exitCode = await runCommand(file, options, io, createSupervisor);
   });
@@ -84,6 +88,8 @@ program
     process.stderr.write('lossbook: stopping browser mode…\n');
     await Promise.race([server.close(), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
   });
+
+registerRunsCommands(program, io, (code) => (exitCode = code));
 
 program
   .command('doctor')
