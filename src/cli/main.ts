@@ -2,6 +2,7 @@
 // return exit codes (exit-codes.ts, documented in docs/cli.md).
 import { Command, CommanderError, Option } from 'commander';
 import { KernelSupervisor } from '../host/kernel-supervisor';
+import { runStorePath } from '../host/runs/location';
 import { startServer } from '../host/server';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo, type SupervisorFactory } from './commands';
@@ -74,11 +75,14 @@ program
   .argument('[file]', 'a notebook or script to open')
   .option('--port <port>', 'port (default: a free one)')
   .addOption(backendOption())
-  .action(async (file: string | undefined, options: { port?: string; backend?: string }) => {
+  .addOption(runsDbOption())
+  .action(async (file: string | undefined, options: { port?: string; backend?: string; runsDb?: string }) => {
     const port = options.port === undefined ? undefined : Number(options.port);
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port takes a port number (got "${options.port}").`);
     const { backend } = parseBackend(options.backend, io.env);
-    const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(file ? { notebookPath: file } : {}), backend });
+    // Browser mode records runs too (issue 20), unless LOSSBOOK_RUNS_DB=off.
+    const runsDb = io.env.LOSSBOOK_RUNS_DB === 'off' ? undefined : runStorePath({ flag: options.runsDb, env: io.env });
+    const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(file ? { notebookPath: file } : {}), backend, ...(runsDb ? { runsDb } : {}) });
     process.stdout.write(`lossbook: browser mode at ${server.url}\n`);
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();

@@ -13,6 +13,8 @@ import { readNotebookFileIsolated } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 import { listNotebookFolder } from './folder-listing';
 import { renderReport } from './report';
+import { isRunsApiCall } from '../shared/runs/api';
+import type { RunsHost } from './runs/runs-host';
 
 /** Native dialogs where they exist (Electron); browser mode has none and asks in the page. */
 export interface ApiHostDialogs {
@@ -60,6 +62,8 @@ export interface ApiHostOptions {
   defaultNotebookPath?: string;
   /** The folder browser mode's file browser shows, and never leaves (Jupyter's root_dir). */
   notebookRoot?: string;
+  /** The run store (issue 20); without it the runs calls say there is none. */
+  runs?: RunsHost;
 }
 
 /** A call the user can act on failed; the message is written for the user and shown in the UI. */
@@ -108,6 +112,10 @@ export class ApiHost implements Disposable {
 
   private async dispatch(call: ApiCall): Promise<unknown> {
     const { supervisor } = this.options;
+    if (isRunsApiCall(call)) {
+      if (!this.options.runs) throw new ApiCallError('Runs are not recorded here: there is no run store.', 'invalid-call');
+      return this.options.runs.handle(call);
+    }
     switch (call.method) {
       case 'kernelInfo':
         return { state: supervisor.state, backend: supervisor.backend, memory: supervisor.lastMemory, lossbookVersion: LOSSBOOK_VERSION } satisfies KernelInfo;
@@ -132,7 +140,9 @@ export class ApiHost implements Disposable {
       case 'saveNotebook':
         return this.saveNotebook(validNotebook(call.params.notebook), call.params.path);
       case 'autosave': {
-        const written = await this.files.writeRecoveryFile(validNotebook(call.params.notebook), call.params.path, call.params.session);
+        const notebook = validNotebook(call.params.notebook);
+        this.options.runs?.noteNotebook(call.params.path, notebook);
+        const written = await this.files.writeRecoveryFile(notebook, call.params.path, call.params.session);
         return typeof written === 'string' ? { path: written } : undefined;
       }
       case 'exportReport':
@@ -165,6 +175,7 @@ export class ApiHost implements Disposable {
       return { notebook: await this.files.readNotebookFile(absolute) };
     }
     const notebook = await this.files.readNotebookFile(absolute);
+    this.options.runs?.noteNotebook(absolute, notebook);
     const recovery = await this.files.findRecovery(absolute);
     return recovery ? { path: absolute, notebook, recovery } : { path: absolute, notebook };
   }
@@ -178,6 +189,7 @@ export class ApiHost implements Disposable {
       throw new ApiCallError('Notebooks are saved as .lossbook files; choose a name ending in .lossbook (for Jupyter, use `lossbook export --ipynb`).', 'invalid-call');
     }
     await this.files.saveNotebookFile(absolute, notebook);
+    this.options.runs?.noteNotebook(absolute, notebook);
     return { path: absolute };
   }
 

@@ -54,6 +54,14 @@ export function createLossbookBridge(ipc: IpcRendererLike): LossbookApi {
     autosave: (notebook, path) => call({ method: 'autosave', params: path === undefined ? { notebook } : { notebook, path } }),
     exportReport: (notebook, path) => call({ method: 'exportReport', params: path === undefined ? { notebook } : { notebook, path } }),
     listExamples: () => call({ method: 'listExamples' }),
+    // The run store (issue 20), one block: see src/shared/runs/api.ts.
+    listRuns: () => call({ method: 'listRuns' }),
+    getRun: (id) => call({ method: 'getRun', params: { id } }),
+    runSeries: (ids, names) => call({ method: 'runSeries', params: names === undefined ? { ids } : { ids, names } }),
+    compareRuns: (a, b) => call({ method: 'compareRuns', params: { a, b } }),
+    deleteRuns: (ids) => call({ method: 'deleteRuns', params: { ids } }),
+    tagRun: (id, add, remove) => call({ method: 'tagRun', params: { id, add, remove } }),
+    setRunNote: (id, note) => call({ method: 'setRunNote', params: { id, note } }),
     onMenuCommand: (listener: (command: MenuCommand) => void) => {
       const subscription = subscribe(IPC_MENU_CHANNEL, listener);
       // Main holds commands (a file to open) until the page listens for them.

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BackendRequestSchema, CellLanguageSchema, type BackendInfo, type Disposable, type HostEvent, type KernelState, type MemorySnapshot } from './protocol';
 import type { Notebook } from './notebook/model';
+import { RUNS_API_CALLS, type RunsApi } from './runs/api';
 
 export interface KernelInfo {
   state: KernelState;
@@ -20,7 +21,7 @@ export interface OpenedNotebook {
   recovery?: { path: string; modified: string; notebook: Notebook };
 }
 
-export interface LossbookApi extends LossbookShellApi {
+export interface LossbookApi extends LossbookShellApi, Partial<RunsApi> {
   /** Which transport this is: the UI shows "browser mode" where it matters. */
   readonly transport: 'electron' | 'browser';
   kernelInfo(): Promise<KernelInfo>;
@@ -116,6 +117,8 @@ export const ApiCallSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('openRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
   z.object({ method: z.literal('discardRecovery'), params: z.object({ path: z.string().min(1).max(4096) }) }),
   z.object({ method: z.literal('listFolder'), params: z.object({ path: z.string().min(1).max(4096).optional() }) }),
+  // The run store (issue 20): one block, in src/shared/runs/api.ts.
+  ...RUNS_API_CALLS,
 ]);
 export type ApiCall = z.infer<typeof ApiCallSchema>;
 

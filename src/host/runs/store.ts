@@ -3,15 +3,32 @@
 // Node and Electron alike; docs/runs.md compares the drivers). WAL and a busy timeout let the app
 // and the CLI write the same file at once. A file that is not ours, is damaged, or was written by
 // a newer Lossbook is refused with the reason and left byte for byte as it was.
-import Database from 'libsql';
+import type LibsqlDatabase from 'libsql';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Finding } from '../../shared/protocol';
 import { decodeNumbers, EncodedNumbersSchema, encodeNumbers } from '../../shared/notebook/format';
 import { summarizeSeries, type RunDetail, type RunEntry, type RunParamValue, type RunToStore, type StoredSeries } from '../../shared/runs/model';
 import { RUN_STORE_APPLICATION_ID, RUN_STORE_MIGRATIONS, RUN_STORE_VERSION } from './schema';
 
-type Db = InstanceType<typeof Database>;
+type Db = InstanceType<typeof LibsqlDatabase>;
+
+let driver: typeof LibsqlDatabase | undefined;
+/**
+ * libsql loads on first use, not with this module: the app and `lossbook run` start (and train)
+ * even where its native binary is missing; only the store reports it.
+ */
+function openDatabase(path: string, options?: ConstructorParameters<typeof LibsqlDatabase>[1]): Db {
+  if (!driver) {
+    try {
+      driver = createRequire(import.meta.url)('libsql') as typeof LibsqlDatabase;
+    } catch (error) {
+      throw new RunStoreError(`The SQLite driver (libsql) did not load here, so runs are not recorded: ${(error as Error).message}`, 'io');
+    }
+  }
+  return new driver(path, options);
+}
 
 /** A store the user pointed at cannot be used; the message says why and what to do. */
 export class RunStoreError extends Error {
@@ -127,7 +144,7 @@ export class RunStore {
     } else mkdirSync(dirname(path), { recursive: true });
     let db: Db | undefined;
     try {
-      db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+      db = openDatabase(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (!options.readonly) {
         db.exec('PRAGMA journal_mode = WAL');
@@ -150,7 +167,7 @@ export class RunStore {
   private static inspect(path: string): void {
     let db: Db | undefined;
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
+      db = openDatabase(path, { readonly: true, fileMustExist: true });
       const applicationId = scalar(db, 'PRAGMA application_id') as number;
       const version = scalar(db, 'PRAGMA user_version') as number;
       // Reads the schema page: a damaged file fails here, before anything is written.

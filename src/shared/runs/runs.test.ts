@@ -82,3 +82,20 @@ describe('compareRuns', () => {
     expect(flattenConfig({ fit: { epochs: 3, shape: [8, 3] }, layers: [{ units: 4 }] })).toEqual({ 'fit.epochs': 3, 'fit.shape': '[8, 3]', 'layers[0].units': 4 });
   });
 });
+
+describe('runs table', async () => {
+  const { runColumns, sortRuns, groupRuns } = await import('./table');
+  const runs = [entry(1, { learningRate: 0.1, optimizer: 'Adam', modelHash: 'x' }), entry(2, { learningRate: 0.001 }), entry(3, { learningRate: 0.01, optimizer: 'SGD' })];
+
+  it('shows params by how usual they are, hides facts, then the usual metrics', () => {
+    expect(runColumns(runs).map((column) => column.key)).toEqual(['number', 'createdAt', 'status', 'notebook', 'learningRate', 'optimizer', 'loss', 'durationMs', 'verdict', 'tags']);
+  });
+
+  it('sorts numbers and text either way with empty cells last, and groups by a column', () => {
+    const learningRate = { key: 'learningRate', kind: 'param' } as const;
+    expect(sortRuns(runs, learningRate, 'asc').map((run) => run.number)).toEqual([2, 3, 1]);
+    expect(sortRuns(runs, { key: 'optimizer', kind: 'param' }, 'desc').map((run) => run.number)).toEqual([3, 1, 2]);
+    expect(sortRuns(runs, { key: 'optimizer', kind: 'param' }, 'asc').map((run) => run.number)).toEqual([1, 3, 2]);
+    expect(groupRuns(runs, { key: 'optimizer', kind: 'param' }).map((group) => [group.value, group.runs.length])).toEqual([['Adam', 1], [null, 1], ['SGD', 1]]);
+  });
+});

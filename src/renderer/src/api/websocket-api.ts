@@ -110,6 +110,14 @@ export class WebSocketApi implements LossbookApi {
   openRecovery: NonNullable<LossbookApi['openRecovery']> = (path) => this.call({ method: 'openRecovery', params: { path } });
   discardRecovery: NonNullable<LossbookApi['discardRecovery']> = (path) => this.call({ method: 'discardRecovery', params: { path } });
   listFolder: NonNullable<LossbookApi['listFolder']> = (path) => this.call({ method: 'listFolder', params: path === undefined ? {} : { path } });
+  // The run store (issue 20), one block: see src/shared/runs/api.ts.
+  listRuns: NonNullable<LossbookApi['listRuns']> = () => this.call({ method: 'listRuns' });
+  getRun: NonNullable<LossbookApi['getRun']> = (id) => this.call({ method: 'getRun', params: { id } });
+  runSeries: NonNullable<LossbookApi['runSeries']> = (ids, names) => this.call({ method: 'runSeries', params: { ids, names } });
+  compareRuns: NonNullable<LossbookApi['compareRuns']> = (a, b) => this.call({ method: 'compareRuns', params: { a, b } });
+  deleteRuns: NonNullable<LossbookApi['deleteRuns']> = (ids) => this.call({ method: 'deleteRuns', params: { ids } });
+  tagRun: NonNullable<LossbookApi['tagRun']> = (id, add, remove) => this.call({ method: 'tagRun', params: { id, add, remove } });
+  setRunNote: NonNullable<LossbookApi['setRunNote']> = (id, note) => this.call({ method: 'setRunNote', params: { id, note } });
 
   close(): void {
     this.socket?.close();
