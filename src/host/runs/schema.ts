@@ -42,6 +42,13 @@ export const RUN_STORE_MIGRATIONS: readonly RunStoreMigration[] = [
         config TEXT NOT NULL,
         memory TEXT
       );
+      -- The row the runs table shows (RunEntry but number, note and tags) as JSON, apart from the
+      -- runs' code and config: listing 10,000 runs reads this narrow table only, as one string.
+      CREATE TABLE listing (
+        number INTEGER PRIMARY KEY REFERENCES runs (number) ON DELETE CASCADE,
+        note TEXT NOT NULL DEFAULT '',
+        entry TEXT NOT NULL
+      );
       CREATE INDEX runs_created ON runs (created_at);
       CREATE INDEX runs_notebook ON runs (notebook);
       -- value is JSON (number, string, boolean or null).

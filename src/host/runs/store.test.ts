@@ -82,6 +82,7 @@ describe('RunStore', () => {
     expect(store.list().map((entry) => entry.id)).toEqual(['run-000001']);
     const raw = new Database(path, { readonly: true });
     for (const table of ['params', 'metrics', 'series', 'findings', 'tags']) expect(raw.prepare(`SELECT count(DISTINCT run) FROM ${table}`).raw().get()).toEqual([1]);
+    expect(raw.prepare('SELECT count(*) FROM listing').raw().get()).toEqual([1]);
     raw.close();
   });
 
@@ -130,7 +131,7 @@ describe('RunStore', () => {
     open().add(sampleRun(0));
     const libsql = JSON.stringify(require.resolve('libsql'));
     // The other writer holds an IMMEDIATE transaction for 400 ms, then commits its own row.
-    const holder = spawn(process.execPath, ['-e', `const D = require(${libsql}); const db = new D(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE'); db.exec("UPDATE runs SET note = 'from the other process'"); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['-e', `const D = require(${libsql}); const db = new D(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE'); db.exec("UPDATE listing SET note = 'from the other process'"); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     const started = Date.now();
     opened[0]!.add(sampleRun(1));
