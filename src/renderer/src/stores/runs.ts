@@ -30,18 +30,16 @@ export const useRunsStore = defineStore('runs', () => {
   const comparison = shallowRef<{ comparison: RunComparison; a: RunDetail; b: RunDetail } | undefined>();
 
   const columns = computed(() => runColumns(runs.value));
-  const filterError = ref<string | undefined>();
-  const visible = computed(() => {
-    let rows: RunEntry[];
+  /** The filter's rows, or every row and what is wrong with the filter text. */
+  const filtered = computed<{ rows: RunEntry[]; error?: string }>(() => {
     try {
-      rows = filterRuns(runs.value, filterText.value);
-      filterError.value = undefined;
+      return { rows: filterRuns(runs.value, filterText.value) };
     } catch (problem) {
-      filterError.value = (problem as Error).message;
-      rows = [...runs.value];
+      return { rows: [...runs.value], error: (problem as Error).message };
     }
-    return sortRuns(rows, sort.value, sort.value.direction);
   });
+  const filterError = computed(() => filtered.value.error);
+  const visible = computed(() => sortRuns(filtered.value.rows, sort.value, sort.value.direction));
   /** Rows as drawn: runs, with a header row per group when grouping. */
   const rows = computed<RunsRow[]>(() => {
     const column = columns.value.find((candidate) => candidate.key === groupBy.value);
@@ -103,6 +101,11 @@ export const useRunsStore = defineStore('runs', () => {
     void loadOverlay();
   }
 
+  function clearSelection(): void {
+    selected.value = [];
+    overlaySeries.value = [];
+  }
+
   async function loadOverlay(): Promise<void> {
     if (!selected.value.length) {
       overlaySeries.value = [];
@@ -141,5 +144,5 @@ export const useRunsStore = defineStore('runs', () => {
     await refresh();
   }
 
-  return { open, storePath, runs, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, loadOverlay, compareSelected, deleteSelected, tag, setNote };
+  return { open, storePath, runs, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, clearSelection, loadOverlay, compareSelected, deleteSelected, tag, setNote };
 });
