@@ -68,6 +68,15 @@ describe('runs view (browser mode, Chromium)', () => {
 
     await page.locator('[role=columnheader]', { hasText: 'learningRate' }).click();
     await expect.poll(() => table.locator('[data-run]').first().locator('.cell.param').first().textContent()).toContain('0.1');
+
+    // Parallel coordinates over every run in the table: an axis per varying param, then the metric.
+    await page.click('[role=tab]:has-text("Parallel coordinates")');
+    await page.locator('[data-testid=runs-parallel] .parcoords').first().waitFor();
+    const axes = await page.locator('[data-testid=runs-parallel] .axis-title').allTextContents();
+    expect(axes).toEqual(expect.arrayContaining(['learningRate', 'optimizer', 'batchSize', 'loss (final)']));
+    await page.waitForTimeout(300);
+    await screenshot(page, 'runs-parallel-1440x900');
+    await page.click('[role=tab]:has-text("Curves")');
   });
 
   it('compares two runs: code diff in Monaco, configuration, metric deltas, findings', async () => {
