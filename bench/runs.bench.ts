@@ -3,7 +3,7 @@
 // a filter in < 50 ms, an overlay of 20 runs in < 100 ms per update (points read + the cell
 // charts' decimation and smoothing), and recording adds < 1% to a real training run's time.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withRunRecording } from '../src/host/runs/recorder';
 import { RunStore } from '../src/host/runs/store';
@@ -38,8 +38,11 @@ function openTable(path: string): { ms: number; rows: RunEntry[] } {
   return { ms: performance.now() - started, rows };
 }
 
-/** A real training run with the recorder, and the recorder's own time in it (folding its events, writing it). */
-async function recordingOverhead(): Promise<{ runMs: number; recorderMs: number; share: number; events: number }> {
+/**
+ * Real training runs with the recorder, and the recorder's own time in each (folding the run's
+ * events, writing it). Three runs: the first also pays the store's one-time warm-up.
+ */
+async function recordingOverhead(): Promise<{ runs: Array<{ runMs: number; foldMs: number; writeMs: number; share: number; events: number }>; medianShare: number }> {
   const folder = await mkdtemp(join(tmpdir(), 'lossbook-bench-record-'));
   const store = RunStore.open(join(folder, 'runs.db'));
   const supervisor = withRunRecording(startSupervisor(), store, { origin: 'cli' });
@@ -49,19 +52,26 @@ async function recordingOverhead(): Promise<{ runMs: number; recorderMs: number;
   const code = `
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 64, inputShape: [32], activation: 'relu' }), tf.layers.dense({ units: 64, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
 model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-const xs = tf.randomNormal([2048, 32], 0, 1, 'float32', 1);
-const ys = tf.oneHot(tf.randomUniform([2048], 0, 10, 'int32', 2), 10);
+const xs = tf.randomNormal([4096, 32], 0, 1, 'float32', 1);
+const ys = tf.oneHot(tf.randomUniform([4096], 0, 10, 'int32', 2), 10);
 await model.fit(xs, ys, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
 `;
-  const finished = await (await supervisor.execute({ cellId: 'train', code })).done;
-  await supervisor.recorder.flush();
-  const recorderMs = supervisor.recorder.cost.foldMs + supervisor.recorder.cost.writeMs;
+  const runs: Array<{ runMs: number; foldMs: number; writeMs: number; share: number; events: number }> = [];
+  for (let repeat = 0; repeat < 3; repeat++) {
+    const before = { ...supervisor.recorder.cost };
+    events = 0;
+    const finished = await (await supervisor.execute({ cellId: 'train', code })).done;
+    await supervisor.recorder.flush();
+    const foldMs = supervisor.recorder.cost.foldMs - before.foldMs;
+    const writeMs = supervisor.recorder.cost.writeMs - before.writeMs;
+    runs.push({ runMs: finished.durationMs, foldMs, writeMs, share: (foldMs + writeMs) / finished.durationMs, events });
+  }
   counting.dispose();
   await supervisor.shutdown();
   supervisor.dispose();
   store.close();
   await rm(folder, { recursive: true, force: true });
-  return { runMs: finished.durationMs, recorderMs, share: recorderMs / finished.durationMs, events };
+  return { runs, medianShare: median(runs.map((run) => run.share)) };
 }
 
 const benchmark: Benchmark = {
@@ -117,14 +127,15 @@ const benchmark: Benchmark = {
         ...filters.map((text, index) => ({ measure: `filter + sort "${text}", median`, ms: Number(filterMs[index]!.toFixed(1)) })),
         { measure: 'overlay 20 runs: read points, median', ms: Number(median(seriesMs).toFixed(1)) },
         { measure: 'overlay 20 runs: read + decimate + smooth, median', ms: Number(overlayMedian.toFixed(1)) },
-        { measure: `recording a real run (${recording.events} events, run ${Math.round(recording.runMs)} ms)`, ms: Number(recording.recorderMs.toFixed(2)) },
+        ...recording.runs.map((run, index) => ({ measure: `recording real run ${index + 1} (${run.events} events, ${Math.round(run.runMs)} ms): fold + write = ${(100 * run.share).toFixed(2)}%`, ms: Number((run.foldMs + run.writeMs).toFixed(2)) })),
       ],
-      data: { runs: RUNS, pointsPerRun: POINTS, bytes, addMedianMs: median(addMs), openMs: open, filters: Object.fromEntries(filters.map((text, index) => [text, filterMs[index]])), overlayMs: overlay, seriesMs, recording },
+      // The machine's load while it ran: on a shared 2-core box the times scale with it.
+      data: { loadAverage: loadavg(), runs: RUNS, pointsPerRun: POINTS, bytes, addMedianMs: median(addMs), openMs: open, filters: Object.fromEntries(filters.map((text, index) => [text, filterMs[index]])), overlayMs: overlay, seriesMs, recording },
       targets: {
         'runs table opens < 300 ms': openMedian < 300,
         'filter < 50 ms': filterWorst < 50,
         'overlay of 20 runs < 100 ms per update': overlayMedian < 100,
-        'recording adds < 1% to a run': recording.share < 0.01,
+        'recording adds < 1% to a run (median of 3 real runs)': recording.medianShare < 0.01,
       },
     };
   },

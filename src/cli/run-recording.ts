@@ -57,7 +57,8 @@ export function recordCliRuns(supervisor: KernelSupervisorApi, notebook: Noteboo
   return {
     supervisor: wrapped,
     finish: async () => {
-      await wrapped.recorder.flush();
+      // A run whose kernel never answered (a forced stop) has nothing more to write: do not wait on it.
+      await Promise.race([wrapped.recorder.flush(), new Promise((resolveLater) => setTimeout(resolveLater, 5000).unref())]);
       wrapped.recorder.dispose();
       store.close();
       if (recorded) io.stderr.write(`lossbook: recorded ${recorded} run(s) in ${path} (lossbook runs list)\n`);

@@ -71,10 +71,16 @@ export class RunRecorder implements Disposable {
     this.pending.set(started.runId, entry);
     for (const event of this.early.get(started.runId) ?? []) this.fold(entry, event);
     this.early.delete(started.runId);
-    const write = started.done.then(
-      (finished) => this.finish(entry, finished),
-      () => this.finish(entry, undefined),
-    );
+    // The run is settled at once (the next cell's history must include this one), and written on
+    // the next turn of the event loop: whoever awaits `done` (the next cell of `lossbook run`)
+    // goes on first, and the write overlaps the kernel's work instead of delaying it.
+    const later = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const settleThenWrite = async (finished: Extract<HostEvent, { type: 'run-finished' }> | undefined) => {
+      this.settle(entry, finished);
+      await later();
+      this.finish(entry);
+    };
+    const write = started.done.then(settleThenWrite, () => settleThenWrite(undefined));
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
     return started;
@@ -115,20 +121,24 @@ export class RunRecorder implements Disposable {
     entry.outputs.length = 0;
   }
 
-  private finish(entry: Pending, finished: Extract<HostEvent, { type: 'run-finished' }> | undefined): void {
+  /** The run ended: its final event folded, and its code added to what the next cells ran after. */
+  private settle(entry: Pending, finished: Extract<HostEvent, { type: 'run-finished' }> | undefined): void {
+    this.pending.delete(entry.record.runId);
+    if (finished) applyRunEvent(entry.record, entry.outputs, finished);
+    if (entry.record.status === 'running') entry.record.status = 'killed';
+    if (entry.record.status === 'ok') this.history.push(entry.source);
+  }
+
+  private finish(entry: Pending): void {
     const started = performance.now();
     try {
-      this.write(entry, finished);
+      this.write(entry);
     } finally {
       this.cost.writeMs += performance.now() - started;
     }
   }
 
-  private write(entry: Pending, finished: Extract<HostEvent, { type: 'run-finished' }> | undefined): void {
-    this.pending.delete(entry.record.runId);
-    if (finished) applyRunEvent(entry.record, entry.outputs, finished);
-    if (entry.record.status === 'running') entry.record.status = 'killed';
-    if (entry.record.status === 'ok') this.history.push(entry.source);
+  private write(entry: Pending): void {
     const where = this.options.locate?.(entry.record.cellId) ?? { notebook: null, cellIndex: null };
     const seedText = this.options.env?.LOSSBOOK_SEED;
     const seed = seedText !== undefined && seedText !== '' && Number.isInteger(Number(seedText)) ? Number(seedText) : undefined;

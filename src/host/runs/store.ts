@@ -13,6 +13,8 @@ import { summarizeSeries, type RunDetail, type RunEntry, type RunParamValue, typ
 import { RUN_STORE_APPLICATION_ID, RUN_STORE_MIGRATIONS, RUN_STORE_VERSION } from './schema';
 
 type Db = InstanceType<typeof LibsqlDatabase>;
+/** What add() needs of a prepared statement. */
+type WriteStatement = { run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } };
 
 let driver: typeof LibsqlDatabase | undefined;
 /**
@@ -145,6 +147,8 @@ export interface RunStoreOptions {
 
 export class RunStore {
   private closed = false;
+  /** Prepared once per connection: recording a run prepares nothing (bench/runs.bench.ts). */
+  private readonly statements = new Map<string, WriteStatement>();
 
   private constructor(
     private readonly db: Db,
@@ -208,7 +212,7 @@ export class RunStore {
   add(run: RunToStore): number {
     return this.guard(() =>
       this.db.transaction(() => {
-        this.db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
+        this.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
         const counts = run.findingCounts;
         const result = this.db
           .prepare(
@@ -217,19 +221,19 @@ export class RunStore {
           )
           .run(run.id, run.createdAt, run.notebook, run.cellId, run.cellIndex, run.origin, run.parentId, run.status, run.durationMs, run.verdict?.id ?? null, run.verdict?.title ?? null, counts.error, counts.warning, counts.info, run.note ?? '', run.source, run.sourceHash, run.priorCodeHash, run.priorCode, JSON.stringify(run.config), run.memory ? JSON.stringify(run.memory) : null);
         const number = Number(result.lastInsertRowid);
-        this.db.prepare('INSERT INTO listing (number, note, entry) VALUES (?, ?, ?)').run(number, run.note ?? '', JSON.stringify(listedFields(run)));
-        const param = this.db.prepare('INSERT INTO params (run, name, value) VALUES (?, ?, ?)');
+        this.prepare('INSERT INTO listing (number, note, entry) VALUES (?, ?, ?)').run(number, run.note ?? '', JSON.stringify(listedFields(run)));
+        const param = this.prepare('INSERT INTO params (run, name, value) VALUES (?, ?, ?)');
         for (const [name, value] of Object.entries(run.params)) if (value !== undefined) param.run(number, name, JSON.stringify(value));
-        const metric = this.db.prepare('INSERT OR REPLACE INTO metrics (run, name, count, last, min, max) VALUES (?, ?, ?, ?, ?, ?)');
-        const series = this.db.prepare('INSERT OR REPLACE INTO series (run, name, steps, vals) VALUES (?, ?, ?, ?)');
+        const metric = this.prepare('INSERT OR REPLACE INTO metrics (run, name, count, last, min, max) VALUES (?, ?, ?, ?, ?, ?)');
+        const series = this.prepare('INSERT OR REPLACE INTO series (run, name, steps, vals) VALUES (?, ?, ?, ?)');
         for (const { name, steps, values } of run.series) {
           const summary = summarizeSeries(values);
           metric.run(number, name, summary.count, summary.last, summary.min, summary.max);
           series.run(number, name, JSON.stringify(encodeNumbers(steps)), valuesToBlob(values));
         }
-        const finding = this.db.prepare('INSERT OR REPLACE INTO findings (run, key, finding) VALUES (?, ?, ?)');
+        const finding = this.prepare('INSERT OR REPLACE INTO findings (run, key, finding) VALUES (?, ?, ?)');
         for (const item of run.findings) finding.run(number, item.key, JSON.stringify(item));
-        const tag = this.db.prepare('INSERT OR IGNORE INTO tags (run, tag) VALUES (?, ?)');
+        const tag = this.prepare('INSERT OR IGNORE INTO tags (run, tag) VALUES (?, ?)');
         for (const name of run.tags ?? []) tag.run(number, name);
         return number;
       }).immediate(),
@@ -372,6 +376,12 @@ export class RunStore {
       }
     }
     this.db.close();
+  }
+
+  private prepare(sql: string): WriteStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   private guard<T>(fn: () => T): T {
