@@ -3,17 +3,8 @@
 import { basename } from 'node:path';
 import type { RunComparison } from '../shared/runs/compare';
 import { formatDiff } from '../shared/runs/line-diff';
-import type { RunDetail, RunEntry, RunParamValue } from '../shared/runs/model';
-
-export function formatValue(value: RunParamValue | undefined): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return String(value);
-    const abs = Math.abs(value);
-    return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(2) : String(Number(value.toPrecision(4)));
-  }
-  return String(value);
-}
+import type { RunDetail, RunEntry } from '../shared/runs/model';
+import { formatRunValue as formatValue } from '../shared/runs/table';
 
 function formatTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('T', ' ').slice(0, 16);

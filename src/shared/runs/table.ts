@@ -48,6 +48,14 @@ export function runColumns(runs: readonly RunEntry[], maxParams = 10): RunColumn
   return [...FIELDS, ...paramColumns, ...metricColumns, ...TAIL];
 }
 
+/** A param or metric as the table, Compare and `runs list` print it: 4 significant digits, exponents for the tiny and huge. */
+export function formatRunValue(value: RunParamValue | undefined, digits = 4): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value !== 'number' || Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(digits - 2) : String(Number(value.toPrecision(digits)));
+}
+
 export function cellValue(run: RunEntry, column: Pick<RunColumn, 'key' | 'kind'>): RunParamValue {
   if (column.kind === 'param') return run.params[column.key] ?? null;
   if (column.kind === 'metric') return run.metrics[column.key]?.last ?? null;
