@@ -50,6 +50,8 @@ const headlines = {
     r.skipped
       ? `skipped: ${r.skipped}`
       : `${r.trials} short trials on 2 cores: processes: 2 / kernel ${round(r.ratios.processesOverKernel)}×, Ray / kernel ${round(r.ratios.rayOverKernel)}× wall time; submission → first metric, median: processes ${round(median(r.firstMetricMs.processes) / 1000)} s, Ray ${round(median(r.firstMetricMs.ray) / 1000)} s (load ${round(r.loadAverage[0])}; docs/ray.md)`,
+  runs: (r) =>
+    `${r.runs.toLocaleString('en')} runs × ${r.pointsPerRun.toLocaleString('en')} points (${round(r.bytes / 2 ** 20)} MB): table opens in ${round(median(r.openMs))} ms, filter ≤ ${round(Math.max(...Object.values(r.filters)))} ms, overlay of 20 runs ${round(median(r.overlayMs))} ms; recording ${round(100 * r.recording.medianShare)}% of a run (median of ${r.recording.runs.length}, ${round(median(r.recording.runs.map((run) => run.runMs)) / 1000)} s each; load ${round(r.loadAverage[0])})`,
   diagnosis: (r) =>
     `${r.all.buggy} buggy runs (${r.realFaults.buggy} real faults) and ${r.all.healthy} healthy controls: recall ${round(r.all.recall)}, top-1 verdict ${round(r.all.topOne)}, median ${r.all.medianTopLevel} top-level findings (max ${r.all.maxTopLevel}), ${r.all.healthyWarnings.length} healthy with a warning, ${r.fixes.ranAndCleared}/${r.fixes.offered} offered fixes ran and cleared their finding`,
 };

@@ -42,7 +42,8 @@ function makeIo(): CommandIo & { out: Capture; err: Capture; signal(name: 'SIGIN
     stderr: err,
     out,
     err,
-    env: { CI: '1' },
+    // Recording (issue 20) is tested in e2e/runs.e2e.ts; here it would write to the user's data folder.
+    env: { CI: '1', LOSSBOOK_RUNS_DB: 'off' },
     onSignal(callback) {
       listener = callback;
       return () => (listener = undefined);

@@ -26,6 +26,7 @@ import { activeFindings, FAIL_ON_SEVERITIES, type FailOnSeverity } from '../shar
 import { SEVERITIES } from '../shared/diagnosis/severity';
 import { diagnose } from '../shared/diagnosis/verdict';
 import { buildRunJson, failingFindings } from './run-json';
+import { recordCliRuns } from './run-recording';
 
 /** How commands get a kernel: the real KernelSupervisor in main.ts, a stand-in in tests. */
 export type SupervisorFactory = (options: KernelSupervisorOptions) => KernelSupervisorApi;
@@ -92,6 +93,9 @@ export interface RunCommandOptions {
   failOn?: string;
   keepGoing?: boolean;
   progress?: boolean;
+  /** The run store (issue 20): where to record, or false (--no-record) to not. */
+  runsDb?: string;
+  record?: boolean;
 }
 
 function parseFailOn(value: string | undefined): FailOnSeverity | undefined {
@@ -121,7 +125,8 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
   // With --json - (or --report -) stdout carries the document, so cell output goes to stderr.
   const stdoutTaken = options.json === '-' || options.report === '-' || options.events === '-';
   const reporter = new ProgressReporter({ status: io.stderr, cellOutput: stdoutTaken ? io.stderr : io.stdout, plain: options.progress === false || Boolean(io.env.CI) });
-  const supervisor = createSupervisor({ backend, backendRequestedBy: requestedBy, cwd: dirname(resolve(input)) });
+  const recording = recordCliRuns(createSupervisor({ backend, backendRequestedBy: requestedBy, cwd: dirname(resolve(input)) }), notebook, input, options, io);
+  const supervisor = recording.supervisor;
   // --timeout counts the cells' running time, not the kernel's start (which depends on the machine).
   let timer: NodeJS.Timeout | undefined;
   const startTimeout = () => {
@@ -166,6 +171,7 @@ export async function runCommand(input: string, options: RunCommandOptions, io: 
     await events?.close();
     reporter.dispose();
     await Promise.race([supervisor.shutdown().catch(() => undefined), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
+    await recording.finish();
     supervisor.dispose();
     unsubscribe?.();
   }

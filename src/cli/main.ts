@@ -2,11 +2,13 @@
 // return exit codes (exit-codes.ts, documented in docs/cli.md).
 import { Command, CommanderError, Option } from 'commander';
 import { KernelSupervisor } from '../host/kernel-supervisor';
+import { runStorePath } from '../host/runs/location';
 import { FAIL_ON_SEVERITIES } from '../shared/diagnosis/findings-policy';
 import { startServer } from '../host/server';
 import { LOSSBOOK_VERSION } from '../shared/version';
 import { doctorCommand, exportCommand, parseBackend, runCommand, UsageError, type CommandIo, type SupervisorFactory } from './commands';
 import { EXIT } from './exit-codes';
+import { registerRunsCommands } from './runs-cli';
 
 const io: CommandIo = {
   stdout: process.stdout,
@@ -34,6 +36,7 @@ const program = new Command()
   .exitOverride()
   .showHelpAfterError();
 
+const runsDbOption = () => new Option('--runs-db <path>', 'the run store (an SQLite file); default: LOSSBOOK_RUNS_DB or runs.db in the user data folder');
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: gpu, node, wasm, cpu (or auto, webgpu, tensorflow-gpu, tensorflow); default: LOSSBOOK_BACKEND or auto');
 
 program
@@ -49,6 +52,8 @@ program
   .addOption(new Option('--fail-on <severity>', 'exit with code 3 when a finding of this severity or worse appears').choices(FAIL_ON_SEVERITIES))
   .option('--keep-going', 'run the remaining cells after a cell fails')
   .option('--no-progress', 'plain progress lines even on a terminal')
+  .addOption(runsDbOption())
+  .option('--no-record', 'do not record the runs in the run store')
   .action(async (file: string, options) => {
     exitCode = await runCommand(file, options, io, createSupervisor);
   });
@@ -71,11 +76,14 @@ program
   .argument('[file]', 'a notebook or script to open')
   .option('--port <port>', 'port (default: a free one)')
   .addOption(backendOption())
-  .action(async (file: string | undefined, options: { port?: string; backend?: string }) => {
+  .addOption(runsDbOption())
+  .action(async (file: string | undefined, options: { port?: string; backend?: string; runsDb?: string }) => {
     const port = options.port === undefined ? undefined : Number(options.port);
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port takes a port number (got "${options.port}").`);
     const { backend } = parseBackend(options.backend, io.env);
-    const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(file ? { notebookPath: file } : {}), backend });
+    // Browser mode records runs too (issue 20), unless LOSSBOOK_RUNS_DB=off.
+    const runsDb = io.env.LOSSBOOK_RUNS_DB === 'off' ? undefined : runStorePath({ flag: options.runsDb, env: io.env });
+    const server = await startServer({ ...(port !== undefined ? { port } : {}), ...(file ? { notebookPath: file } : {}), backend, ...(runsDb ? { runsDb } : {}) });
     process.stdout.write(`lossbook: browser mode at ${server.url}\n`);
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();
@@ -85,6 +93,8 @@ program
     process.stderr.write('lossbook: stopping browser mode…\n');
     await Promise.race([server.close(), new Promise((resolveLater) => setTimeout(resolveLater, 10_000).unref())]);
   });
+
+registerRunsCommands(program, io, (code) => (exitCode = code));
 
 program
   .command('doctor')

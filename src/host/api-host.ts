@@ -16,6 +16,8 @@ import { readNotebookFileIsolated } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 import { listNotebookFolder } from './folder-listing';
 import { renderReport } from './report';
+import { RUNS_API_METHODS, type RunsHandlers } from '../shared/runs/api';
+import type { RunsHost } from './runs/runs-host';
 
 /** Native dialogs where they exist (Electron); browser mode has none and asks in the page. */
 export interface ApiHostDialogs {
@@ -63,6 +65,8 @@ export interface ApiHostOptions {
   defaultNotebookPath?: string;
   /** The folder browser mode's file browser shows, and never leaves (Jupyter's root_dir). */
   notebookRoot?: string;
+  /** The run store (issue 20); without it the runs calls say there is none. */
+  runs?: RunsHost;
 }
 
 /** A call the user can act on failed; the message is written for the user and shown in the UI. */
@@ -126,7 +130,9 @@ export class ApiHost implements Disposable {
     openNotebook: (params) => this.openNotebook(params.path),
     saveNotebook: (params) => this.saveNotebook(validNotebook(params.notebook), params.path),
     autosave: async (params) => {
-      const written = await this.files.writeRecoveryFile(validNotebook(params.notebook), params.path, params.session);
+      const notebook = validNotebook(params.notebook);
+      this.options.runs?.noteNotebook(params.path, notebook);
+      const written = await this.files.writeRecoveryFile(notebook, params.path, params.session);
       return typeof written === 'string' ? { path: written } : undefined;
     },
     exportReport: (params) => this.exportReport(validNotebook(params.notebook), params.path),
@@ -143,7 +149,18 @@ export class ApiHost implements Disposable {
       if (!this.options.notebookRoot) throw new ApiCallError('There is no notebook folder to browse here; use the Open dialog.', 'invalid-call');
       return listNotebookFolder(this.options.notebookRoot, params.path);
     },
+    ...this.runsHandlers(),
   };
+
+  /** The run store's methods, answered by RunsHost; where there is none, each says so. */
+  private runsHandlers(): RunsHandlers {
+    const runs = (): RunsHandlers => {
+      if (!this.options.runs) throw new ApiCallError('Runs are not recorded here: there is no run store.', 'invalid-call');
+      return this.options.runs.handlers;
+    };
+    const names = Object.keys(RUNS_API_METHODS) as Array<keyof RunsHandlers>;
+    return Object.fromEntries(names.map((name) => [name, (params: never) => (runs()[name] as (params: never) => unknown)(params)])) as unknown as RunsHandlers;
+  }
 
   private async openNotebook(requestedPath: string | undefined): Promise<OpenedNotebook | undefined> {
     let path = requestedPath;
@@ -157,6 +174,7 @@ export class ApiHost implements Disposable {
       return { notebook: await this.files.readNotebookFile(absolute) };
     }
     const notebook = await this.files.readNotebookFile(absolute);
+    this.options.runs?.noteNotebook(absolute, notebook);
     const recovery = await this.files.findRecovery(absolute);
     return recovery ? { path: absolute, notebook, recovery } : { path: absolute, notebook };
   }
@@ -170,6 +188,7 @@ export class ApiHost implements Disposable {
       throw new ApiCallError('Notebooks are saved as .lossbook files; choose a name ending in .lossbook (for Jupyter, use `lossbook export --ipynb`).', 'invalid-call');
     }
     await this.files.saveNotebookFile(absolute, notebook);
+    this.options.runs?.noteNotebook(absolute, notebook);
     return { path: absolute };
   }
 

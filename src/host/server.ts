@@ -14,6 +14,8 @@ import { MAX_API_MESSAGE_BYTES } from '../shared/api';
 import type { BackendRequest, Disposable } from '../shared/protocol';
 import { RENDERER_CSP } from '../shared/renderer-csp';
 import { ApiHost, diskFiles, type NotebookFileStore } from './api-host';
+import { withRunRecording } from './runs/recorder';
+import { RunsHost } from './runs/runs-host';
 import { sharedNotebookReader } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 
@@ -31,6 +33,8 @@ export interface StartServerOptions {
   /** A supervisor to use instead of starting a kernel process (tests, embedding). */
   supervisor?: KernelSupervisorApi;
   files?: NotebookFileStore;
+  /** The run store (issue 20): every run is recorded there and the runs view reads it. */
+  runsDb?: string;
 }
 
 export interface RunningServer {
@@ -84,7 +88,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new Error(`The notebook page is not built (${join(rendererDir, 'index.html')} is missing): run \`npm run build\` first.`);
   }
   const token = randomBytes(24).toString('base64url');
-  const supervisor = options.supervisor ?? (await startKernelSupervisor(options.backend));
+  const runs = options.runsDb ? new RunsHost(options.runsDb) : undefined;
+  const kernel = options.supervisor ?? (await startKernelSupervisor(options.backend));
+  const supervisor = runs ? withRunRecording(kernel, runs.sink, { origin: 'app', env: process.env, locate: (cellId) => runs.locate(cellId), onError: (error) => log(`a run was not recorded: ${error.message}`) }) : kernel;
   const files = options.files ?? diskFiles;
   // Notebooks are read in a worker thread (isolated-reader.ts); start it before the page asks.
   if (!options.files) sharedNotebookReader().warmUp();
@@ -94,6 +100,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     examplesDir: options.examplesDir ?? join(root, 'examples'),
     defaultNotebookPath: options.notebookPath ? resolve(options.notebookPath) : undefined,
     notebookRoot: resolve(options.notebookRoot ?? (options.notebookPath ? dirname(resolve(options.notebookPath)) : process.cwd())),
+    ...(runs ? { runs } : {}),
   });
 
   let port = 0;
@@ -275,6 +282,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         server.closeAllConnections();
         await closed;
         if (!options.supervisor) await supervisor.shutdown();
+        runs?.dispose();
       })();
       return closing;
     },

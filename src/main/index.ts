@@ -8,6 +8,9 @@ import { discardRecovery, findRecovery, recoveryDirectory, saveNotebookFile, wri
 import { readNotebookFileIsolated, sharedNotebookReader } from '../host/isolated-reader';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { renderReport } from '../host/report';
+import { runStorePath } from '../host/runs/location';
+import { withRunRecording } from '../host/runs/recorder';
+import { RunsHost } from '../host/runs/runs-host';
 import { fileStorage, RecentDocuments } from './documents';
 import { electronSurface, registerRendererScheme } from './electron-adapter';
 import { LossbookApp } from './lossbook-app';
@@ -32,6 +35,8 @@ const launcher = createUtilityProcessLauncher(electron.forkUtilityProcess, { bas
 const kernelEntry = join(root, 'out/node/kernel.mjs');
 
 let windowNumber = 0;
+// One run store for every window (issue 20): LOSSBOOK_RUNS_DB, or runs.db in the user data folder.
+const runs = new RunsHost(runStorePath({ dataFolder: app.getPath('userData') }));
 
 const lossbook = new LossbookApp({
   electron,
@@ -50,9 +55,10 @@ const lossbook = new LossbookApp({
     // Every window lives in this process: each untitled window autosaves under its own key.
     const untitledKey = untitledRecoveryKey(recoveryDirectory(), ++windowNumber);
     // One kernel per notebook window, in a utilityProcess, always this app's own build of it.
-    const supervisor = new KernelSupervisor({ launcher, entry: kernelEntry });
+    const supervisor = withRunRecording(new KernelSupervisor({ launcher, entry: kernelEntry }), runs.sink, { origin: 'app', env: process.env, locate: (cellId) => runs.locate(cellId), onError: (error) => log(`a run was not recorded: ${error.message}`) });
     const host = new ApiHost({
       supervisor,
+      runs,
       // Untrusted files are parsed and validated in a worker thread with its own heap, never in
       // this process: a hostile notebook ends only its reader (issue 17).
       files: {

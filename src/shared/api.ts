@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BackendRequestSchema, CellLanguageSchema, type BackendInfo, type Disposable, type HostEvent, type KernelState, type MemorySnapshot } from './protocol';
 import type { Notebook } from './notebook/model';
 import { callSchemaOf, method, returns, type CallOf, type ClientMethods, type HandlersOf } from './api-method';
+import { RUNS_API_METHODS } from './runs/api';
 
 export interface KernelInfo {
   state: KernelState;
@@ -115,6 +116,8 @@ export const API_METHODS = {
    * or in the server's notebook folder, like Jupyter's tree. Never above that folder.
    */
   listFolder: method({ params: z.object({ path: FilePathSchema.optional() }), args: ['path'], result: returns<FolderListing>(), browserOnly: true }),
+  /** The run store (issue 20): list, compare, tag and delete recorded runs. */
+  ...RUNS_API_METHODS,
 };
 export type ApiMethods = typeof API_METHODS;
 

@@ -19,6 +19,8 @@ import { MONITOR_LIMITS, now, pushBounded } from './limits';
 import { summarizeFit, summarizeModel } from './model-summary';
 import type { OptimizerWatch } from './optimizer-watch';
 import type { RunRecorder } from './recorder';
+import { runConfigArtifact } from './run-config';
+import { RUN_CONFIG_ARTIFACT } from '../../shared/runs/capture';
 
 /** Models trained by an earlier fit in this kernel: their kernels are no longer at init scale. */
 const trainedModels = new WeakSet<object>();
@@ -106,6 +108,8 @@ export class FitHooks implements Disposable {
     this.wrapEvaluate(model);
     this.epochStart = now();
     recorder.runRules('fit-start', true);
+    // The run store records how the fit was configured (issue 20, run-config.ts).
+    recorder.guard('run-config', () => this.run.emit({ type: 'artifact', runId: this.run.runId, kind: RUN_CONFIG_ARTIFACT, data: runConfigArtifact(summary, fit, observation, context.data) }));
     batcher.flush(true);
     context.phase = 'step';
   }

@@ -1,0 +1,149 @@
+// The runs view's state (issue 20): the recorded runs, the filter, sort and grouping, which runs
+// are selected to overlay, and the comparison of two. The rows are plain frozen objects (markRaw):
+// ten thousand of them must not become ten thousand reactive proxies.
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type { LossbookApi } from '../../../shared/api';
+import type { RunComparison } from '../../../shared/runs/compare';
+import { filterRuns } from '../../../shared/runs/filter';
+import type { RunDetail, RunEntry, StoredSeries } from '../../../shared/runs/model';
+import { groupRuns, runColumns, sortRuns, type RunColumn } from '../../../shared/runs/table';
+
+/** The most runs overlaid at once: more curves than this are not readable on one chart. */
+export const MAX_OVERLAY_RUNS = 20;
+
+export type RunsRow = { kind: 'group'; label: string; count: number } | { kind: 'run'; run: RunEntry };
+
+export const useRunsStore = defineStore('runs', () => {
+  let api: LossbookApi | undefined;
+  const open = ref(false);
+  const storePath = ref('');
+  const runs = shallowRef<readonly RunEntry[]>([]);
+  const loading = ref(false);
+  const error = ref<string | undefined>();
+  const filterText = ref('');
+  const sort = ref<{ key: string; kind: RunColumn['kind']; direction: 'asc' | 'desc' }>({ key: 'createdAt', kind: 'field', direction: 'desc' });
+  const groupBy = ref<string>('');
+  const selected = ref<string[]>([]);
+  const overlayMetric = ref('loss');
+  const overlaySeries = shallowRef<StoredSeries[]>([]);
+  const comparison = shallowRef<{ comparison: RunComparison; a: RunDetail; b: RunDetail } | undefined>();
+
+  const columns = computed(() => runColumns(runs.value));
+  /** The filter's rows, or every row and what is wrong with the filter text. */
+  const filtered = computed<{ rows: RunEntry[]; error?: string }>(() => {
+    try {
+      return { rows: filterRuns(runs.value, filterText.value) };
+    } catch (problem) {
+      return { rows: [...runs.value], error: (problem as Error).message };
+    }
+  });
+  const filterError = computed(() => filtered.value.error);
+  const visible = computed(() => sortRuns(filtered.value.rows, sort.value, sort.value.direction));
+  /** Rows as drawn: runs, with a header row per group when grouping. */
+  const rows = computed<RunsRow[]>(() => {
+    const column = columns.value.find((candidate) => candidate.key === groupBy.value);
+    if (!column) return visible.value.map((run) => ({ kind: 'run', run }));
+    return groupRuns(visible.value, column).flatMap((group): RunsRow[] => [{ kind: 'group', label: `${column.label}: ${group.value ?? '—'}`, count: group.runs.length }, ...group.runs.map((run): RunsRow => ({ kind: 'run', run }))]);
+  });
+  /** Metrics the selected runs have, for the overlay's picker. */
+  const metricNames = computed(() => {
+    const chosen = new Set(selected.value);
+    const names = new Set<string>();
+    for (const run of runs.value) if (chosen.has(run.id)) for (const name of Object.keys(run.metrics)) names.add(name);
+    return [...names].sort((a, b) => Number(b === 'loss') - Number(a === 'loss') || a.localeCompare(b));
+  });
+
+  function connect(transport: LossbookApi): void {
+    api = transport;
+  }
+
+  async function guarded<T>(work: (runsApi: LossbookApi) => Promise<T>): Promise<T | undefined> {
+    // A host without a run store answers each call with that reason (api-host.ts).
+    if (!api) {
+      error.value = 'Not connected to Lossbook.';
+      return undefined;
+    }
+    try {
+      error.value = undefined;
+      return await work(api);
+    } catch (problem) {
+      error.value = (problem as Error).message;
+      return undefined;
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    loading.value = true;
+    const listing = await guarded((runsApi) => runsApi.listRuns());
+    loading.value = false;
+    if (!listing) return;
+    storePath.value = listing.store;
+    runs.value = markRaw(listing.runs.map((run) => Object.freeze(run)));
+    const present = new Set(listing.runs.map((run) => run.id));
+    selected.value = selected.value.filter((id) => present.has(id));
+    await loadOverlay();
+  }
+
+  async function show(): Promise<void> {
+    open.value = true;
+    await refresh();
+  }
+
+  function setSort(column: RunColumn): void {
+    const current = sort.value;
+    sort.value = { key: column.key, kind: column.kind, direction: current.key === column.key && current.direction === 'desc' ? 'asc' : 'desc' };
+  }
+
+  function toggle(id: string): void {
+    const index = selected.value.indexOf(id);
+    if (index >= 0) selected.value = selected.value.filter((other) => other !== id);
+    else if (selected.value.length < MAX_OVERLAY_RUNS) selected.value = [...selected.value, id];
+    void loadOverlay();
+  }
+
+  function clearSelection(): void {
+    selected.value = [];
+    overlaySeries.value = [];
+  }
+
+  async function loadOverlay(): Promise<void> {
+    if (!selected.value.length) {
+      overlaySeries.value = [];
+      return;
+    }
+    if (!metricNames.value.includes(overlayMetric.value) && metricNames.value.length) overlayMetric.value = metricNames.value[0]!;
+    const series = await guarded((runsApi) => runsApi.runSeries([...selected.value], [overlayMetric.value]));
+    if (series) overlaySeries.value = markRaw(series);
+  }
+
+  async function compareSelected(): Promise<void> {
+    const [a, b] = selected.value;
+    if (!a || !b) return;
+    // Older run as A: the comparison reads as "what changed since".
+    const [first, second] = [a, b].map((id) => runs.value.find((run) => run.id === id)!).sort((x, y) => x.createdAt - y.createdAt) as [RunEntry, RunEntry];
+    const result = await guarded((runsApi) => runsApi.compareRuns(first.id, second.id));
+    if (result) comparison.value = markRaw(result);
+  }
+
+  async function deleteSelected(): Promise<void> {
+    const ids = [...selected.value];
+    if (!ids.length) return;
+    const done = await guarded((runsApi) => runsApi.deleteRuns(ids));
+    if (done) {
+      selected.value = [];
+      await refresh();
+    }
+  }
+
+  async function tag(id: string, add: string[], remove: string[]): Promise<void> {
+    if (await guarded((runsApi) => runsApi.tagRun(id, add, remove))) await refresh();
+  }
+
+  async function setNote(id: string, note: string): Promise<void> {
+    await guarded((runsApi) => runsApi.setRunNote(id, note));
+    await refresh();
+  }
+
+  return { open, storePath, runs, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, clearSelection, loadOverlay, compareSelected, deleteSelected, tag, setNote };
+});
