@@ -73,7 +73,7 @@ describe('runs view (browser mode, Chromium)', () => {
     await page.click('[role=tab]:has-text("Parallel coordinates")');
     await page.locator('[data-testid=runs-parallel] .parcoords').first().waitFor();
     const axes = await page.locator('[data-testid=runs-parallel] .axis-title').allTextContents();
-    expect(axes).toEqual(expect.arrayContaining(['learningRate', 'optimizer', 'batchSize', 'loss (final)']));
+    expect(axes).toEqual(expect.arrayContaining(['learningRate (log)', 'optimizer', 'batchSize', 'loss (final)']));
     await page.waitForTimeout(300);
     await screenshot(page, 'runs-parallel-1440x900');
     await page.click('[role=tab]:has-text("Curves")');
