@@ -72,6 +72,19 @@ describe('ApiHost', () => {
     await expect(host.handle({ method: 'autosave', params: { notebook, session: '../../etc' } })).rejects.toThrow(/invalid request/i);
   });
 
+  it('does not offer the autosaves of sessions the shell reports live (pages still open), whoever asks', async () => {
+    const { dir } = setup();
+    const live = new Set(['page-open']);
+    const host = new ApiHost({ supervisor: new RecordingSupervisor(), examplesDir: dir, liveSessions: () => live });
+    await host.handle({ method: 'autosave', params: { notebook: createNotebook('Open tab', '0.1.0'), session: 'page-open' } });
+    await host.handle({ method: 'autosave', params: { notebook: createNotebook('Closed tab', '0.1.0'), session: 'page-closed' } });
+    const titles = async (session?: string) => ((await host.handle({ method: 'listRecoveries', params: session ? { session } : {} })) as Array<{ title: string }>).map((entry) => entry.title);
+    expect(await titles('page-new')).toEqual(['Closed tab']);
+    expect(await titles()).toEqual(['Closed tab']);
+    live.delete('page-open');
+    expect((await titles('page-new')).sort()).toEqual(['Closed tab', 'Open tab']);
+  });
+
   it('opens a Jupyter notebook as a new, unsaved notebook and never saves over it', async () => {
     const { host, dir } = setup();
     const path = join(dir, 'tslab.ipynb');

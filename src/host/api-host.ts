@@ -33,7 +33,7 @@ export interface NotebookFileStore {
   findRecovery(path: string): Promise<{ path: string; modified: string; notebook: Notebook } | undefined>;
   renderReport(notebook: Notebook): string | Promise<string>;
   /** Untitled autosaves (browser mode offers them back); absent where the shell has its own recovery. */
-  listUntitledRecoveries?(excludeSession?: string): Promise<UntitledRecoveryEntry[]>;
+  listUntitledRecoveries?(excludeSessions?: Iterable<string>): Promise<UntitledRecoveryEntry[]>;
   readUntitledRecovery?(path: string): Promise<Notebook>;
   discardUntitledRecovery?(path: string): Promise<void>;
 }
@@ -67,6 +67,11 @@ export interface ApiHostOptions {
   notebookRoot?: string;
   /** The run store (issue 20); without it the runs calls say there is none. */
   runs?: RunsHost;
+  /**
+   * The autosave sessions of pages open now (browser mode's server knows its connected pages):
+   * their untitled autosaves are work in progress, never offered to another page.
+   */
+  liveSessions?(): Iterable<string>;
 }
 
 /** A call the user can act on failed; the message is written for the user and shown in the UI. */
@@ -137,7 +142,10 @@ export class ApiHost implements Disposable {
     },
     exportReport: (params) => this.exportReport(validNotebook(params.notebook), params.path),
     listExamples: () => this.listExamples(),
-    listRecoveries: async (params) => (await this.files.listUntitledRecoveries?.(params.session)) ?? [],
+    listRecoveries: async (params) => {
+      const excluded = [...(this.options.liveSessions?.() ?? []), ...(params.session === undefined ? [] : [params.session])];
+      return (await this.files.listUntitledRecoveries?.(excluded)) ?? [];
+    },
     openRecovery: async (params) => {
       if (!this.files.readUntitledRecovery) throw new ApiCallError('Restoring autosaves is done by the desktop app itself here.', 'invalid-call');
       return { notebook: await this.files.readUntitledRecovery(params.path) };

@@ -210,10 +210,11 @@ const MAX_LISTED_RECOVERIES = 20;
 
 /**
  * Autosaves of never-saved notebooks in the recovery folder, newest first (browser mode offers
- * them when a page opens: closing a tab or a crash must not lose an untitled notebook). The
- * caller's own session copy is left out; damaged copies are skipped, never deleted.
+ * them when a page opens: closing a tab or a crash must not lose an untitled notebook). The copies
+ * of the sessions named (the caller's own, and pages still open) are left out; damaged copies are
+ * skipped, never deleted.
  */
-export async function listUntitledRecoveries(excludeSession?: string): Promise<UntitledRecovery[]> {
+export async function listUntitledRecoveries(excludeSessions: Iterable<string> = []): Promise<UntitledRecovery[]> {
   const directory = recoveryDirectory();
   let names: string[];
   try {
@@ -221,10 +222,10 @@ export async function listUntitledRecoveries(excludeSession?: string): Promise<U
   } catch {
     return [];
   }
-  const own = excludeSession !== undefined && RecoverySessionSchema.safeParse(excludeSession).success ? untitledRecoveryName(excludeSession) : undefined;
+  const excluded = new Set([...excludeSessions].filter((session) => RecoverySessionSchema.safeParse(session).success).map((session) => untitledRecoveryName(session)));
   const candidates: Array<{ path: string; time: number }> = [];
   for (const name of names) {
-    if (!UNTITLED_RECOVERY_NAME.test(name) || name === own || name === untitledRecovery) continue;
+    if (!UNTITLED_RECOVERY_NAME.test(name) || excluded.has(name) || name === untitledRecovery) continue;
     const path = join(directory, name);
     try {
       const info = await stat(path);

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_API_MESSAGE_BYTES } from '../shared/api';
+import { MAX_API_MESSAGE_BYTES, RecoverySessionSchema } from '../shared/api';
 import type { BackendRequest, Disposable } from '../shared/protocol';
 import { RENDERER_CSP } from '../shared/renderer-csp';
 import { ApiHost, diskFiles, type NotebookFileStore } from './api-host';
@@ -48,6 +48,8 @@ export interface RunningServer {
 function log(message: string): void {
   console.error(`lossbook serve: ${message}`);
 }
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
 
 /** What crosses the WebSocket, as JSON. */
 export type ClientMessage = { id: number; call: unknown };
@@ -101,6 +103,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     defaultNotebookPath: options.notebookPath ? resolve(options.notebookPath) : undefined,
     notebookRoot: resolve(options.notebookRoot ?? (options.notebookPath ? dirname(resolve(options.notebookPath)) : process.cwd())),
     ...(runs ? { runs } : {}),
+    // A second tab must not be offered the first tab's untitled work while that tab is open.
+    liveSessions: () => liveSessions.values(),
   });
 
   let port = 0;
@@ -192,17 +196,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // explains (websocket-api.ts); the page also refuses to send them in the first place.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
   const subscriptions = new Map<WebSocket, Disposable>();
+  // The autosave session each connected page announced (`?session=` on its socket's URL, sent
+  // again on every reconnect); a session is live exactly while its page's socket is open.
+  const liveSessions = new Map<WebSocket, string>();
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const refused = url.pathname === '/api' ? refusal(request, url, true) : { status: 404, message: 'Not found' };
+    const session = url.searchParams.get('session') ?? undefined;
+    const refused =
+      url.pathname !== '/api'
+        ? { status: 404, message: 'Not found' }
+        : (refusal(request, url, true) ??
+          (session === undefined || RecoverySessionSchema.safeParse(session).success ? undefined : { status: 400, message: 'Bad request: an autosave session key holds 1 to 64 letters, digits, - and _.' }));
     if (refused) {
-      socket.end(`HTTP/1.1 ${refused.status} ${refused.status === 404 ? 'Not Found' : 'Forbidden'}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${refused.message}`);
+      socket.end(`HTTP/1.1 ${refused.status} ${STATUS_TEXT[refused.status] ?? 'Forbidden'}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${refused.message}`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (client) => acceptClient(client));
+    sockets.handleUpgrade(request, socket, head, (client) => acceptClient(client, session));
   });
 
-  function acceptClient(client: WebSocket): void {
+  function acceptClient(client: WebSocket, session: string | undefined): void {
+    if (session !== undefined) liveSessions.set(client, session);
     // No send may throw out of the server (issue 17: JSON.stringify of 10,000 nested arrays threw
     // inside send() and took the server down). A reply that cannot be sent becomes an error reply.
     const send = (message: ServerMessage) => {
@@ -245,6 +258,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     client.on('close', () => {
       subscriptions.get(client)?.dispose();
       subscriptions.delete(client);
+      // The page is gone (tab closed, reloaded, crashed): its untitled autosave may be offered.
+      liveSessions.delete(client);
     });
   }
 
@@ -276,6 +291,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           client.terminate();
         }
         subscriptions.clear();
+        liveSessions.clear();
         sockets.close();
         apiHost.dispose();
         const closed = new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));

@@ -26,7 +26,7 @@ describe('chart export and markers', () => {
     const layout = exportLayout(live, { title: 'Loss', xMode: 'epoch', logY: true, background: '#fff' });
     expect(layout).toMatchObject({ width: 1000, height: 480, showlegend: true, title: { text: 'Loss' }, paper_bgcolor: '#fff', plot_bgcolor: '#fff' });
     expect(layout.xaxis).toMatchObject({ gridcolor: '#eee', title: { text: 'epoch' } });
-    expect(layout.yaxis).toMatchObject({ type: 'log', title: { text: 'Loss (log)' } });
+    expect(layout.yaxis).toMatchObject({ type: 'log', title: { text: 'Loss (log)' }, minorloglabels: 'complete' });
     expect((exportLayout(live, { title: 'Loss', xMode: 'step', logY: false, background: '#000' }).xaxis as { title: { text: string } }).title.text).toBe('step');
   });
 });

@@ -209,7 +209,9 @@ export function exportLayout(live: Record<string, unknown>, options: { title: st
     paper_bgcolor: options.background,
     plot_bgcolor: options.background,
     xaxis: axis(live.xaxis, options.xMode === 'epoch' ? 'epoch' : 'step'),
-    yaxis: axis(live.yaxis, options.logY ? `${options.title} (log)` : options.title),
+    // minorloglabels 'complete': under one decade Plotly labels 0.9, 0.8 … as "9", "8" — too
+    // crowded to write out on the 200 px live chart, but a file read on its own needs the values.
+    yaxis: { ...axis(live.yaxis, options.logY ? `${options.title} (log)` : options.title), minorloglabels: 'complete' },
   };
 }
 

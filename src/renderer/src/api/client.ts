@@ -3,13 +3,16 @@
 // the access token taken from the page's own URL. The one client wraps either.
 import type { LossbookApi } from '../../../shared/api';
 import { createApiClient } from '../../../shared/api-client';
+import { pageSessionKey } from '../page-session';
 import { WebSocketTransport } from './websocket-api';
 
 export function createApi(location: Location = window.location): LossbookApi {
   if (window.lossbook) return createApiClient(window.lossbook);
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createApiClient(new WebSocketTransport(`${protocol}//${location.host}/api?token=${encodeURIComponent(token)}`));
+  // The page's autosave session rides on the socket: the server treats it as live while connected.
+  const query = new URLSearchParams({ token, session: pageSessionKey() });
+  return createApiClient(new WebSocketTransport(`${protocol}//${location.host}/api?${query.toString()}`));
 }
 
 /** A notebook the page should open first: `?notebook=` (browser mode), or none. */

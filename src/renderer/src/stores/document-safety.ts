@@ -5,6 +5,7 @@
 import { ref, shallowRef, type ComputedRef, type Ref } from 'vue';
 import type { LossbookApi, OpenedNotebook, UntitledRecoveryEntry } from '../../../shared/api';
 import type { Notebook } from '../../../shared/notebook/model';
+import { pageSessionKey } from '../page-session';
 
 /** What to do with unsaved changes before the document is replaced. */
 export type UnsavedChoice = 'save' | 'discard' | 'cancel';
@@ -30,16 +31,11 @@ export interface DocumentSafetyContext {
   notify(kind: 'success' | 'error', text: string, detail?: string): void;
 }
 
-/** This page's key for its untitled autosaves: a reload or a second tab gets a new one. */
-function newSessionKey(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
 export function createDocumentSafety(context: DocumentSafetyContext) {
   const unsavedPrompt = shallowRef<UnsavedPrompt | undefined>();
   /** Untitled autosaves other pages left (browser mode), offered back on load. */
   const untitledRecoveries = ref<UntitledRecoveryEntry[]>([]);
-  const session = newSessionKey();
+  const session = pageSessionKey();
   /** Bumped by every edit and run: autosave writes only when it moved. */
   let editRevision = 0;
   let autosavedRevision = 0;

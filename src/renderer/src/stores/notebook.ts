@@ -60,6 +60,12 @@ export const useNotebookStore = defineStore('notebook', () => {
     notebook.value.metadata.modified = new Date().toISOString();
   }
 
+  /** Renaming is an edit like any other: marks the document changed and gets it autosaved. */
+  function setTitle(title: string): void {
+    notebook.value.metadata.title = title;
+    touch();
+  }
+
   function cellById(id: string): Cell | undefined {
     return notebook.value.cells.find((cell) => cell.id === id);
   }
@@ -117,7 +123,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     pathRequest: files.pathRequest, recoveryOffer: files.recoveryOffer, catalog,
     unsavedPrompt: safety.unsavedPrompt, untitledRecoveries: safety.untitledRecoveries, name, palette, showPalette, moveActive: editing.moveActive,
     cells, activeIndex, busy, outline,
-    connect, handleEvent: runs.handleEvent, notify, dismissNotice, latestRun, cellById,
+    connect, handleEvent: runs.handleEvent, setTitle, notify, dismissNotice, latestRun, cellById,
     runCells: runs.runCells, runActive: runs.runActive, runAll: runs.runAll, runAbove: runs.runAbove, runBelow: runs.runBelow,
     interrupt: runs.interrupt, restart: runs.restart, freeMemory: runs.freeMemory, setBackend: runs.setBackend,
     select: editing.select, insertCell: editing.insertCell, deleteCell: editing.deleteCell, undo: editing.undo, setKind: editing.setKind, updateSource: editing.updateSource,
