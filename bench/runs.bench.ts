@@ -11,6 +11,7 @@ import { sampleRun } from '../src/host/runs/store.testing';
 import { startSupervisor } from '../src/host/kernel-supervisor.testing';
 import { buildTraces } from '../src/shared/chart/live-chart';
 import { overlayInputs } from '../src/shared/chart/runs-overlay';
+import { runsOfListing, type RunsListing } from '../src/shared/runs/api';
 import { filterRuns } from '../src/shared/runs/filter';
 import type { RunEntry } from '../src/shared/runs/model';
 import { runColumns, sortRuns } from '../src/shared/runs/table';
@@ -29,12 +30,15 @@ function time<T>(work: () => T): { ms: number; value: T } {
 function openTable(path: string): { ms: number; rows: RunEntry[] } {
   const started = performance.now();
   const store = RunStore.open(path);
-  const listing = { store: path, runs: store.list() };
+  // What RunsHost's listRuns answers: the entries as JSON text, as stored.
+  const listing: RunsListing = { store: path, entries: store.listJson() };
   store.close();
-  // What crosses IPC / the WebSocket, both ways.
-  const received = JSON.parse(JSON.stringify(listing)) as typeof listing;
-  runColumns(received.runs);
-  const rows = sortRuns(received.runs, { key: 'createdAt', kind: 'field' }, 'desc');
+  // What crosses IPC / the WebSocket, both ways (the WebSocket's JSON; Electron's structured clone
+  // copies the string), then the page's parse, columns and sort.
+  const received = JSON.parse(JSON.stringify(listing)) as RunsListing;
+  const runs = runsOfListing(received);
+  runColumns(runs);
+  const rows = sortRuns(runs, { key: 'createdAt', kind: 'field' }, 'desc');
   return { ms: performance.now() - started, rows };
 }
 

@@ -34,7 +34,7 @@ export class RunsHost implements Disposable {
 
   /** The runs API methods (src/shared/runs/api.ts), each given params the host validated. */
   readonly handlers: RunsHandlers = {
-    listRuns: () => ({ store: this.path, runs: this.open().list() }),
+    listRuns: () => ({ store: this.path, entries: this.open().listJson() }),
     getRun: (params) => this.open().get(params.id),
     runSeries: (params) => {
       const store = this.open();

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEntry } from '../../shared/runs/model';
 import { RunStore, RunStoreError } from './store';
 import { RUN_STORE_APPLICATION_ID, RUN_STORE_VERSION } from './schema';
 import { sampleFinding, sampleRun } from './store.testing';
@@ -62,6 +63,24 @@ describe('RunStore', () => {
     store.setNote(run.id, 'lr too high');
     expect(store.tag(run.id, ['keep'], ['baseline'])).toEqual(['keep']);
     expect(store.get(run.id)).toMatchObject({ note: 'lr too high', tags: ['keep'] });
+  });
+
+  it('lists as JSON text the same entries the store keeps, notes and tags of any characters included', () => {
+    const store = open();
+    const note = 'say "hi"\n\\ and é ☃ \u2028';
+    for (const index of [0, 1, 2]) store.add(sampleRun(index, { overrides: { tags: index === 1 ? ['b"c', 'a\\'] : [] } }));
+    store.setNote('run-000001', note);
+    const listed = JSON.parse(store.listJson()) as RunEntry[];
+    expect(listed.map((entry) => [entry.number, entry.note, entry.tags])).toEqual([
+      [3, '', []],
+      [2, note, ['a\\', 'b"c']],
+      [1, '', []],
+    ]);
+    // Each listed entry is the run as get() reads it from the runs table, less the details.
+    for (const entry of listed) {
+      const { source: _source, sourceHash: _hash, priorCodeHash: _prior, priorCode: _code, config: _config, memory: _memory, findings: _findings, ...detail } = store.get(entry.id);
+      expect(entry).toEqual(detail);
+    }
   });
 
   it('finds runs by number, id or a unique start of the id, and says when it cannot', () => {

@@ -242,20 +242,26 @@ export class RunStore {
 
   /** Every run, the last recorded first, with params, metric summaries and tags (never the points). */
   list(): RunEntry[] {
+    return JSON.parse(this.listJson()) as RunEntry[];
+  }
+
+  /**
+   * list() as JSON text, built from the stored entries without parsing them: the host sends this
+   * to the page as is (RunsListing), so 10,000 rows are not parsed and re-stringified on the way
+   * (bench/runs.bench.ts). Each entry object gets its number, note and tags spliced in before its
+   * closing brace; the stored entry never has those keys (listedFields).
+   */
+  listJson(): string {
     return this.guard(() => {
-      // The entries are JSON already: one JSON.parse for the whole table, not one object per row
-      // and column through the driver (bench/runs.bench.ts, 10,000 runs).
+      const tags = new Map<number, string[]>();
+      for (const [run, tag] of this.db.prepare('SELECT run, tag FROM tags ORDER BY run, tag').raw().all() as Array<[number, string]>) {
+        const list = tags.get(run);
+        if (list) list.push(tag);
+        else tags.set(run, [tag]);
+      }
       const listed = this.db.prepare('SELECT number, note, entry FROM listing ORDER BY number DESC').raw().all() as Array<[number, string, string]>;
-      const fields = JSON.parse(`[${listed.map((row) => row[2]).join(',')}]`) as Array<Omit<RunEntry, 'number' | 'note' | 'tags'>>;
-      const rows = listed.map(([number, note], index) => [number, note, fields[index]!] as const);
-      const byNumber = new Map<number, RunEntry>();
-      const entries = rows.map(([number, note, fields]) => {
-        const entry: RunEntry = { ...fields, number, note, tags: [] };
-        byNumber.set(number, entry);
-        return entry;
-      });
-      for (const [run, tag] of this.db.prepare('SELECT run, tag FROM tags ORDER BY run, tag').raw().all() as Array<[number, string]>) byNumber.get(run)?.tags.push(tag);
-      return entries;
+      const parts = listed.map(([number, note, entry]) => `${entry.slice(0, -1)},"number":${number},"note":${JSON.stringify(note)},"tags":${JSON.stringify(tags.get(number) ?? [])}}`);
+      return `[${parts.join(',')}]`;
     });
   }
 

@@ -4,6 +4,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { LossbookApi } from '../../../shared/api';
+import { runsOfListing } from '../../../shared/runs/api';
 import type { RunComparison } from '../../../shared/runs/compare';
 import { filterRuns } from '../../../shared/runs/filter';
 import type { RunDetail, RunEntry, StoredSeries } from '../../../shared/runs/model';
@@ -79,8 +80,9 @@ export const useRunsStore = defineStore('runs', () => {
     loading.value = false;
     if (!listing) return;
     storePath.value = listing.store;
-    runs.value = markRaw(listing.runs.map((run) => Object.freeze(run)));
-    const present = new Set(listing.runs.map((run) => run.id));
+    const listed = runsOfListing(listing);
+    runs.value = markRaw(listed.map((run) => Object.freeze(run)));
+    const present = new Set(listed.map((run) => run.id));
     selected.value = selected.value.filter((id) => present.has(id));
     await loadOverlay();
   }
