@@ -94,4 +94,15 @@ describe('lossbook runs compare --html (built CLI, Chromium)', () => {
     await screenshot(page, 'runs-compare-code');
     await context.close();
   });
+
+  it('writes the page to stdout with --html -, and refuses --html - with --json (both would be stdout)', async () => {
+    const piped = await lossbook(['runs', 'compare', '1', '2', '--html', '-', '--runs-db', 'x.db'], folder);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout.startsWith('<!doctype html>')).toBe(true);
+    expect(piped.stdout).toContain('<h1>Run #1 vs #2</h1>');
+    const refused = await lossbook(['runs', 'compare', '1', '2', '--html', '-', '--json', '--runs-db', 'x.db'], folder);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--json and --html - both write to stdout');
+    expect(refused.stdout).toBe('');
+  });
 });
