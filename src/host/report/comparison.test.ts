@@ -8,9 +8,13 @@ import { renderComparisonReport } from './comparison';
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
 
+// As a monitored run records them: the monitor's own series (timing, lr, per-layer) come first,
+// and the model's metric is `mae` (ranked with the rest, unlike accuracy).
 function detail(run: RunToStore, number: number): { run: RunDetail; series: StoredSeries[] } {
   const { series, ...rest } = run;
-  return { run: { ...rest, number, tags: [], note: '', metrics: {} }, series: series.map((entry) => ({ runId: run.id, ...entry })) };
+  const monitor = ['batch_ms', 'lr', 'grad_norm/dense_1'].map((name) => ({ name, steps: [0, 1, 2], values: [3, 2, 1] }));
+  const model = series.map((entry) => ({ ...entry, name: entry.name === 'acc' ? 'mae' : entry.name }));
+  return { run: { ...rest, number, tags: [], note: '', metrics: {} }, series: [...monitor, ...model].map((entry) => ({ runId: run.id, ...entry })) };
 }
 
 // A's cell: 20 lines, line 3 sets the rate; B changes line 3 and adds a line after line 18.
@@ -91,6 +95,7 @@ describe('runs compare --html', () => {
     expect(loss).toContain(`<td>50</td><td>49</td>`);
     expect(final.delta).toBeGreaterThan(0); // lr 0.001 learns slower: B's loss is higher
     expect(loss).toMatch(/<td class="delta">\+\d/);
+    expect(body).toContain('And 1 per-layer series (grad_norm): <code>lossbook runs compare --json</code> has them.');
     expect(body).toMatch(/<h4>Appeared in B \(1\)<\/h4><div class="findings-appeared"><article class="finding severity-warning" data-finding="grad.vanishing">/);
     expect(body).toMatch(/<h4>Gone in B \(1\)<\/h4><div class="findings-gone"><article class="finding severity-warning" data-finding="opt.lr-out-of-range">/);
     expect(body).toMatch(/<h4>In both \(1\)<\/h4><ul class="findings-kept"><li>[^]*loss\.plateau/);
@@ -98,11 +103,12 @@ describe('runs compare --html', () => {
 
   it('overlays the two runs’ loss and first metric on one chart each, in the runs’ colours', () => {
     const charts = JSON.parse(/<script type="application\/json" id="lossbook-charts">([\s\S]*?)<\/script>/.exec(html)![1]!) as ReportChart[];
-    expect(charts.map((chart) => chart.title)).toEqual(['loss', 'acc']);
+    // Not batch_ms, lr or grad_norm: the first metric the model compiled.
+    expect(charts.map((chart) => chart.title)).toEqual(['loss', 'mae']);
     expect(charts[0]!.traces.map((trace) => trace.name)).toEqual(['A #1 loss', 'B #2 loss']);
     const colours = charts[0]!.traces.map((trace) => (trace.line as { color: string }).color);
     expect(new Set(colours).size).toBe(2);
-    expect(charts[1]!.traces.map((trace) => trace.name)).toEqual(['A #1 acc', 'B #2 acc']);
+    expect(charts[1]!.traces.map((trace) => trace.name)).toEqual(['A #1 mae', 'B #2 mae']);
     for (const chart of charts) expect(body).toContain(`<div class="chart" id="${chart.id}"`);
   });
 });
