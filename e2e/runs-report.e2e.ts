@@ -1,7 +1,8 @@
 // `lossbook runs compare A B --html` through the built binary (issue 20): two real runs of one
 // script whose code and learning rate changed in between, compared into one HTML file that then
 // opens offline in Chromium — no request leaves the page, the overlaid curves draw, the diff and
-// findings read right, and script hidden in the code does not run. Screenshot: runs-compare.png.
+// findings read right, and script hidden in the code does not run. Screenshots: runs-compare.png
+// (the top) and runs-compare-full.png (the whole page).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from './helpers';
+import { artifactsDir, launchChromium, screenshot } from './helpers';
 
 const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin/lossbook.mjs');
 
@@ -89,9 +90,9 @@ describe('lossbook runs compare --html (built CLI, Chromium)', () => {
     expect(await page.locator('.findings-gone .finding[data-finding="opt.lr-out-of-range"]').count()).toBe(1);
 
     await screenshot(page, 'runs-compare');
-    await page.setViewportSize({ width: 1200, height: 900 });
-    await page.locator('section[aria-label="Code"]').scrollIntoViewIfNeeded();
-    await screenshot(page, 'runs-compare-code');
+    // The whole page (metric deltas and findings below the fold), with the earlier steps unfolded.
+    await page.locator('tr[data-metric="loss"] details.steps summary').click();
+    await page.screenshot({ path: join(artifactsDir, 'runs-compare-full.png'), fullPage: true });
     await context.close();
   });
 
