@@ -73,7 +73,8 @@ async function openInput(path: string): Promise<Notebook> {
   return readNotebookFile(path);
 }
 
-async function writeOutput(path: string, text: string, io: CommandIo): Promise<void> {
+/** Write a command's output file (folders made, atomically), or stdout for "-". */
+export async function writeOutput(path: string, text: string, io: CommandIo): Promise<void> {
   if (path === '-') {
     io.stdout.write(text);
     return;

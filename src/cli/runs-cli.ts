@@ -33,6 +33,7 @@ export function registerRunsCommands(program: Command, io: CommandIo, setExitCod
     .argument('<a>', 'run A (number or id)')
     .argument('<b>', 'run B (number or id)')
     .option('--json', 'print the comparison as JSON')
+    .option('--html <file>', 'also write the comparison as one self-contained HTML page (curves, code diff, findings; "-" for stdout)')
     .addOption(runsDb())
     .action(async (a: string, b: string, options) => setExitCode(await runsCompareCommand(a, b, options, io)));
 

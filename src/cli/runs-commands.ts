@@ -3,6 +3,7 @@
 // newer) are written for the user and exit 2, with the file left as it was.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { renderComparisonReport } from '../host/report/comparison';
 import { runStorePath } from '../host/runs/location';
 import { RunStore, RunStoreError } from '../host/runs/store';
 import { compareRuns } from '../shared/runs/compare';
@@ -10,7 +11,7 @@ import { filterRuns, RunFilterError } from '../shared/runs/filter';
 import type { RunEntry } from '../shared/runs/model';
 import { emaDebiased } from '../shared/series/ema';
 import type { CommandIo } from './commands';
-import { UsageError } from './commands';
+import { UsageError, writeOutput } from './commands';
 import { EXIT, type ExitCode } from './exit-codes';
 import { formatComparison, formatRunDetail, formatRunList } from './runs-format';
 
@@ -66,14 +67,21 @@ export function runsShowCommand(reference: string, options: RunsStoreOption & { 
   });
 }
 
-export function runsCompareCommand(first: string, second: string, options: RunsStoreOption & { json?: boolean }, io: CommandIo): Promise<ExitCode> {
-  return withStore(options, io, (store, path) => {
+export function runsCompareCommand(first: string, second: string, options: RunsStoreOption & { json?: boolean; html?: string }, io: CommandIo): Promise<ExitCode> {
+  if (options.json && options.html === '-') throw new UsageError('--json and --html - both write to stdout: give --html a file.');
+  return withStore(options, io, async (store, path) => {
     const runs = requireStore(store, path);
     const a = runs.get(first);
     const b = runs.get(second);
-    const comparison = compareRuns(a, b, runs.series([a.id]), runs.series([b.id]));
+    const seriesA = runs.series([a.id]);
+    const seriesB = runs.series([b.id]);
+    const comparison = compareRuns(a, b, seriesA, seriesB);
+    if (options.html) {
+      await writeOutput(options.html, renderComparisonReport({ comparison, a, b, seriesA, seriesB }), io);
+      if (options.html !== '-') io.stderr.write(`lossbook: wrote the comparison to ${options.html}\n`);
+    }
     if (options.json) json(io, comparison);
-    else io.stdout.write(`${formatComparison(comparison)}\n`);
+    else if (options.html !== '-') io.stdout.write(`${formatComparison(comparison)}\n`);
     return EXIT.ok;
   });
 }

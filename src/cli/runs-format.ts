@@ -1,10 +1,10 @@
 // Text for `lossbook runs list | show | compare`: what a terminal shows. --json prints the
 // records themselves (RunEntry, RunDetail, RunComparison); this is only for people.
 import { basename } from 'node:path';
-import type { RunComparison } from '../shared/runs/compare';
+import { metricsForPeople, type RunComparison } from '../shared/runs/compare';
 import { formatDiff } from '../shared/runs/line-diff';
 import type { RunDetail, RunEntry } from '../shared/runs/model';
-import { formatRunValue as formatValue } from '../shared/runs/table';
+import { FIRST_METRICS, formatRunValue as formatValue } from '../shared/runs/table';
 
 function formatTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('T', ' ').slice(0, 16);
@@ -12,7 +12,6 @@ function formatTime(epochMs: number): string {
 
 /** The params shown as columns: the usual hyperparameters first, then the most common others. */
 const FIRST_PARAMS = ['learningRate', 'optimizer', 'batchSize', 'epochs', 'validationSplit'];
-const FIRST_METRICS = ['loss', 'val_loss', 'acc', 'val_acc'];
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
@@ -81,11 +80,8 @@ export function formatComparison(comparison: RunComparison): string {
   if (comparison.code.priorChanged) out.push(indent(formatDiff(comparison.code.prior)));
   out.push('', 'Metrics at matched steps (A → B, Δ)');
   if (!comparison.metrics.length) out.push('  no series in common');
-  // The training metrics in full; per-layer series (grad_norm/<layer>, …) are many: --json has them.
-  const rank = (name: string) => (FIRST_METRICS.includes(name) ? FIRST_METRICS.indexOf(name) : name.includes('/') ? 100 : 50);
-  const ordered = [...comparison.metrics].sort((x, y) => rank(x.name) - rank(y.name) || x.name.localeCompare(y.name));
-  const perLayer = ordered.filter((metric) => metric.name.includes('/'));
-  for (const metric of ordered.filter((item) => !item.name.includes('/'))) {
+  const { main, perLayer } = metricsForPeople(comparison);
+  for (const metric of main) {
     const final = metric.final;
     out.push(`  ${metric.name}: ${metric.matchedSteps} matched step(s)${final ? `; at step ${final.step}: ${formatValue(final.a)} → ${formatValue(final.b)} (Δ ${signed(final.delta)})` : ''}`);
     const earlier = metric.points.slice(0, -1);

@@ -6,7 +6,6 @@
 // run script. The empty data: icon keeps browsers from asking a web server for /favicon.ico when
 // the report is hosted. This file lays out the document and decides what is dismissed; the
 // sections are drawn in ./report/, the charts built in shared/chart.
-import { createHash } from 'node:crypto';
 import { reportCharts, type ReportChart } from '../shared/chart/report-chart';
 import { activeFindings, dismissedFindings } from '../shared/diagnosis/findings-policy';
 import { SEVERITIES } from '../shared/diagnosis/severity';
@@ -14,12 +13,11 @@ import { diagnose } from '../shared/diagnosis/verdict';
 import { renderMarkdown } from '../shared/markdown';
 import type { Cell, Notebook, RunRecord } from '../shared/notebook/model';
 import { sweepViews } from '../shared/sweep/view-model';
-import { LOSSBOOK_VERSION } from '../shared/version';
 import { renderEnvironment } from './report/environment';
 import { renderDiagnosis, renderFinding, renderMemory } from './report/findings';
-import { escapeHtml, formatDuration, formatNumber, formatTimestamp, highlight, jsonForScript } from './report/format';
+import { escapeHtml, formatDuration, formatNumber, formatTimestamp, highlight } from './report/format';
 import { renderArtifact, renderOutput } from './report/outputs';
-import { PAGE_SCRIPT, plotly, STYLE } from './report/page';
+import { renderDocument } from './report/document';
 import { renderSweep, type ReportFigure } from './report/sweep';
 
 export { escapeHtml, formatTimestamp } from './report/format';
@@ -29,10 +27,6 @@ export interface ReportOptions {
   title?: string;
   /** When the report was made (defaults to now); fixed in tests. */
   generatedAt?: Date;
-}
-
-function scriptHash(source: string): string {
-  return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
 
 function runSummaryLine(run: RunRecord, dismissed: Set<string>, withNumber = true): string {
@@ -96,45 +90,16 @@ export function renderReport(notebook: Notebook, options: ReportOptions = {}): s
   const charts: ReportChart[] = [];
   const figures: ReportFigure[] = [];
   const cells = notebook.cells.map((cell, index) => renderCell(cell, index, charts, figures)).join('\n');
-  const plotlyScript = plotly();
-  const policy = [
-    "default-src 'none'",
-    `script-src ${scriptHash(plotlyScript)} ${scriptHash(PAGE_SCRIPT)}`,
-    // Plotly sets inline styles on its SVG; styles cannot run script, so this is safe.
-    "style-src 'unsafe-inline'",
-    'img-src data:',
-    'font-src data:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Lossbook ${escapeHtml(LOSSBOOK_VERSION)}">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="report-header">
-  <h1>${escapeHtml(title)}</h1>
-  <div class="muted">Lossbook report · ${escapeHtml(generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC</div>
-</header>
-${renderOverview(notebook)}
+  return renderDocument({
+    title,
+    subtitle: `Lossbook report · ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    body: `${renderOverview(notebook)}
 ${renderEnvironment(notebook, generatedAt)}
 <h2>Notebook</h2>
 <main class="cells">
 ${cells}
-</main>
-<script type="application/json" id="lossbook-charts">${jsonForScript(charts)}</script>
-<script type="application/json" id="lossbook-figures">${jsonForScript(figures)}</script>
-<script>${plotlyScript}</script>
-<script>${PAGE_SCRIPT}</script>
-</body>
-</html>
-`;
+</main>`,
+    charts,
+    figures,
+  });
 }

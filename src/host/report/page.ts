@@ -118,6 +118,15 @@ table.trials th[aria-sort=ascending]::after { content: ' ▲'; font-size: 9px; }
 table.trials tr.best td { font-weight: 700; } table.trials tr.trial-failed td, table.trials tr.trial-pruned td { color: var(--muted); }
 .hljs-keyword, .hljs-built_in { color: #cf222e; } .hljs-string, .hljs-regexp { color: #0a3069; } .hljs-number, .hljs-literal { color: #0550ae; }
 .hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-attr, .hljs-property { color: #116329; } .hljs-params, .hljs-variable { color: #953800; }
+.compare-runs { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; margin-top: 14px; } .compare-run { border: 1px solid var(--line); border-top: 4px solid var(--line); border-radius: 6px; padding: 4px 12px 8px; }
+.compare-run .side { font-weight: 800; margin-right: 4px; } .compare-run .facts dd { overflow-wrap: anywhere; } .verdict-line { font-weight: 600; }
+h4 .changed { color: var(--warning); text-transform: none; letter-spacing: 0; margin-left: 6px; }
+table.diff { width: 100%; table-layout: fixed; border: 1px solid var(--line); font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; } table.diff th { font-family: system-ui, sans-serif; padding-left: 8px; }
+table.diff td { border: 0; padding: 0 8px 0 0; white-space: pre-wrap; word-break: break-word; } table.diff col.ln { width: 3.4em; } table.diff td.ln { text-align: right; color: var(--muted); user-select: none; padding: 0 8px 0 4px; }
+table.diff td.removed { background: #ffebe9; } table.diff td.added { background: #e6ffec; } table.diff td.empty { background: #f6f8fa; }
+table.diff tr.fold td { background: #f1f5fb; color: var(--muted); text-align: center; font-family: system-ui, sans-serif; }
+table.metric-deltas td, table.config-diff td, table.deltas td { font-variant-numeric: tabular-nums; } table.metric-deltas td.delta { font-weight: 600; } details.steps summary { cursor: pointer; color: var(--muted); }
+.findings-kept { list-style: none; padding: 0; } .findings-kept li { margin: 3px 0; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; } .prompt { display: none; } .cell.code { padding-left: 8px; }
   .modebar-container, .modebar { display: none !important; } .charts { grid-template-columns: 1fr 1fr; } .chart { break-inside: avoid; page-break-inside: avoid; }

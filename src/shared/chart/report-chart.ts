@@ -7,7 +7,7 @@ import type { RunRecord, Series } from '../notebook/model';
 import type { Finding } from '../protocol';
 import { decimateMinMax } from '../series/decimate';
 import { markerLine, type ChartMarker } from './markers';
-import { ACCURACY_NAMES, isValidationName, parsePerLayer, SERIES, trainingName } from '../series/names';
+import { ACCURACY_NAMES, isInternalSeries, isValidationName, parsePerLayer, SERIES, trainingName } from '../series/names';
 
 /** Points per series drawn in the report: min/max decimation keeps spikes (NaN, 87.33) visible. */
 export const REPORT_CHART_BUCKETS = 1500;
@@ -37,11 +37,11 @@ function rank(group: string): number {
   return index >= 0 ? index : GROUP_ORDER.length;
 }
 
-function reportTrace(series: Series): Record<string, unknown> {
+function reportTrace(series: Series, label = series.name, color?: string): Record<string, unknown> {
   const { x, y } = decimateMinMax(series.steps, series.values, { buckets: REPORT_CHART_BUCKETS });
   // Validation series are dotted, as in the app's legend of train vs validation.
   const dash = isValidationName(series.name) ? 'dot' : 'solid';
-  return { type: 'scatter', mode: x.length > 1 ? 'lines' : 'markers', name: series.name, x, y, line: { width: 1.6, dash }, connectgaps: false, hovertemplate: '%{y:.5g}' };
+  return { type: 'scatter', mode: x.length > 1 ? 'lines' : 'markers', name: label, x, y, line: { width: 1.6, dash, ...(color ? { color } : {}) }, connectgaps: false, hovertemplate: '%{y:.5g}' };
 }
 
 interface YAxisChoice {
@@ -106,6 +106,35 @@ export function reportCharts(run: RunRecord, marked: readonly Finding[], idPrefi
   return names.map((group, index) => {
     const members = groups.get(group)!;
     const chartMarkers = group === SERIES.loss || index === 0 ? markers : [];
-    return { id: `${idPrefix}-chart-${index}`, title: group, traces: members.map(reportTrace), layout: reportLayout(group, yAxisFor(group, members), chartMarkers), markers: chartMarkers };
+    return { id: `${idPrefix}-chart-${index}`, title: group, traces: members.map((series) => reportTrace(series)), layout: reportLayout(group, yAxisFor(group, members), chartMarkers), markers: chartMarkers };
+  });
+}
+
+/** One run of a comparison chart: its label (the legend says "#12 loss") and colour. */
+export interface ComparedRun {
+  label: string;
+  color: string;
+  series: readonly Series[];
+}
+
+/**
+ * The run comparison's charts (`lossbook runs compare --html`): the loss group and the first
+ * metric group of the model's own both runs recorded, each run's curves overlaid in its own colour (validation
+ * dotted), drawn like the notebook report's charts.
+ */
+export function comparisonCharts(runs: readonly [ComparedRun, ComparedRun], idPrefix: string): ReportChart[] {
+  // Per-layer series (grad_norm/<layer>) are many curves per run: not a comparison chart.
+  const groupsOf = (run: ComparedRun) => new Set(run.series.filter((series) => series.steps.length > 0 && !parsePerLayer(trainingName(series.name))).map((series) => chartGroup(series.name)));
+  const inB = groupsOf(runs[1]);
+  const shared = [...groupsOf(runs[0])].filter((group) => inB.has(group)).sort((a, b) => rank(a) - rank(b));
+  const loss = shared.includes(SERIES.loss) ? [SERIES.loss] : [];
+  // The first metric the user compiled (accuracy first, by rank): not one the monitor adds (lr, batch_ms, …).
+  const monitorSeries = new Set<string>(Object.values(SERIES));
+  const firstMetric = shared.filter((group) => !monitorSeries.has(group) && !isInternalSeries(group)).slice(0, 1);
+  return [...loss, ...firstMetric].map((group, index) => {
+    const members = runs.map((run) => ({ run, series: run.series.filter((series) => series.steps.length > 0 && chartGroup(series.name) === group) }));
+    const traces = members.flatMap(({ run, series }) => series.map((entry) => reportTrace(entry, `${run.label} ${entry.name}`, run.color)));
+    const all = members.flatMap(({ series }) => series);
+    return { id: `${idPrefix}-chart-${index}`, title: group, traces, layout: reportLayout(group, yAxisFor(group, all), []), markers: [] };
   });
 }

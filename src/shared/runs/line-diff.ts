@@ -48,16 +48,21 @@ function diffMiddle(a: string[], b: string[]): DiffLine[] {
   return out;
 }
 
-/** Unified-style text: changed lines with `context` unchanged lines around them, `…` between hunks. */
-export function formatDiff(lines: readonly DiffLine[], context = 2): string {
+/** Indexes of the changed lines and of `context` unchanged lines around each, in order. */
+export function shownLines(lines: readonly DiffLine[], context: number): number[] {
   const keep = new Set<number>();
   lines.forEach((line, index) => {
     if (line.kind === 'same') return;
     for (let near = Math.max(0, index - context); near <= Math.min(lines.length - 1, index + context); near++) keep.add(near);
   });
+  return [...keep].sort((x, y) => x - y);
+}
+
+/** Unified-style text: changed lines with `context` unchanged lines around them, `…` between hunks. */
+export function formatDiff(lines: readonly DiffLine[], context = 2): string {
   const out: string[] = [];
   let previous = -1;
-  for (const index of [...keep].sort((x, y) => x - y)) {
+  for (const index of shownLines(lines, context)) {
     if (previous >= 0 && index > previous + 1) out.push('  …');
     const line = lines[index]!;
     out.push(`${line.kind === 'added' ? '+' : line.kind === 'removed' ? '-' : ' '} ${line.text}`);

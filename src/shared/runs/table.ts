@@ -21,7 +21,8 @@ const TAIL: RunColumn[] = [
   { key: 'tags', label: 'Tags', kind: 'field', numeric: false },
 ];
 const FIRST_PARAMS = ['learningRate', 'optimizer', 'batchSize', 'epochs', 'validationSplit', 'lossFunction', 'totalParams'];
-const FIRST_METRICS = ['loss', 'val_loss', 'acc', 'val_acc'];
+/** The metrics people read first (table columns, compare's order). */
+export const FIRST_METRICS = ['loss', 'val_loss', 'acc', 'val_acc'];
 /** Params that are facts about the run rather than choices (shown in Show/Compare, not as columns). */
 const HIDDEN_PARAMS = new Set(['modelHash', 'backend', 'xShape', 'samples', 'shuffle', 'layers', 'trialStatus', 'where']);
 
