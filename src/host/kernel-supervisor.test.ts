@@ -113,7 +113,8 @@ describe('restart', () => {
 
 describe('hard interrupt with a standby kernel', () => {
   it('starts the replacement during the grace period and promotes it when the stuck kernel is killed', async () => {
-    const supervisor = startSupervisor({ backend: 'cpu', interruptGraceMs: 8_000 });
+    // The grace must outlast a kernel start, which takes seconds on a loaded machine (8 s was not enough under CI load).
+    const supervisor = startSupervisor({ backend: 'cpu', interruptGraceMs: 20_000 });
     const events: Array<{ event: HostEvent; at: number }> = [];
     supervisor.onEvent((event) => events.push({ event, at: Date.now() }));
     try {
