@@ -31,6 +31,8 @@ describe('screens (browser mode, Chromium, real kernel)', () => {
   it('a trained example with findings, at two sizes and in both themes', async () => {
     await page.click('[data-testid=examples]');
     await page.locator('[role=menuitem]', { hasText: /memorizes 40 noisy samples/i }).first().click();
+    // The example loads asynchronously: Run all before it is in would run the empty notebook.
+    await expect.poll(() => page.title()).toMatch(/memorizes 40 noisy samples/i);
     await page.click('[data-testid=run-all]');
     const finding = page.locator('[data-testid=finding][data-finding-id="trend.overfitting"]');
     await finding.waitFor({ timeout: 150_000 });
