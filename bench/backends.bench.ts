@@ -7,12 +7,12 @@
 // in its own process (one wasm build per process), the processes interleaved over rounds and the
 // medians compared. Real MNIST digits (the `mnist` package).
 // LOSSBOOK_BENCH_QUICK=1: tiny configs, one round. LOSSBOOK_BENCH_REPS: rounds (default 2).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WASM_MAX_THREADS } from '../src/kernel/wasm-threads';
 import type { TrainRequest } from './backends-worker';
-import { median, type Benchmark } from './harness';
+import { median, runJsonWorker, type Benchmark } from './harness';
 
 const QUICK = process.env.LOSSBOOK_BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 1 : Number(process.env.LOSSBOOK_BENCH_REPS ?? 2);
@@ -52,20 +52,7 @@ interface Measured {
 }
 
 function runWorker(config: Config): Promise<Measured> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, 'train', JSON.stringify({ backend: config.request, ...shapes, ...(config.wide ? { wideMlp } : {}) })], {
-      env: { ...process.env, ...config.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.on('exit', (code) => {
-      const line = output.split('\n').reverse().find((l) => l.startsWith('{'));
-      resolve(line ? (JSON.parse(line) as Measured) : { available: false, reason: `worker exited ${code}: ${(errors || output).trim().split('\n').slice(-2).join(' ')}` });
-    });
-  });
+  return runJsonWorker<Measured>(worker, ['train', JSON.stringify({ backend: config.request, ...shapes, ...(config.wide ? { wideMlp } : {}) })], { ...process.env, ...config.env });
 }
 
 /** PyTorch CPU on the same machine, where it is installed; why not otherwise. */

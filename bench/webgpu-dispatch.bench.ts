@@ -6,11 +6,10 @@
 // Where Dawn's only adapter is a software one (Mesa's llvmpipe), the result is named for it: it
 // runs on the CPU and its steps/s say little about a GPU; its dispatch counts are the same.
 // LOSSBOOK_BENCH_QUICK=1: fewer steps. LOSSBOOK_BENCH_REPS: alternating rounds (default 3).
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DispatchRequest } from './backends-worker';
-import { median, type Benchmark } from './harness';
+import { median, runJsonWorker, type Benchmark } from './harness';
 
 const QUICK = process.env.LOSSBOOK_BENCH_QUICK === '1';
 const worker = fileURLToPath(new URL('./backends-worker.ts', import.meta.url));
@@ -36,18 +35,8 @@ interface Output {
 }
 
 function runWorker(): Promise<Output> {
-  return new Promise((resolve) => {
-    // LOSSBOOK_WEBGPU_FUSION is left alone: the worker switches the fused updates on and off itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, 'dispatch', JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.on('exit', (code) => {
-      const line = output.split('\n').reverse().find((l) => l.startsWith('{'));
-      resolve(line ? (JSON.parse(line) as Output) : { available: false, reason: `worker exited ${code}: ${(errors || output).trim().split('\n').slice(-2).join(' ')}` });
-    });
-  });
+  // LOSSBOOK_WEBGPU_FUSION is left alone: the worker switches the fused updates on and off itself.
+  return runJsonWorker<Output>(worker, ['dispatch', JSON.stringify(request)]);
 }
 
 function slug(text: string): string {
