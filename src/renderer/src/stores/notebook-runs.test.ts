@@ -1,26 +1,14 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LossbookApi } from '../../../shared/api';
 import { runFinished as finished } from '../../../shared/notebook/run-events.testing';
+import { fakeApi } from './fake-api.testing';
 import { useNotebookStore } from './notebook';
 
-/** An API whose runs end when the test says so; its events go to the store as the host's would. */
-function fakeApi(store: ReturnType<typeof useNotebookStore>, options: { startedLate?: boolean } = {}) {
-  const executed: string[] = [];
-  let runs = 0;
-  const api = {
-    transport: 'browser',
-    onEvent: () => ({ dispose() {} }),
-    kernelInfo: async () => ({ state: 'idle', lossbookVersion: '0' }),
-    listExamples: async () => [],
-    execute: async ({ cellId }: { cellId: string }) => {
-      executed.push(cellId);
-      const runId = `run-${++runs}`;
-      if (!options.startedLate) store.handleEvent({ type: 'run-started', runId, cellId, executionCount: runs, time: 0 });
-      return { runId };
-    },
-  } as unknown as LossbookApi;
-  return { api, executed };
+/** An API whose runs end when the test says so; `run-started` comes at once unless startedLate. */
+function fakeRunApi(store: ReturnType<typeof useNotebookStore>, options: { startedLate?: boolean } = {}) {
+  return fakeApi(({ runId, cellId, count }) => {
+    if (!options.startedLate) store.handleEvent({ type: 'run-started', runId, cellId, executionCount: count, time: 0 });
+  });
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -32,7 +20,7 @@ describe('notebook store: runs', () => {
     const store = useNotebookStore();
     store.updateSource(store.cells[0]!.id, 'first');
     store.insertCell(1, 'code', 'second');
-    const { api, executed } = fakeApi(store);
+    const { api, executed } = fakeRunApi(store);
     await store.connect(api);
     store.runAll();
     await settle();
@@ -48,7 +36,7 @@ describe('notebook store: runs', () => {
     const store = useNotebookStore();
     const cell = store.cells[0]!;
     store.updateSource(cell.id, 'print()');
-    const { api } = fakeApi(store, { startedLate: true });
+    const { api } = fakeRunApi(store, { startedLate: true });
     await store.connect(api);
     store.handleEvent({ type: 'stream', runId: 'run-1', name: 'stdout', text: 'early\n' });
     store.runCells([cell.id]);

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LossbookApi } from '../../../shared/api';
 import type { HostEvent } from '../../../shared/protocol';
+import { fakeApi } from './fake-api.testing';
 import { documentName, formatBytes, isDismissed, useNotebookStore } from './notebook';
 
 const memory = { numTensors: 3, numBytes: 12, rssBytes: 1, heapUsedBytes: 1, time: 0 };
@@ -48,23 +48,13 @@ describe('notebook store', () => {
     store.insertCell(1, 'code', 'second');
     store.insertCell(2, 'code', '   \n');
     store.insertCell(3, 'code', 'fourth');
-    const executed: string[] = [];
-    let runs = 0;
-    const api = {
-      transport: 'browser',
-      onEvent: () => ({ dispose() {} }),
-      kernelInfo: async () => ({ state: 'idle', lossbookVersion: '0' }),
-      listExamples: async () => [],
-      execute: async ({ cellId }: { cellId: string }) => {
-        executed.push(cellId);
-        const runId = `run-${++runs}`;
-        setTimeout(() => {
-          store.handleEvent({ type: 'run-started', runId, cellId, executionCount: runs, time: 0 });
-          store.handleEvent({ type: 'run-finished', runId, status: runs === 2 ? 'error' : 'ok', durationMs: 1, memory: { before: memory, after: memory, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 0, bytes: 0 }, leaked: { tensors: 0, bytes: 0 } } });
-        }, 0);
-        return { runId };
-      },
-    } as unknown as LossbookApi;
+    // Each run starts and ends on the next turn; the second one fails.
+    const { api, executed } = fakeApi(({ runId, cellId, count }) => {
+      setTimeout(() => {
+        store.handleEvent({ type: 'run-started', runId, cellId, executionCount: count, time: 0 });
+        store.handleEvent({ type: 'run-finished', runId, status: count === 2 ? 'error' : 'ok', durationMs: 1, memory: { before: memory, after: memory, kept: { tensors: 0, bytes: 0 }, disposed: { tensors: 0, bytes: 0 }, leaked: { tensors: 0, bytes: 0 } } });
+      }, 0);
+    });
     await store.connect(api);
     store.runAll();
     await new Promise((resolve) => setTimeout(resolve, 50));
