@@ -18,6 +18,7 @@ import { withRunRecording } from './runs/recorder';
 import { RunsHost } from './runs/runs-host';
 import { sharedNotebookReader } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
+import { stringifyReply } from '../shared/raw-json';
 
 export interface StartServerOptions {
   /** 0 or undefined: a free port chosen by the system. */
@@ -222,7 +223,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (client.readyState !== client.OPEN) return;
       let text: string;
       try {
-        text = JSON.stringify(message);
+        // A raw JSON result (the runs listing) is spliced in, not escaped into a string.
+        text = 'result' in message ? stringifyReply(message.id, message.result) : JSON.stringify(message);
       } catch (error) {
         if (!('id' in message)) {
           log(`could not send an event to the page: ${(error as Error).message}`);

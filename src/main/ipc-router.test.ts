@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IPC_CALL_CHANNEL } from '../preload/channels';
+import { rawJson, resolveRawJson } from '../shared/raw-json';
 import { FakeIpcMain, FakeWebContents } from './fake-electron';
 import { registerIpcRouter, type CallTarget } from './ipc-router';
 import { isTrustedRendererUrl } from './security';
@@ -11,6 +12,8 @@ function setup() {
     handleApiCall: async (call) => {
       calls.push(call);
       if (call.method === 'restart') throw Object.assign(new Error('The kernel could not be restarted.'), { name: 'KernelError', code: 'kernel-dead' });
+      // The runs listing: the host answers it as JSON text in parts (raw-json.ts).
+      if (call.method === 'listRuns') return rawJson(['{"store":"/d/runs.db","runs":[', '{"id":"run-2"}', ',{"id":"run-1"}', ']}']);
       return { handled: call.method };
     },
     handleShellCall: async (call) => {
@@ -84,6 +87,13 @@ describe('IPC router: payload checks', () => {
     const { invoke, calls } = setup();
     await invoke({ method: 'execute', params: { cellId: 'c1', code: 'tf.scalar(1)' } });
     expect(calls[0]).toEqual({ method: 'execute', params: { cellId: 'c1', code: 'tf.scalar(1)', language: 'typescript' } });
+  });
+
+  it('sends a raw JSON result as one string, which the page’s client parses', async () => {
+    const { invoke } = setup();
+    const envelope = (await invoke({ method: 'listRuns' })) as { ok: true; value: unknown };
+    expect(envelope.value).toEqual({ $lossbookRawJson: ['{"store":"/d/runs.db","runs":[{"id":"run-2"},{"id":"run-1"}]}'] });
+    expect(resolveRawJson(structuredClone(envelope.value))).toEqual({ store: '/d/runs.db', runs: [{ id: 'run-2' }, { id: 'run-1' }] });
   });
 
   it('dispose removes the handler', () => {

@@ -2,6 +2,7 @@
 // created, its main frame, showing our renderer URL) and what was sent (ApiCallSchema, derived
 // from the API table, or ShellCallSchema, both in src/shared/api.ts). The host validates ApiCalls again: never trust the
 // renderer (design.md).
+import { ipcResult } from '../shared/raw-json';
 import { ApiCallSchema, ShellCallSchema, type ApiCall, type ShellCall } from '../shared/api';
 import type { Disposable } from '../shared/protocol';
 import { IPC_CALL_CHANNEL, type IpcEnvelope } from '../preload/channels';
@@ -63,7 +64,8 @@ export function registerIpcRouter(ipcMain: IpcMainSurface, options: IpcRouterOpt
     try {
       const { target, validated } = routed;
       const value = validated.kind === 'shell' ? await target.handleShellCall(validated.call) : await target.handleApiCall(validated.call);
-      return { ok: true, value };
+      // A raw JSON result (the runs listing) crosses as one string; the page's client parses it.
+      return { ok: true, value: ipcResult(value) };
     } catch (error) {
       return errorEnvelope(error);
     }

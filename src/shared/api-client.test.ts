@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { API_METHODS, ApiCallSchema } from './api';
+import { rawJson } from './raw-json';
 import { createApiClient, type ApiTransport } from './api-client';
 import { createNotebook } from './notebook/model';
 
@@ -55,6 +56,15 @@ describe('the API client derived from API_METHODS', () => {
     const api = createApiClient(transport);
     expect(await api.execute({ cellId: 'c', code: '' })).toEqual({ runId: 'run-7' });
     await expect(api.restart()).rejects.toThrow('could not be restarted');
+  });
+
+  it('parses a result the host gave as JSON text (the runs listing over IPC), and nothing else', async () => {
+    const listing = { store: '/data/runs.db', runs: [{ id: 'run-1', note: 'text "quoted"' }] };
+    const { transport } = recordingTransport('electron', (call) => (call.method === 'listRuns' ? rawJson([JSON.stringify(listing)]) : { $lossbookRawJson: 7 }));
+    const api = createApiClient(transport);
+    expect(await api.listRuns()).toEqual(listing);
+    // Not the marker (its text is not a string): handed on as it came.
+    expect(await api.getRun('1')).toEqual({ $lossbookRawJson: 7 });
   });
 
   it('offers browser-only methods in browser mode only, and passes the shell extras through', () => {

@@ -4,6 +4,7 @@
 import { API_METHODS, type LossbookApi, type LossbookShellApi } from './api';
 import { callFromArguments } from './api-method';
 import type { Disposable, HostEvent } from './protocol';
+import { resolveRawJson } from './raw-json';
 
 export interface ApiTransport extends LossbookShellApi {
   readonly transport: 'electron' | 'browser';
@@ -25,7 +26,9 @@ export function createApiClient(transport: ApiTransport): LossbookApi {
   if (transport.setDocumentState) client.setDocumentState = (state: Parameters<NonNullable<LossbookShellApi['setDocumentState']>>[0]) => transport.setDocumentState!(state);
   for (const [name, definition] of Object.entries(API_METHODS)) {
     if ('browserOnly' in definition && transport.transport !== 'browser') continue;
-    client[name] = (...args: unknown[]) => transport.call(callFromArguments(name, definition, args));
+    // A result the host gave as JSON text (raw-json.ts) is parsed here when the transport handed
+    // it over as text (IPC); the WebSocket's reply already carried it parsed.
+    client[name] = (...args: unknown[]) => transport.call(callFromArguments(name, definition, args)).then(resolveRawJson);
   }
   return client as unknown as LossbookApi;
 }

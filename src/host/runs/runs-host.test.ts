@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Disposable } from '../../shared/protocol';
 import { ApiHost } from '../api-host';
 import type { KernelSupervisorApi } from '../kernel-api';
-import { runsOfListing, type RunsListing } from '../../shared/runs/api';
+import { resolveRawJson } from '../../shared/raw-json';
+import type { RunsListing } from '../../shared/runs/api';
 import { RunsHost } from './runs-host';
 import { RunStore } from './store';
 import { sampleRun } from './store.testing';
@@ -30,9 +31,10 @@ function hostWithRuns(count: number): { api: ApiHost; path: string } {
 describe('the runs API calls', () => {
   it('lists, reads, compares, tags, notes and deletes runs through ApiHost', async () => {
     const { api, path } = hostWithRuns(3);
-    const listing = (await api.handle({ method: 'listRuns' })) as RunsListing;
+    // The host answers the listing as JSON text (raw-json.ts); the client parses it.
+    const listing = resolveRawJson(await api.handle({ method: 'listRuns' })) as RunsListing;
     expect(listing.store).toBe(path);
-    expect(runsOfListing(listing).map((run) => run.id)).toEqual(['run-000003', 'run-000002', 'run-000001']);
+    expect(listing.runs.map((run) => run.id)).toEqual(['run-000003', 'run-000002', 'run-000001']);
     const series = (await api.handle({ method: 'runSeries', params: { ids: ['1', '2'], names: ['loss'] } })) as Array<{ runId: string; name: string }>;
     expect(series.map((entry) => [entry.runId, entry.name])).toEqual([['run-000001', 'loss'], ['run-000002', 'loss']]);
     const compared = (await api.handle({ method: 'compareRuns', params: { a: '1', b: '2' } })) as { comparison: { config: Array<{ key: string }> } };

@@ -2,7 +2,8 @@
 // of the process; answers the runs API calls and is where the recorder writes. A store that
 // cannot be opened is reported on every call with the reason (the file is left as it was).
 import type { Disposable } from '../../shared/protocol';
-import type { RunsHandlers } from '../../shared/runs/api';
+import type { RunsHandlers, RunsListing } from '../../shared/runs/api';
+import { rawJson } from '../../shared/raw-json';
 import { compareRuns } from '../../shared/runs/compare';
 import type { Notebook } from '../../shared/notebook/model';
 import type { RunSink } from './recorder';
@@ -34,7 +35,9 @@ export class RunsHost implements Disposable {
 
   /** The runs API methods (src/shared/runs/api.ts), each given params the host validated. */
   readonly handlers: RunsHandlers = {
-    listRuns: () => ({ store: this.path, entries: this.open().listJson() }),
+    // The stored entries go to the page as JSON text, never parsed and re-serialized here
+    // (10,000 runs: bench/runs.bench.ts); the transports splice or copy the text (raw-json.ts).
+    listRuns: () => rawJson<RunsListing>([`{"store":${JSON.stringify(this.path)},"runs":[`, ...this.open().listingParts(), ']}']),
     getRun: (params) => this.open().get(params.id),
     runSeries: (params) => {
       const store = this.open();

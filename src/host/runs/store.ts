@@ -245,13 +245,18 @@ export class RunStore {
     return JSON.parse(this.listJson()) as RunEntry[];
   }
 
-  /**
-   * list() as JSON text, built from the stored entries without parsing them: the host sends this
-   * to the page as is (RunsListing), so 10,000 rows are not parsed and re-stringified on the way
-   * (bench/runs.bench.ts). Each entry object gets its number, note and tags spliced in before its
-   * closing brace; the stored entry never has those keys (listedFields).
-   */
+  /** list() as JSON text, built from the stored entries without parsing them (listingParts). */
   listJson(): string {
+    return ['[', ...this.listingParts(), ']'].join('');
+  }
+
+  /**
+   * The runs as the parts of a JSON array's inside: each stored entry, comma-separated, with its
+   * number, note and tags spliced in before its closing brace (the stored entry never has those
+   * keys: listedFields). The runs host sends them to the page as they are (raw-json.ts), so 10,000
+   * rows are never parsed and re-stringified on the way, and joined once (bench/runs.bench.ts).
+   */
+  listingParts(): string[] {
     return this.guard(() => {
       const tags = new Map<number, string[]>();
       for (const [run, tag] of this.db.prepare('SELECT run, tag FROM tags ORDER BY run, tag').raw().all() as Array<[number, string]>) {
@@ -260,8 +265,7 @@ export class RunStore {
         else tags.set(run, [tag]);
       }
       const listed = this.db.prepare('SELECT number, note, entry FROM listing ORDER BY number DESC').raw().all() as Array<[number, string, string]>;
-      const parts = listed.map(([number, note, entry]) => `${entry.slice(0, -1)},"number":${number},"note":${JSON.stringify(note)},"tags":${JSON.stringify(tags.get(number) ?? [])}}`);
-      return `[${parts.join(',')}]`;
+      return listed.map(([number, note, entry], index) => `${index ? ',' : ''}${entry.slice(0, -1)},"number":${number},"note":${JSON.stringify(note)},"tags":${JSON.stringify(tags.get(number) ?? [])}}`);
     });
   }
 

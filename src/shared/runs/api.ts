@@ -32,14 +32,6 @@ export type RunsHandlers = HandlersOf<RunsMethods>;
 export interface RunsListing {
   /** The store's file, shown in the view. */
   store: string;
-  /**
-   * The runs (RunEntry[], the last recorded first) as JSON text, straight from the store: the
-   * host neither parses nor re-stringifies 10,000 rows, the page parses them once (runsOfListing).
-   */
-  entries: string;
-}
-
-/** The runs of a listing, parsed. */
-export function runsOfListing(listing: RunsListing): RunEntry[] {
-  return JSON.parse(listing.entries) as RunEntry[];
+  /** Every run, the last recorded first. */
+  runs: RunEntry[];
 }

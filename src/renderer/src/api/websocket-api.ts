@@ -4,6 +4,7 @@
 import { MAX_API_MESSAGE_BYTES } from '../../../shared/api';
 import type { ApiTransport } from '../../../shared/api-client';
 import { Emitter } from '../../../shared/event';
+import { replyIdOf } from '../../../shared/raw-json';
 import type { Disposable, HostEvent } from '../../../shared/protocol';
 
 /** UTF-8 size of a message; the exact count only when it could be near the limit. */
@@ -66,7 +67,20 @@ export class WebSocketTransport implements ApiTransport {
   }
 
   private receive(data: string): void {
-    const message = JSON.parse(data) as { id?: number; result?: unknown; error?: { name: string; message: string; code?: string }; event?: HostEvent };
+    let message: { id?: number; result?: unknown; error?: { name: string; message: string; code?: string }; event?: HostEvent };
+    try {
+      message = JSON.parse(data) as typeof message;
+    } catch (error) {
+      // A reply spliced from stored JSON (the runs listing) that does not parse fails its own
+      // call, with the reason; the connection and every other call go on.
+      const id = replyIdOf(data);
+      const pending = id === undefined ? undefined : this.pending.get(id);
+      if (pending) {
+        this.pending.delete(id!);
+        pending.reject(new HostCallError(`Lossbook sent an answer the page could not read (${(error as Error).message}).`, 'io'));
+      }
+      return;
+    }
     if (message.event) {
       this.hostEvents.fire(message.event);
       return;

@@ -11,7 +11,7 @@ function entry(number: number, learningRate: number): RunEntry {
 function fakeApi(runs: RunEntry[]): { api: LossbookApi; calls: string[] } {
   const calls: string[] = [];
   const api = {
-    listRuns: async () => ({ store: '/data/runs.db', entries: JSON.stringify(runs) }),
+    listRuns: async () => ({ store: '/data/runs.db', runs }),
     runSeries: async (ids: string[], names?: string[]) => {
       calls.push(`series ${ids.join(',')} ${names?.join(',')}`);
       return ids.map((runId) => ({ runId, name: 'loss', steps: [0, 1], values: [1, 0.5] }));

@@ -4,7 +4,6 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { LossbookApi } from '../../../shared/api';
-import { runsOfListing } from '../../../shared/runs/api';
 import type { RunComparison } from '../../../shared/runs/compare';
 import { filterRuns } from '../../../shared/runs/filter';
 import type { RunDetail, RunEntry, StoredSeries } from '../../../shared/runs/model';
@@ -80,7 +79,7 @@ export const useRunsStore = defineStore('runs', () => {
     loading.value = false;
     if (!listing) return;
     storePath.value = listing.store;
-    const listed = runsOfListing(listing);
+    const listed = listing.runs;
     runs.value = markRaw(listed.map((run) => Object.freeze(run)));
     const present = new Set(listed.map((run) => run.id));
     selected.value = selected.value.filter((id) => present.has(id));
