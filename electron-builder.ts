@@ -46,6 +46,8 @@ const config: Configuration = {
     // The kernel transpiles cells with esbuild, which runs its platform binary.
     'node_modules/esbuild/**',
     'node_modules/@esbuild/**',
+    // The run store's SQLite driver: libsql loads its platform's prebuilt index.node (@libsql/<platform>).
+    'node_modules/@libsql/**',
   ],
   // Every native module here is prebuilt for N-API (Electron loads it as is); a rebuild of
   // tfjs-node would try to download libtensorflow.

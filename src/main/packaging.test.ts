@@ -3,7 +3,7 @@
 // only the target platform's Dawn build — evaluated with electron-builder's own file matcher.
 // (A real `electron-builder --dir` run with a stand-in Electron binary was also used to confirm
 // linux x64/arm64 and win x64 keep only their own dist/<platform>/dawn.node.)
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,9 +102,24 @@ describe('electron-builder configuration', () => {
     }
   });
 
-  it('unpacks tfjs-node-gpu, tfjs-node, Dawn and esbuild from asar', () => {
+  it('unpacks tfjs-node-gpu, tfjs-node, Dawn, esbuild and libsql from asar', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@tensorflow/tfjs-node-gpu/**', 'node_modules/webgpu/dist/**', 'node_modules/esbuild/**']));
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@tensorflow/tfjs-node-gpu/**', 'node_modules/webgpu/dist/**', 'node_modules/esbuild/**', 'node_modules/@libsql/**']));
+  });
+
+  it('unpacks every native module the packaged app installs (none loads from inside asar)', () => {
+    // Packages the app ships (not dev-only in the lockfile) that hold a compiled .node file here.
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const nativeFiles = Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && existsSync(join(root, path)))
+      .flatMap(([path]) => (readdirSync(join(root, path), { recursive: true }) as string[]).filter((file) => file.endsWith('.node')).map((file) => `${path}/${file}`));
+    // The native modules installed on this machine at least: libsql's and Dawn's.
+    expect(nativeFiles).toEqual(expect.arrayContaining(['node_modules/@libsql/linux-x64-gnu/index.node', 'node_modules/webgpu/dist/linux-x64/dawn.node']));
+    const unpacked = (config.asarUnpack as string[]).map((pattern) => {
+      expect(pattern, 'the check below reads prefix/** patterns only').toMatch(/^[^*]+\/\*\*$/);
+      return pattern.slice(0, -2);
+    });
+    expect(nativeFiles.filter((file) => !unpacked.some((prefix) => file.startsWith(prefix)))).toEqual([]);
   });
 
   it.each([
