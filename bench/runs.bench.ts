@@ -2,9 +2,13 @@
 // < 300 ms (store → listing → columns → sorted rows, with the JSON hop the page's transport makes),
 // a filter in < 50 ms, an overlay of 20 runs in < 100 ms per update (points read + the cell
 // charts' decimation and smoothing), and recording adds < 1% to a real training run's time.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, RecordingSupervisor } from '../e2e/helpers';
+import { startServer } from '../src/host/server';
 import { withRunRecording } from '../src/host/runs/recorder';
 import { RunsHost } from '../src/host/runs/runs-host';
 import { RunStore } from '../src/host/runs/store';
@@ -19,6 +23,7 @@ import type { RunEntry } from '../src/shared/runs/model';
 import { runColumns, sortRuns } from '../src/shared/runs/table';
 import { median, type Benchmark } from './harness';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = 10_000;
 const POINTS = 1_000;
 const REPEATS = 7;
@@ -39,12 +44,66 @@ function time<T>(work: () => T): { ms: number; value: T } {
 function openTable(path: string, transport: 'websocket' | 'ipc'): { ms: number; rows: RunEntry[] } {
   const started = performance.now();
   const host = new RunsHost(path);
-  const answer = host.handlers.listRuns(undefined as never) as unknown;
+  const answer = host.handlers.listRuns({}) as unknown;
   host.dispose();
   const listing = (transport === 'websocket' ? (JSON.parse(stringifyReply(1, answer)) as { result: RunsListing }).result : resolveRawJson(structuredClone(ipcResult(answer)))) as RunsListing;
   runColumns(listing.runs);
   const rows = sortRuns(listing.runs, { key: 'createdAt', kind: 'field' }, 'desc');
   return { ms: performance.now() - started, rows };
+}
+
+/**
+ * What a user waits for: in Chromium, browser mode served by the real server (the built page,
+ * `npm run build`), from the click on Runs to the first rows of the table drawn (the view asks for
+ * the newest runs first) and to the whole 10,000-run listing in ("10,000 recorded"). The page is
+ * reloaded before each open (a fresh connection, nothing cached in the page).
+ */
+// Runs in the page, as text (tsx would wrap named functions in a helper the page lacks).
+const OPEN_RUNS_IN_PAGE = `new Promise((resolve) => {
+  const started = performance.now();
+  const times = { firstRows: 0, complete: 0 };
+  const done = (key) => requestAnimationFrame(() => {
+    times[key] = performance.now() - started;
+    if (times.firstRows && times.complete) resolve(times);
+  });
+  let rows = false;
+  const observer = new MutationObserver(() => {
+    if (!rows && document.querySelector('[data-testid=runs-table] [data-run]')) {
+      rows = true;
+      done('firstRows');
+    }
+    if (document.querySelector('[data-testid=runs-view] .store')?.textContent?.includes(TOTAL)) {
+      observer.disconnect();
+      done('complete');
+    }
+  });
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  document.querySelector('[data-testid=open-runs]').click();
+})`;
+
+async function openInChromium(path: string): Promise<{ firstRows: number[]; complete: number[] } | string> {
+  const rendererDir = `${root}out/renderer`;
+  if (!existsSync(`${rendererDir}/index.html`)) return 'skipped: no built page (npm run build)';
+  const server = await startServer({ supervisor: new RecordingSupervisor(), runsDb: path, rendererDir, examplesDir: `${root}examples` });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const firstRows: number[] = [];
+    const complete: number[] = [];
+    for (let repeat = 0; repeat < 5; repeat++) {
+      await page.goto(server.url);
+      await page.locator('[data-testid=open-runs]').waitFor();
+      // Timed in the page, from the click: the frame after the first row is in the DOM, and the
+      // frame after the header says every run is in.
+      const times = (await page.evaluate(OPEN_RUNS_IN_PAGE.replace('TOTAL', JSON.stringify(`${RUNS.toLocaleString('en-US')} recorded`)))) as { firstRows: number; complete: number };
+      firstRows.push(times.firstRows);
+      complete.push(times.complete);
+    }
+    return { firstRows, complete };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 /**
@@ -124,6 +183,7 @@ const benchmark: Benchmark = {
       overlay.push(performance.now() - started);
     }
     reader.close();
+    const chromium = await openInChromium(path);
     await rm(folder, { recursive: true, force: true });
 
     const recording = await recordingOverhead();
@@ -136,15 +196,18 @@ const benchmark: Benchmark = {
         { measure: `store file for ${RUNS} runs`, ms: `${(bytes / 2 ** 20).toFixed(1)} MB` },
         { measure: 'open the runs table, browser mode (open + list + WebSocket reply + parse + columns + sort), median', ms: Number(openMedian.toFixed(1)) },
         { measure: 'open the runs table, the app (open + list + IPC copy + parse + columns + sort), median', ms: Number(median(openIpc).toFixed(1)) },
+        { measure: 'Chromium, browser mode: click Runs → first rows drawn (the newest 200), median of 5', ms: typeof chromium === 'string' ? chromium : Number(median(chromium.firstRows).toFixed(1)) },
+        { measure: 'Chromium, browser mode: click Runs → all 10,000 runs in the table, median of 5', ms: typeof chromium === 'string' ? chromium : Number(median(chromium.complete).toFixed(1)) },
         ...filters.map((text, index) => ({ measure: `filter + sort "${text}", median`, ms: Number(filterMs[index]!.toFixed(1)) })),
         { measure: 'overlay 20 runs: read points, median', ms: Number(median(seriesMs).toFixed(1)) },
         { measure: 'overlay 20 runs: read + decimate + smooth, median', ms: Number(overlayMedian.toFixed(1)) },
         ...recording.runs.map((run, index) => ({ measure: `recording real run ${index + 1} (${run.events} events, ${Math.round(run.runMs)} ms): fold + write = ${(100 * run.share).toFixed(2)}%`, ms: Number((run.foldMs + run.writeMs).toFixed(2)) })),
       ],
       // The machine's load while it ran: on a shared 2-core box the times scale with it.
-      data: { loadAverage: loadavg(), runs: RUNS, pointsPerRun: POINTS, bytes, addMedianMs: median(addMs), openMs: open, filters: Object.fromEntries(filters.map((text, index) => [text, filterMs[index]])), openIpcMs: openIpc, overlayMs: overlay, seriesMs, recording },
+      data: { loadAverage: loadavg(), runs: RUNS, pointsPerRun: POINTS, bytes, addMedianMs: median(addMs), openMs: open, filters: Object.fromEntries(filters.map((text, index) => [text, filterMs[index]])), openIpcMs: openIpc, chromiumOpenMs: chromium, overlayMs: overlay, seriesMs, recording },
       targets: {
-        'runs table opens < 300 ms (browser mode, the slower transport)': openMedian < 300,
+        'runs table opens < 300 ms (Chromium: click → first rows drawn)': typeof chromium !== 'string' && median(chromium.firstRows) < 300,
+        'whole listing host → page < 300 ms (browser mode, the slower transport; Node)': openMedian < 300,
         'filter < 50 ms': filterWorst < 50,
         'overlay of 20 runs < 100 ms per update': overlayMedian < 100,
         'recording adds < 1% to a run (median of 3 real runs)': recording.medianShare < 0.01,

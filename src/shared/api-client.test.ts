@@ -59,7 +59,7 @@ describe('the API client derived from API_METHODS', () => {
   });
 
   it('parses a result the host gave as JSON text (the runs listing over IPC), and nothing else', async () => {
-    const listing = { store: '/data/runs.db', runs: [{ id: 'run-1', note: 'text "quoted"' }] };
+    const listing = { store: '/data/runs.db', total: 1, runs: [{ id: 'run-1', note: 'text "quoted"' }] };
     const { transport } = recordingTransport('electron', (call) => (call.method === 'listRuns' ? rawJson([JSON.stringify(listing)]) : { $lossbookRawJson: 7 }));
     const api = createApiClient(transport);
     expect(await api.listRuns()).toEqual(listing);

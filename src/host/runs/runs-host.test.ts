@@ -32,9 +32,14 @@ describe('the runs API calls', () => {
   it('lists, reads, compares, tags, notes and deletes runs through ApiHost', async () => {
     const { api, path } = hostWithRuns(3);
     // The host answers the listing as JSON text (raw-json.ts); the client parses it.
-    const listing = resolveRawJson(await api.handle({ method: 'listRuns' })) as RunsListing;
+    const listing = resolveRawJson(await api.handle({ method: 'listRuns', params: {} })) as RunsListing;
     expect(listing.store).toBe(path);
     expect(listing.runs.map((run) => run.id)).toEqual(['run-000003', 'run-000002', 'run-000001']);
+    expect(listing.total).toBe(3);
+    // The newest first, for the view's first screenful; the total still counts them all.
+    const first = resolveRawJson(await api.handle({ method: 'listRuns', params: { limit: 2 } })) as RunsListing;
+    expect([first.runs.map((run) => run.id), first.total]).toEqual([['run-000003', 'run-000002'], 3]);
+    await expect(api.handle({ method: 'listRuns', params: { limit: 0 } })).rejects.toThrow(/Rejected an invalid request/);
     const series = (await api.handle({ method: 'runSeries', params: { ids: ['1', '2'], names: ['loss'] } })) as Array<{ runId: string; name: string }>;
     expect(series.map((entry) => [entry.runId, entry.name])).toEqual([['run-000001', 'loss'], ['run-000002', 'loss']]);
     const compared = (await api.handle({ method: 'compareRuns', params: { a: '1', b: '2' } })) as { comparison: { config: Array<{ key: string }> } };
@@ -52,6 +57,6 @@ describe('the runs API calls', () => {
     await expect(api.handle({ method: 'getRun', params: { id: 'nope' } })).rejects.toThrow(/There is no run "nope"/);
     const bare = new ApiHost({ supervisor: idleSupervisor });
     hosts.push(bare);
-    await expect(bare.handle({ method: 'listRuns' })).rejects.toThrow(/no run store/);
+    await expect(bare.handle({ method: 'listRuns', params: {} })).rejects.toThrow(/no run store/);
   });
 });

@@ -37,7 +37,10 @@ export class RunsHost implements Disposable {
   readonly handlers: RunsHandlers = {
     // The stored entries go to the page as JSON text, never parsed and re-serialized here
     // (10,000 runs: bench/runs.bench.ts); the transports splice or copy the text (raw-json.ts).
-    listRuns: () => rawJson<RunsListing>([`{"store":${JSON.stringify(this.path)},"runs":[`, ...this.open().listingParts(), ']}']),
+    listRuns: (params) => {
+      const store = this.open();
+      return rawJson<RunsListing>([`{"store":${JSON.stringify(this.path)},"total":${store.count()},"runs":[`, ...store.listingParts(params.limit), ']}']);
+    },
     getRun: (params) => this.open().get(params.id),
     runSeries: (params) => {
       const store = this.open();

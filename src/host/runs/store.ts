@@ -256,7 +256,7 @@ export class RunStore {
    * keys: listedFields). The runs host sends them to the page as they are (raw-json.ts), so 10,000
    * rows are never parsed and re-stringified on the way, and joined once (bench/runs.bench.ts).
    */
-  listingParts(): string[] {
+  listingParts(limit?: number): string[] {
     return this.guard(() => {
       const tags = new Map<number, string[]>();
       for (const [run, tag] of this.db.prepare('SELECT run, tag FROM tags ORDER BY run, tag').raw().all() as Array<[number, string]>) {
@@ -264,9 +264,14 @@ export class RunStore {
         if (list) list.push(tag);
         else tags.set(run, [tag]);
       }
-      const listed = this.db.prepare('SELECT number, note, entry FROM listing ORDER BY number DESC').raw().all() as Array<[number, string, string]>;
+      const listed = this.db.prepare(`SELECT number, note, entry FROM listing ORDER BY number DESC${limit === undefined ? '' : ' LIMIT ?'}`).raw().all(...(limit === undefined ? [] : [limit])) as Array<[number, string, string]>;
       return listed.map(([number, note, entry], index) => `${index ? ',' : ''}${entry.slice(0, -1)},"number":${number},"note":${JSON.stringify(note)},"tags":${JSON.stringify(tags.get(number) ?? [])}}`);
     });
+  }
+
+  /** How many runs the store holds. */
+  count(): number {
+    return this.guard(() => scalar(this.db, 'SELECT count(*) FROM listing') as number);
   }
 
   private fillDetails(byNumber: Map<number, RunEntry>, where: string, ...args: unknown[]): void {

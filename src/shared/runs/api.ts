@@ -13,7 +13,8 @@ const TagSchema = z.string().trim().min(1).max(100);
  * answered by RunsHost's handler of the same name (src/host/runs/runs-host.ts).
  */
 export const RUNS_API_METHODS = {
-  listRuns: method({ result: returns<RunsListing>() }),
+  // `limit`: the newest runs only — the view draws its first screenful from them while the rest loads.
+  listRuns: method({ params: z.object({ limit: z.number().int().min(1).max(1_000_000).optional() }), args: ['limit'], result: returns<RunsListing>() }),
   getRun: method({ params: z.object({ id: RunReferenceSchema }), args: ['id'], result: returns<RunDetail>() }),
   runSeries: method({
     params: z.object({ ids: z.array(RunReferenceSchema).min(1).max(200), names: z.array(z.string().max(500)).max(200).optional() }),
@@ -32,6 +33,8 @@ export type RunsHandlers = HandlersOf<RunsMethods>;
 export interface RunsListing {
   /** The store's file, shown in the view. */
   store: string;
-  /** Every run, the last recorded first. */
+  /** Every run (or the newest `limit`), the last recorded first. */
   runs: RunEntry[];
+  /** How many runs the store holds. */
+  total: number;
 }

@@ -98,7 +98,7 @@ describe('browser mode: the runs listing crosses as JSON text, spliced into the 
       [1, 0.003],
     ]);
     const reply = frames.find((frame) => frame.includes('"runs":'))!;
-    expect(reply).toMatch(/^\{"id":\d+,"result":\{"store":".*","runs":\[\{"id":"run-000003"/);
+    expect(reply).toMatch(/^\{"id":\d+,"result":\{"store":".*","total":3,"runs":\[\{"id":"run-000003"/);
   });
 
   it('a stored entry that is not JSON fails the listing with the reason, and only that call', async () => {

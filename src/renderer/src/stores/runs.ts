@@ -4,6 +4,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { LossbookApi } from '../../../shared/api';
+import type { RunsListing } from '../../../shared/runs/api';
 import type { RunComparison } from '../../../shared/runs/compare';
 import { filterRuns } from '../../../shared/runs/filter';
 import type { RunDetail, RunEntry, StoredSeries } from '../../../shared/runs/model';
@@ -11,6 +12,16 @@ import { groupRuns, runColumns, sortRuns, type RunColumn } from '../../../shared
 
 /** The most runs overlaid at once: more curves than this are not readable on one chart. */
 export const MAX_OVERLAY_RUNS = 20;
+/**
+ * Runs in the first answer when the view opens: its first screenfuls, drawn while the whole
+ * listing loads (10,000 runs take the page a second or more to receive and parse; bench/runs.bench.ts).
+ */
+export const FIRST_PAGE_RUNS = 200;
+
+/** After the page's next frame is drawn (a timer where there are no frames: tests). */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => setTimeout(resolve, 0)) : setTimeout(resolve, 0)));
+}
 
 export type RunsRow = { kind: 'group'; label: string; count: number } | { kind: 'run'; run: RunEntry };
 
@@ -19,7 +30,12 @@ export const useRunsStore = defineStore('runs', () => {
   const open = ref(false);
   const storePath = ref('');
   const runs = shallowRef<readonly RunEntry[]>([]);
+  /** How many runs the store holds; `runs` has them all once `complete`. */
+  const total = ref(0);
+  const complete = computed(() => runs.value.length >= total.value);
   const loading = ref(false);
+  /** Which refresh is current: an older one's answers are dropped. */
+  let generation = 0;
   const error = ref<string | undefined>();
   const filterText = ref('');
   const sort = ref<{ key: string; kind: RunColumn['kind']; direction: 'asc' | 'desc' }>({ key: 'createdAt', kind: 'field', direction: 'desc' });
@@ -73,15 +89,32 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function refresh(): Promise<void> {
-    loading.value = true;
-    const listing = await guarded((runsApi) => runsApi.listRuns());
-    loading.value = false;
-    if (!listing) return;
+  function apply(listing: RunsListing): void {
     storePath.value = listing.store;
-    const listed = listing.runs;
-    runs.value = markRaw(listed.map((run) => Object.freeze(run)));
-    const present = new Set(listed.map((run) => run.id));
+    total.value = listing.total;
+    runs.value = markRaw(listing.runs.map((run) => Object.freeze(run)));
+  }
+
+  /** The newest runs first (a screenful to draw at once), then all of them. */
+  async function refresh(): Promise<void> {
+    const current = ++generation;
+    loading.value = true;
+    try {
+      const first = await guarded((runsApi) => runsApi.listRuns(FIRST_PAGE_RUNS));
+      if (current !== generation || !first) return;
+      apply(first);
+      if (first.runs.length < first.total) {
+        // Let the page draw the first rows before the whole listing's reply takes its thread.
+        await nextFrame();
+        const all = await guarded((runsApi) => runsApi.listRuns());
+        if (current !== generation || !all) return;
+        apply(all);
+      }
+    } finally {
+      if (current === generation) loading.value = false;
+    }
+    // Only the whole listing tells which selected runs were deleted elsewhere.
+    const present = new Set(runs.value.map((run) => run.id));
     selected.value = selected.value.filter((id) => present.has(id));
     await loadOverlay();
   }
@@ -146,5 +179,5 @@ export const useRunsStore = defineStore('runs', () => {
     await refresh();
   }
 
-  return { open, storePath, runs, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, clearSelection, loadOverlay, compareSelected, deleteSelected, tag, setNote };
+  return { open, storePath, runs, total, complete, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, clearSelection, loadOverlay, compareSelected, deleteSelected, tag, setNote };
 });
