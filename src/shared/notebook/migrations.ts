@@ -6,9 +6,11 @@
 // old file means must not change when the current format does.
 import { describeIssues, NotebookFormatError } from './format-errors';
 import { NotebookFileV0Schema } from './schema-v0';
+import { NotebookFileV1Schema } from './schema-v1';
 import { encodeSeries } from './series-codec';
 
 export { NotebookFileV0Schema, type NotebookFileV0 } from './schema-v0';
+export { NotebookFileV1Schema, type NotebookFileV1 } from './schema-v1';
 
 export interface Migration {
   from: number;
@@ -45,7 +47,18 @@ const v0ToV1: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v0ToV1];
+const v1ToV2: Migration = {
+  from: 1,
+  to: 2,
+  description: 'The notebook keeps run comparisons (issue 20): `comparisons`, after the cells, empty in a migrated file.',
+  migrate(document) {
+    const parsed = NotebookFileV1Schema.safeParse(document);
+    if (!parsed.success) throw new NotebookFormatError('invalid', `The notebook file (format version 1) is damaged: ${describeIssues(parsed.error)}`);
+    return { ...parsed.data, formatVersion: 2, comparisons: [] };
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v0ToV1, v1ToV2];
 export const OLDEST_READABLE_FORMAT_VERSION = 0;
 
 /** Apply every migration from the document's version up to the current one, in order. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 const BackendName = z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
 const BackendRequest = z.enum(['auto', 'gpu', 'tensorflow-gpu', 'webgpu', 'node', 'tensorflow', 'wasm', 'cpu']);
 
-const BackendInfo = z.object({
+export const BackendInfo = z.object({
   name: BackendName,
   requested: BackendRequest,
   requestedBy: z.enum(['default', 'setting', 'env', 'flag']),
@@ -36,11 +36,11 @@ const MemorySnapshot = z.object({
 });
 
 const Count = z.object({ tensors: z.number(), bytes: z.number() });
-const RunMemory = z.object({ before: MemorySnapshot, after: MemorySnapshot, kept: Count, disposed: Count, leaked: Count, processEnded: z.boolean().optional() });
+export const RunMemory = z.object({ before: MemorySnapshot, after: MemorySnapshot, kept: Count, disposed: Count, leaked: Count, processEnded: z.boolean().optional() });
 
 const EvidenceValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string(), z.null()]))]);
 
-const Finding = z.object({
+export const Finding = z.object({
   id: z.string(),
   key: z.string(),
   family: z.enum(['static', 'data', 'dynamic', 'trend', 'resources', 'internal']),
@@ -76,7 +76,7 @@ const CellError = z.object({
   phase: z.enum(['syntax', 'runtime', 'interrupted', 'killed', 'internal']),
 });
 
-const CellOutput = z.discriminatedUnion('type', [
+export const CellOutput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream'), name: z.enum(['stdout', 'stderr']), text: z.string() }),
   z.object({ type: z.literal('display'), value: DisplayValue }),
   z.object({ type: z.literal('error'), error: CellError }),
@@ -114,7 +114,7 @@ const CellV0 = z.object({
   collapsed: z.boolean().optional(),
 });
 
-const MetadataV0 = z.object({
+export const MetadataV0 = z.object({
   title: z.string(),
   created: z.string(),
   modified: z.string(),
