@@ -85,7 +85,7 @@ export const CellOutput = z.discriminatedUnion('type', [
 /** Version 0's series: plain JSON arrays (about 20 bytes a point) and no epochs. */
 const SeriesV0 = z.object({ name: z.string(), steps: z.array(z.number()), values: z.array(z.number().nullable()) });
 
-const RunV0 = z.object({
+export const RunV0 = z.object({
   runId: z.string(),
   cellId: z.string(),
   executionCount: z.number(),
@@ -102,7 +102,7 @@ const RunV0 = z.object({
   artifacts: z.array(z.object({ kind: z.string(), data: z.unknown() })),
 });
 
-const CellV0 = z.object({
+export const CellV0 = z.object({
   id: z.string(),
   kind: z.enum(['code', 'markdown']),
   source: z.string(),

@@ -7,7 +7,7 @@
 // fixtures/format-v1.schema.json is the JSON Schema of version 1 as published, and the test
 // checks this copy against it.
 import { z } from 'zod';
-import { BackendInfo, CellOutput, Finding, MetadataV0, RunMemory } from './schema-v0';
+import { CellV0, MetadataV0, RunV0 } from './schema-v0';
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 const Length = z.number().int().min(0);
@@ -24,34 +24,9 @@ const EncodedValues = z.object({ encoding: z.literal('float32'), length: Length,
 /** Version 1's series: float32 values and encoded steps and epochs, base64. */
 const SeriesV1 = z.object({ name: z.string(), steps: EncodedNumbers, values: EncodedValues, epochs: EncodedNumbers });
 
-const RunV1 = z.object({
-  runId: z.string(),
-  cellId: z.string(),
-  executionCount: z.number(),
-  startedAt: z.number(),
-  durationMs: z.number().optional(),
-  status: z.union([z.enum(['ok', 'error', 'interrupted', 'killed']), z.literal('running')]),
-  backend: BackendInfo.optional(),
-  series: z.array(SeriesV1),
-  findings: z.array(Finding),
-  memory: RunMemory.optional(),
-  progress: z
-    .object({ epoch: z.number(), epochs: z.number().optional(), step: z.number(), batch: z.number().optional(), batchesPerEpoch: z.number().optional() })
-    .optional(),
-  artifacts: z.array(z.object({ kind: z.string(), data: z.unknown() })),
-});
-
-const CellV1 = z.object({
-  id: z.string(),
-  kind: z.enum(['code', 'markdown']),
-  source: z.string(),
-  language: z.enum(['typescript', 'javascript']).optional(),
-  executionCount: z.number().nullable().optional(),
-  outputs: z.array(CellOutput),
-  runs: z.array(RunV1),
-  dismissed: z.array(z.string()),
-  collapsed: z.boolean().optional(),
-});
+// A run and a cell are version 0's, with version 1's series.
+const RunV1 = RunV0.extend({ series: z.array(SeriesV1) });
+const CellV1 = CellV0.extend({ runs: z.array(RunV1) });
 
 export const NotebookFileV1Schema = z.object({
   format: z.literal('lossbook'),
