@@ -9,12 +9,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNotebookFile } from '../src/host/files';
 import { startServer, type RunningServer } from '../src/host/server';
-import { artifactsDir, launchChromium, RecordingSupervisor, screenshot } from './helpers';
+import { artifactsDir, launchChromium, openReportOffline, RecordingSupervisor, screenshot } from './helpers';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -65,6 +65,9 @@ describe('a run comparison kept in the notebook (browser mode, Chromium)', () =>
     await page.locator('[data-testid=runs-compare-view]').waitFor();
     await page.click('[data-testid=runs-add-to-notebook]');
     await page.locator('.notice', { hasText: 'Added the comparison of run #1 and #2' }).waitFor();
+    // The view says so where the user looks, and the same comparison is not added twice.
+    await expect.poll(() => page.locator('[data-testid=runs-add-to-notebook]').textContent()).toContain('In the notebook');
+    expect(await page.locator('[data-testid=runs-add-to-notebook]').isDisabled()).toBe(true);
     await screenshot(page, 'runs-compare-added');
     await page.click('[aria-label="Close runs"]');
     await expect.poll(() => page.locator('[data-testid=runs-view]').count()).toBe(0);
@@ -101,20 +104,7 @@ describe('a run comparison kept in the notebook (browser mode, Chromium)', () =>
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[aria-label="Export HTML report"]')]);
     const file = join(folder, 'report.html');
     await download.saveAs(file);
-    const context = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
-    const report = await context.newPage();
-    const url = pathToFileURL(file).href;
-    const requests: string[] = [];
-    await context.route('**/*', (route) => {
-      if (route.request().url() === url) return route.continue();
-      requests.push(route.request().url());
-      return route.abort('blockedbyclient');
-    });
-    const errors: string[] = [];
-    report.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    report.on('pageerror', (error) => errors.push(error.message));
-    await report.goto(url);
-    await report.waitForSelector('html[data-charts-rendered]', { timeout: 60_000 });
+    const { context, page: report, requests, errors } = await openReportOffline(browser, file, { width: 1200, height: 1400 });
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
 
