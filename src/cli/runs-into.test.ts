@@ -72,6 +72,12 @@ describe('lossbook runs compare --into', () => {
     expect(report).toContain('<a href="#comparison-0">Run #1 vs #2</a>');
     expect(report).toContain('<a href="#comparison-1">Run #2 vs #1</a>');
     expect(report).toContain('<tr><td><code>params.learningRate</code></td><td>0.1</td><td>0.001</td></tr>');
+
+    // Running the notebook again keeps its comparisons: in the saved file and in the run's report.
+    const rerunReport = join(folder, 'rerun.html');
+    expect(await runCommand(notebookPath, { backend: 'cpu', runsDb, save: notebookPath, report: rerunReport }, io(), (options) => new KernelSupervisor(options))).toBe(EXIT.ok);
+    expect((await readNotebookFile(notebookPath)).comparisons).toHaveLength(2);
+    expect(await readFile(rerunReport, 'utf8')).toContain('<a href="#comparison-1">Run #2 vs #1</a>');
   });
 
   it('refuses a damaged, newer or non-.lossbook notebook with the reason, leaving it byte for byte', async () => {
