@@ -89,6 +89,12 @@ describe('a run comparison kept in the notebook (browser mode, Chromium)', () =>
     await screenshot(page, 'notebook-comparisons-dark');
     await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
 
+    // Remove takes it out; the notice's Undo puts it back.
+    await card.locator('[data-testid=comparison-remove]').click();
+    await expect.poll(() => page.locator('[data-testid=notebook-comparisons]').count()).toBe(0);
+    await page.locator('.notice', { hasText: 'Removed the comparison of run #1 and #2' }).locator('[data-testid=notice-action]').click();
+    await section.locator('[data-testid=comparison-card]').waitFor();
+
     await page.click('[data-testid=save]');
     const input = page.locator('[data-testid=path-input]');
     await input.waitFor();
