@@ -82,7 +82,7 @@ export function runsShowCommand(reference: string, options: RunsStoreOption & { 
 async function addComparisonToNotebook(path: string, source: ComparisonSource, io: CommandIo): Promise<ExitCode> {
   const name = basename(path);
   if (extname(path).toLowerCase() !== '.lossbook') {
-    io.stderr.write(`lossbook: --into adds the comparison to a .lossbook notebook; "${name}" is not one (scripts and Jupyter notebooks cannot keep comparisons). Nothing was written.\n`);
+    io.stderr.write(`lossbook: --into adds the comparison to a .lossbook notebook; "${name}" is not one (scripts and Jupyter notebooks cannot keep comparisons). The comparison was not added: nothing was written.\n`);
     return EXIT.usage;
   }
   let notebook: Notebook;
@@ -90,7 +90,7 @@ async function addComparisonToNotebook(path: string, source: ComparisonSource, i
     notebook = await readNotebookFile(path);
   } catch (error) {
     if (!(error instanceof NotebookFileError)) throw error;
-    io.stderr.write(`lossbook: ${error.message} The comparison was not added; the file was left as it was.\n`);
+    io.stderr.write(`lossbook: ${error.message} The comparison was not added: nothing was written.\n`);
     return EXIT.usage;
   }
   const comparisons = [...(notebook.comparisons ?? []), comparisonSnapshot(source)];

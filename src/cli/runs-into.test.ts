@@ -88,6 +88,9 @@ describe('lossbook runs compare --into', () => {
       ['damaged.lossbook', good.replace('"comparisons": [', '"comparisons": [{"id": 1},'), /comparisons\.0/],
       ['script.ts', '// %%\nconsole.log(1);\n', /not one \(scripts and Jupyter notebooks cannot keep comparisons\)/],
     ];
+    const missing = io();
+    expect(await runsCompareCommand('1', '2', { runsDb, into: join(folder, 'missing.lossbook') }, missing)).toBe(EXIT.usage);
+    expect(missing.stderr.text).toMatch(/Cannot open "missing\.lossbook".*The comparison was not added: nothing was written\./);
     for (const [name, text, reason] of cases) {
       const path = join(folder, name);
       await writeFile(path, text);
@@ -95,7 +98,7 @@ describe('lossbook runs compare --into', () => {
       const out = io();
       expect(await runsCompareCommand('1', '2', { runsDb, into: path }, out), name).toBe(EXIT.usage);
       expect(out.stderr.text).toMatch(reason);
-      expect(out.stderr.text).toMatch(/(was left as it was|Nothing was written)/);
+      expect(out.stderr.text).toContain('The comparison was not added: nothing was written.');
       expect(out.stdout.text).toBe('');
       expect(await digest(path), name).toBe(before);
     }
