@@ -11,7 +11,7 @@ import { readNotebookFile } from '../host/files';
 import { KernelSupervisor } from '../host/kernel-supervisor';
 import { exportCommand, runCommand, type CommandIo } from './commands';
 import { EXIT } from './exit-codes';
-import { runsCompareCommand } from './runs-commands';
+import { runsCompareCommand, runsDeleteCommand } from './runs-commands';
 import { textSink } from './text-sink';
 
 const script = (rate: number) => `import * as tf from '@tensorflow/tfjs';
@@ -102,5 +102,14 @@ describe('lossbook runs compare --into', () => {
       expect(out.stdout.text).toBe('');
       expect(await digest(path), name).toBe(before);
     }
+  });
+
+  it('keeps showing the comparison after its runs are deleted from the store: the notebook holds a snapshot', async () => {
+    expect(await runsDeleteCommand(['1', '2'], { runsDb }, io())).toBe(EXIT.ok);
+    const html = join(folder, 'after-delete.html');
+    expect(await exportCommand(notebookPath, { html }, io())).toBe(EXIT.ok);
+    const report = await readFile(html, 'utf8');
+    expect(report).toContain('<a href="#comparison-0">Run #1 vs #2</a>');
+    expect(report).toContain('id="comparison-0-chart-0"');
   });
 });
