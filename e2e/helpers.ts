@@ -2,7 +2,8 @@
 // playwright-core (Playwright's own browser download is not possible here).
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostEvent } from '../src/shared/protocol';
 import type { KernelSupervisorApi, ExecuteOptions } from '../src/host/kernel-api';
 import type { BackendInfo, BackendRequest, Disposable, KernelState, MemorySnapshot } from '../src/shared/protocol';
@@ -28,6 +29,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${artifactsDir}${name}.png`;
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Open an HTML report file in a fresh context where every request but the file itself is
+ * refused, and wait for its charts: what it tried to fetch and the errors it logged (a CSP
+ * violation is one) come back for the test to check they are none.
+ */
+export async function openReportOffline(browser: Browser, file: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; requests: string[]; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const url = pathToFileURL(file).href;
+  const requests: string[] = [];
+  await context.route('**/*', (route) => {
+    if (route.request().url() === url) return route.continue();
+    requests.push(route.request().url());
+    return route.abort('blockedbyclient');
+  });
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.waitForSelector('html[data-charts-rendered]', { timeout: 60_000 });
+  return { context, page, requests, errors };
 }
 
 /**

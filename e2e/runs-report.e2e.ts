@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, launchChromium, screenshot } from './helpers';
+import { artifactsDir, launchChromium, openReportOffline, screenshot } from './helpers';
 
 const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin/lossbook.mjs');
 
@@ -56,20 +56,7 @@ describe('lossbook runs compare --html (built CLI, Chromium)', () => {
     const file = join(folder, 'out/compare.html');
     expect(await readFile(file, 'utf8')).not.toMatch(/<(script|img|link|iframe)[^>]*\s(src|href)=["']?https?:/i);
 
-    const context = await browser.newContext({ viewport: { width: 1200, height: 1500 } });
-    const page = await context.newPage();
-    const documentUrl = pathToFileURL(file).href;
-    const requests: string[] = [];
-    await context.route('**/*', (route) => {
-      if (route.request().url() === documentUrl) return route.continue();
-      requests.push(route.request().url());
-      return route.abort('blockedbyclient');
-    });
-    const errors: string[] = [];
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(documentUrl);
-    await page.waitForSelector('html[data-charts-rendered]', { timeout: 60_000 });
+    const { context, page, requests, errors } = await openReportOffline(browser, file, { width: 1200, height: 1500 });
     expect(requests).toEqual([]);
     expect(errors).toEqual([]); // no CSP violation: Plotly and the page script run under the page's policy
 

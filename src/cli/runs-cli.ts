@@ -34,6 +34,7 @@ export function registerRunsCommands(program: Command, io: CommandIo, setExitCod
     .argument('<b>', 'run B (number or id)')
     .option('--json', 'print the comparison as JSON')
     .option('--html <file>', 'also write the comparison as one self-contained HTML page (curves, code diff, findings; "-" for stdout)')
+    .option('--into <notebook>', 'also keep the comparison in this .lossbook notebook: shown after its cells and in its HTML report')
     .addOption(runsDb())
     .action(async (a: string, b: string, options) => setExitCode(await runsCompareCommand(a, b, options, io)));
 

@@ -2,12 +2,18 @@
 // from a terminal. Every subcommand returns an exit code; store errors (not a store, damaged,
 // newer) are written for the user and exit 2, with the file left as it was.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
+import { writeFileAtomically } from '../host/atomic-write';
+import { NotebookFileError, readNotebookFile } from '../host/files';
 import { renderComparisonReport } from '../host/report/comparison';
 import { runStorePath } from '../host/runs/location';
 import { RunStore, RunStoreError } from '../host/runs/store';
+import { serializeNotebook } from '../shared/notebook/format';
 import { compareRuns } from '../shared/runs/compare';
+import { comparisonSnapshot, type ComparisonSource } from '../shared/runs/comparison-snapshot';
+import { LOSSBOOK_VERSION } from '../shared/version';
 import { filterRuns, RunFilterError } from '../shared/runs/filter';
+import type { Notebook } from '../shared/notebook/model';
 import type { RunEntry } from '../shared/runs/model';
 import { emaDebiased } from '../shared/series/ema';
 import type { CommandIo } from './commands';
@@ -67,7 +73,34 @@ export function runsShowCommand(reference: string, options: RunsStoreOption & { 
   });
 }
 
-export function runsCompareCommand(first: string, second: string, options: RunsStoreOption & { json?: boolean; html?: string }, io: CommandIo): Promise<ExitCode> {
+/**
+ * `--into NB.lossbook`: add the comparison, as a bounded snapshot, to a notebook file. The file is
+ * read (and refused with the reason when it is damaged, newer or not a .lossbook) before anything
+ * is written, then replaced atomically; a refused file keeps every byte. Not saveNotebookFile:
+ * that drops the recovery copy, which belongs to an app that may have the notebook open.
+ */
+async function addComparisonToNotebook(path: string, source: ComparisonSource, io: CommandIo): Promise<ExitCode> {
+  const name = basename(path);
+  if (extname(path).toLowerCase() !== '.lossbook') {
+    io.stderr.write(`lossbook: --into adds the comparison to a .lossbook notebook; "${name}" is not one (scripts and Jupyter notebooks cannot keep comparisons). The comparison was not added: nothing was written.\n`);
+    return EXIT.usage;
+  }
+  let notebook: Notebook;
+  try {
+    notebook = await readNotebookFile(path);
+  } catch (error) {
+    if (!(error instanceof NotebookFileError)) throw error;
+    io.stderr.write(`lossbook: ${error.message} The comparison was not added: nothing was written.\n`);
+    return EXIT.usage;
+  }
+  const comparisons = [...(notebook.comparisons ?? []), comparisonSnapshot(source)];
+  const updated = { ...notebook, comparisons, metadata: { ...notebook.metadata, modified: new Date().toISOString() } };
+  await writeFileAtomically(resolve(path), serializeNotebook(updated, { savedBy: `Lossbook ${LOSSBOOK_VERSION}` }));
+  io.stderr.write(`lossbook: added the comparison of run #${source.a.number} and #${source.b.number} to ${path} (${comparisons.length} comparison${comparisons.length === 1 ? '' : 's'} in it now; its report shows them: lossbook export ${path})\n`);
+  return EXIT.ok;
+}
+
+export function runsCompareCommand(first: string, second: string, options: RunsStoreOption & { json?: boolean; html?: string; into?: string }, io: CommandIo): Promise<ExitCode> {
   if (options.json && options.html === '-') throw new UsageError('--json and --html - both write to stdout: give --html a file.');
   return withStore(options, io, async (store, path) => {
     const runs = requireStore(store, path);
@@ -76,6 +109,11 @@ export function runsCompareCommand(first: string, second: string, options: RunsS
     const seriesA = runs.series([a.id]);
     const seriesB = runs.series([b.id]);
     const comparison = compareRuns(a, b, seriesA, seriesB);
+    // The notebook first: a refused one stops the command before it prints or writes anything else.
+    if (options.into) {
+      const added = await addComparisonToNotebook(options.into, { comparison, a, b, seriesA, seriesB }, io);
+      if (added !== EXIT.ok) return added;
+    }
     if (options.html) {
       await writeOutput(options.html, renderComparisonReport({ comparison, a, b, seriesA, seriesB }), io);
       if (options.html !== '-') io.stderr.write(`lossbook: wrote the comparison to ${options.html}\n`);

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { RecordingSupervisor } from '../../e2e/helpers';
 import type { FolderListing } from '../shared/api';
 import { createNotebook } from '../shared/notebook/model';
+import { comparisonSnapshot } from '../shared/runs/comparison-snapshot';
+import { testComparisonSource } from '../shared/runs/comparison.testing';
 import type { HostEvent } from '../shared/protocol';
 import { ApiCallError, ApiHost } from './api-host';
 
@@ -47,6 +49,20 @@ describe('ApiHost', () => {
     expect(reopened.notebook.cells[0]!.source).toBe('const a = 1;');
     await expect(host.handle({ method: 'saveNotebook', params: { notebook, path: join(dir, 'nan-loss.ts') } })).rejects.toThrow(/\.lossbook/);
     expect(readFileSync(join(dir, 'nan-loss.ts'), 'utf8')).toContain('@title');
+  });
+
+  it('saves and reopens a notebook with a run comparison, and refuses one past its bounds without writing (issue 20)', async () => {
+    const { host, dir } = setup();
+    const notebook = { ...createNotebook('Compared', '0.1.0'), comparisons: [comparisonSnapshot(testComparisonSource(), { id: 'kept' })] };
+    const path = join(dir, 'compared.lossbook');
+    expect(await host.handle({ method: 'saveNotebook', params: { notebook, path } })).toEqual({ path });
+    const reopened = (await host.handle({ method: 'openNotebook', params: { path } })) as { notebook: typeof notebook };
+    expect(reopened.notebook.comparisons.map((snapshot) => [snapshot.id, snapshot.runs.a.number, snapshot.runs.b.number])).toEqual([['kept', 12, 13]]);
+    const tooLong = structuredClone(notebook);
+    tooLong.comparisons[0]!.comparison.code.source = Array.from({ length: 500 }, (_, index) => ({ kind: 'added' as const, text: `line ${index}` }));
+    const refusedPath = join(dir, 'refused.lossbook');
+    await expect(host.handle({ method: 'saveNotebook', params: { notebook: tooLong, path: refusedPath } })).rejects.toThrow(/not valid: comparisons\.0\.comparison\.code\.source/);
+    expect(() => readFileSync(refusedPath)).toThrow(/ENOENT/);
   });
 
   it('offers untitled autosaves to other pages (not their own), restores and deletes them, and nothing outside the recovery folder', async () => {

@@ -11,8 +11,9 @@ import { activeFindings, dismissedFindings } from '../shared/diagnosis/findings-
 import { SEVERITIES } from '../shared/diagnosis/severity';
 import { diagnose } from '../shared/diagnosis/verdict';
 import { renderMarkdown } from '../shared/markdown';
-import type { Cell, Notebook, RunRecord } from '../shared/notebook/model';
+import type { Cell, Notebook, RunComparisonSnapshot, RunRecord } from '../shared/notebook/model';
 import { sweepViews } from '../shared/sweep/view-model';
+import { renderComparisonSection } from './report/comparison';
 import { renderEnvironment } from './report/environment';
 import { renderDiagnosis, renderFinding, renderMemory } from './report/findings';
 import { escapeHtml, formatDuration, formatNumber, formatTimestamp, highlight } from './report/format';
@@ -74,13 +75,41 @@ function renderCell(cell: Cell, index: number, charts: ReportChart[], figures: R
 </section>`;
 }
 
+function comparisonTitle(snapshot: RunComparisonSnapshot): string {
+  return `Run #${snapshot.runs.a.number} vs #${snapshot.runs.b.number}`;
+}
+
 function renderOverview(notebook: Notebook): string {
   const rows = notebook.cells
     .map((cell, index) => ({ cell, index, run: cell.runs[cell.runs.length - 1] }))
     .filter((entry) => entry.run)
     .map(({ cell, index, run }) => `<tr><td><a href="#cell-${index}">cell ${index + 1}</a></td><td>${runSummaryLine(run!, new Set(cell.dismissed))}</td></tr>`)
     .join('');
-  return rows ? `<section class="overview" aria-label="Runs"><h2>Runs</h2><table><tbody>${rows}</tbody></table></section>` : '';
+  const comparisons = (notebook.comparisons ?? [])
+    .map((snapshot, index) => `<tr><td><a href="#comparison-${index}">${comparisonTitle(snapshot)}</a></td><td>verdict ${escapeHtml(snapshot.runs.a.verdict?.title ?? 'none')} → ${escapeHtml(snapshot.runs.b.verdict?.title ?? 'none')} · ${snapshot.comparison.config.length + snapshot.comparison.configOmitted} configuration difference${snapshot.comparison.config.length + snapshot.comparison.configOmitted === 1 ? '' : 's'}</td></tr>`)
+    .join('');
+  return [
+    rows ? `<section class="overview" aria-label="Runs"><h2>Runs</h2><table><tbody>${rows}</tbody></table></section>` : '',
+    comparisons ? `<section class="overview" aria-label="Comparisons overview"><h2>Comparisons</h2><table><tbody>${comparisons}</tbody></table></section>` : '',
+  ].join('');
+}
+
+/** The notebook's saved run comparisons, after its cells: each drawn like `runs compare --html`. */
+function renderComparisons(notebook: Notebook, charts: ReportChart[]): string {
+  const comparisons = notebook.comparisons ?? [];
+  if (!comparisons.length) return '';
+  const sections = comparisons.map((snapshot, index) => {
+    const { html, charts: comparisonCharts } = renderComparisonSection(snapshot, `comparison-${index}`, 4);
+    charts.push(...comparisonCharts);
+    return `<article class="comparison" id="comparison-${index}" aria-label="${comparisonTitle(snapshot)}">
+  <h3>${comparisonTitle(snapshot)} <span class="run-line">added ${escapeHtml(formatTimestamp(Date.parse(snapshot.addedAt)))}</span></h3>
+${html}
+</article>`;
+  });
+  return `<h2 id="comparisons">Comparisons</h2>
+<section class="comparisons" aria-label="Comparisons">
+${sections.join('\n')}
+</section>`;
 }
 
 /** The whole report: one HTML document with Plotly, styles, data and charts inside. */
@@ -98,7 +127,8 @@ ${renderEnvironment(notebook, generatedAt)}
 <h2>Notebook</h2>
 <main class="cells">
 ${cells}
-</main>`,
+</main>
+${renderComparisons(notebook, charts)}`,
     charts,
     figures,
   });

@@ -120,7 +120,9 @@ table.trials tr.best td { font-weight: 700; } table.trials tr.trial-failed td, t
 .hljs-comment { color: #6e7781; font-style: italic; } .hljs-title, .hljs-title.function_ { color: #8250df; } .hljs-attr, .hljs-property { color: #116329; } .hljs-params, .hljs-variable { color: #953800; }
 .compare-runs { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; margin-top: 14px; } .compare-run { border: 1px solid var(--line); border-top: 4px solid var(--line); border-radius: 6px; padding: 4px 12px 8px; }
 .compare-run .side { font-weight: 800; margin-right: 4px; } .compare-run .facts dd { overflow-wrap: anywhere; } .verdict-line { font-weight: 600; }
-h4 .changed { color: var(--warning); text-transform: none; letter-spacing: 0; margin-left: 6px; }
+h4 .changed, h6 .changed { color: var(--warning); text-transform: none; letter-spacing: 0; margin-left: 6px; }
+.comparison { margin: 14px 0 24px; padding: 2px 14px 12px; border: 1px solid var(--line); border-radius: 8px; break-inside: auto; } .comparison > h3 { font-size: 16px; }
+.comparison h5 { font-size: 14px; margin: 8px 0 4px; } .comparison h6 { font-size: 12px; margin: 12px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 table.diff { width: 100%; table-layout: fixed; border: 1px solid var(--line); font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; } table.diff th { font-family: system-ui, sans-serif; padding-left: 8px; }
 table.diff td { border: 0; padding: 0 8px 0 0; white-space: pre-wrap; word-break: break-word; } table.diff col.ln { width: 3.4em; } table.diff td.ln { text-align: right; color: var(--muted); user-select: none; padding: 0 8px 0 4px; }
 table.diff td.removed { background: #ffebe9; } table.diff td.added { background: #e6ffec; } table.diff td.empty { background: #f6f8fa; }

@@ -118,20 +118,28 @@ export interface ComparedRun {
 }
 
 /**
- * The run comparison's charts (`lossbook runs compare --html`): the loss group and the first
- * metric group of the model's own both runs recorded, each run's curves overlaid in its own colour (validation
- * dotted), drawn like the notebook report's charts.
+ * The chart groups a comparison draws: loss, and the first metric group of the model's own, each
+ * only where both runs recorded it (a notebook's saved comparison keeps just these curves).
  */
-export function comparisonCharts(runs: readonly [ComparedRun, ComparedRun], idPrefix: string): ReportChart[] {
+export function comparisonChartGroups(runs: readonly [Pick<ComparedRun, 'series'>, Pick<ComparedRun, 'series'>]): string[] {
   // Per-layer series (grad_norm/<layer>) are many curves per run: not a comparison chart.
-  const groupsOf = (run: ComparedRun) => new Set(run.series.filter((series) => series.steps.length > 0 && !parsePerLayer(trainingName(series.name))).map((series) => chartGroup(series.name)));
+  const groupsOf = (run: Pick<ComparedRun, 'series'>) => new Set(run.series.filter((series) => series.steps.length > 0 && !parsePerLayer(trainingName(series.name))).map((series) => chartGroup(series.name)));
   const inB = groupsOf(runs[1]);
   const shared = [...groupsOf(runs[0])].filter((group) => inB.has(group)).sort((a, b) => rank(a) - rank(b));
   const loss = shared.includes(SERIES.loss) ? [SERIES.loss] : [];
   // The first metric the user compiled (accuracy first, by rank): not one the monitor adds (lr, batch_ms, …).
   const monitorSeries = new Set<string>(Object.values(SERIES));
   const firstMetric = shared.filter((group) => !monitorSeries.has(group) && !isInternalSeries(group)).slice(0, 1);
-  return [...loss, ...firstMetric].map((group, index) => {
+  return [...loss, ...firstMetric];
+}
+
+/**
+ * The run comparison's charts (`lossbook runs compare --html`): the loss group and the first
+ * metric group of the model's own both runs recorded, each run's curves overlaid in its own colour (validation
+ * dotted), drawn like the notebook report's charts.
+ */
+export function comparisonCharts(runs: readonly [ComparedRun, ComparedRun], idPrefix: string): ReportChart[] {
+  return comparisonChartGroups(runs).map((group, index) => {
     const members = runs.map((run) => ({ run, series: run.series.filter((series) => series.steps.length > 0 && chartGroup(series.name) === group) }));
     const traces = members.flatMap(({ run, series }) => series.map((entry) => reportTrace(entry, `${run.label} ${entry.name}`, run.color)));
     const all = members.flatMap(({ series }) => series);

@@ -4,10 +4,10 @@
 // Every older format version migrates forward (./migrations.ts); a newer or unknown version is
 // refused as a whole, never half-loaded. Pure TypeScript: the renderer may use it too.
 import { z } from 'zod';
-import { CellSchema, NotebookMetadataSchema, NotebookSchema, RunRecordSchema, type Notebook } from './model';
+import { CellSchema, COMPARISON_LIMITS, NotebookMetadataSchema, NotebookSchema, RunComparisonSnapshotSchema, RunRecordSchema, type Notebook } from './model';
 import { describeIssues, NotebookFormatError } from './format-errors';
 import { migrateToCurrent, OLDEST_READABLE_FORMAT_VERSION } from './migrations';
-import { decodeSeries, encodeSeries, FileSeriesSchema, MAX_NOTEBOOK_BYTES } from './series-codec';
+import { decodeSeries, encodeSeries, EncodedValuesSchema, FileSeriesSchema, MAX_NOTEBOOK_BYTES } from './series-codec';
 import { formatBytes } from '../format-bytes';
 
 // What other modules import from the format; they live beside it so migrations need not import it.
@@ -32,7 +32,7 @@ export {
 } from './series-codec';
 
 /** Bump when the document's shape changes, and add a migration from the previous version. */
-export const LOSSBOOK_FORMAT_VERSION = 1;
+export const LOSSBOOK_FORMAT_VERSION = 2;
 
 /**
  * How deeply arrays and objects may nest. A real notebook nests about a dozen levels (a sweep
@@ -45,8 +45,12 @@ export const MAX_JSON_DEPTH = 256;
 
 export const FileRunSchema = RunRecordSchema.extend({ series: z.array(FileSeriesSchema) });
 export const FileCellSchema = CellSchema.extend({ runs: z.array(FileRunSchema) });
+/** A comparison's curve in the file: the run series' codec, its length bounded like the snapshot's. */
+const FileComparisonSeriesSchema = FileSeriesSchema.extend({ values: EncodedValuesSchema.extend({ length: z.number().int().min(0).max(COMPARISON_LIMITS.seriesPoints) }) });
+const FileCurvesSchema = z.array(FileComparisonSeriesSchema).max(COMPARISON_LIMITS.seriesPerRun);
+export const FileComparisonSchema = RunComparisonSnapshotSchema.extend({ curves: z.object({ a: FileCurvesSchema, b: FileCurvesSchema }) });
 
-/** The .lossbook document, format version 1 (what resources/lossbook.schema.json publishes). */
+/** The .lossbook document, format version 2 (what resources/lossbook.schema.json publishes). */
 export const NotebookFileSchema = z.object({
   format: z.literal('lossbook'),
   formatVersion: z.literal(LOSSBOOK_FORMAT_VERSION),
@@ -54,6 +58,8 @@ export const NotebookFileSchema = z.object({
   savedBy: z.string().optional(),
   metadata: NotebookMetadataSchema,
   cells: z.array(FileCellSchema),
+  /** Run comparisons kept with the notebook (version 2), after its cells; empty when none. */
+  comparisons: z.array(FileComparisonSchema),
 });
 export type NotebookFile = z.infer<typeof NotebookFileSchema>;
 
@@ -64,13 +70,17 @@ export function toNotebookFile(notebook: Notebook, savedBy?: string): NotebookFi
     ...(savedBy ? { savedBy } : {}),
     metadata: notebook.metadata,
     cells: notebook.cells.map((cell) => ({ ...cell, runs: cell.runs.map((run) => ({ ...run, series: run.series.map(encodeSeries) })) })),
+    comparisons: (notebook.comparisons ?? []).map((snapshot) => ({ ...snapshot, curves: { a: snapshot.curves.a.map(encodeSeries), b: snapshot.curves.b.map(encodeSeries) } })),
   };
 }
 
 export function fromNotebookFile(file: NotebookFile): Notebook {
+  const comparisons = file.comparisons.map((snapshot) => ({ ...snapshot, curves: { a: snapshot.curves.a.map(decodeSeries), b: snapshot.curves.b.map(decodeSeries) } }));
   return {
     metadata: file.metadata,
     cells: file.cells.map((cell) => ({ ...cell, runs: cell.runs.map((run) => ({ ...run, series: run.series.map(decodeSeries) })) })),
+    // Absent rather than empty, so a notebook without comparisons reads back as it was made.
+    ...(comparisons.length ? { comparisons } : {}),
   };
 }
 
@@ -216,7 +226,7 @@ export function lossbookJsonSchema(): Record<string, unknown> {
     $id: `urn:lossbook:notebook:format:${LOSSBOOK_FORMAT_VERSION}`,
     title: `Lossbook notebook (.lossbook), format version ${LOSSBOOK_FORMAT_VERSION}`,
     description:
-      'A Lossbook notebook: cells, their outputs and runs. Metric series are stored compactly: values as little-endian float32 in base64 (NaN = missing); steps and epochs as an arithmetic range, run-length pairs (float64), int32 or float64, base64.',
+      'A Lossbook notebook: cells, their outputs and runs, and the run comparisons kept with it. Metric series are stored compactly: values as little-endian float32 in base64 (NaN = missing); steps and epochs as an arithmetic range, run-length pairs (float64), int32 or float64, base64.',
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')),
   };
 }

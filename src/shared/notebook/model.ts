@@ -10,6 +10,7 @@ import {
   FindingSchema,
   RunMemorySchema,
   RunStatusSchema,
+  SeveritySchema,
 } from '../protocol';
 
 export const CellOutputSchema = z.discriminatedUnion('type', [
@@ -73,9 +74,84 @@ export const NotebookMetadataSchema = z.object({
 });
 export type NotebookMetadata = z.infer<typeof NotebookMetadataSchema>;
 
+/**
+ * How big one saved comparison may get (format version 2): each curve min/max-decimated to at
+ * most `seriesPoints` points, only the curves the comparison chart draws (loss, val_loss, the
+ * first compiled metric and its validation twin), each code diff at most `diffRows` rows of at
+ * most `lineChars` characters (the rest counted, not kept: never the prior code itself), and
+ * the lists capped: 12 KB in the file for short runs, 135 KB for 100,000-point runs with a 200 KB prelude.
+ */
+export const COMPARISON_LIMITS = { seriesPoints: 2000, seriesPerRun: 8, diffRows: 200, lineChars: 300, configKeys: 300, metrics: 400, findings: 100 } as const;
+
+const ParamValueSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+const DeltaPointSchema = z.object({ step: z.number(), a: z.number().nullable(), b: z.number().nullable(), delta: z.number().nullable() });
+const FindingBriefSchema = z.object({ id: z.string(), severity: SeveritySchema, title: z.string(), evidence: z.string() });
+const DiffRowSchema = z.union([
+  z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string().max(COMPARISON_LIMITS.lineChars) }),
+  z.object({ kind: z.enum(['folded', 'omitted']), count: z.number().int().min(1) }),
+]);
+const DiffRowsSchema = z.array(DiffRowSchema).max(COMPARISON_LIMITS.diffRows + 1);
+
+/** One run of a saved comparison, as the run store had it when the comparison was added. */
+export const ComparedRunHeaderSchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  createdAt: z.number(),
+  durationMs: z.number().nullable(),
+  status: z.string(),
+  verdict: z.object({ id: z.string(), title: z.string() }).nullable(),
+  notebook: z.string().nullable(),
+  cellId: z.string(),
+  cellIndex: z.number().int().nullable(),
+});
+export type ComparedRunHeader = z.infer<typeof ComparedRunHeaderSchema>;
+
+/** A curve of a saved comparison: a Series bounded to COMPARISON_LIMITS.seriesPoints. */
+export const ComparisonSeriesSchema = SeriesSchema.extend({
+  steps: z.array(z.number()).max(COMPARISON_LIMITS.seriesPoints),
+  values: z.array(z.number().nullable()).max(COMPARISON_LIMITS.seriesPoints),
+  epochs: z.array(z.number()).max(COMPARISON_LIMITS.seriesPoints),
+});
+
+/**
+ * A comparison of two recorded runs kept in the notebook (issue 20), self-contained: the run
+ * store may be on another machine or the runs deleted later. `comparison` is the run store's
+ * RunComparison (src/shared/runs/compare.ts) without its a/b (`runs` has more) and with the
+ * code diffs folded and bounded; `findingDetails` holds the whole findings that appeared (from
+ * B) and went (from A), for their evidence, why and fix; `curves` what the chart draws.
+ */
+export const RunComparisonSnapshotSchema = z.object({
+  id: z.string(),
+  /** ISO time the comparison was added to the notebook. */
+  addedAt: z.string(),
+  runs: z.object({ a: ComparedRunHeaderSchema, b: ComparedRunHeaderSchema }),
+  comparison: z.object({
+    config: z.array(z.object({ key: z.string(), a: ParamValueSchema, b: ParamValueSchema })).max(COMPARISON_LIMITS.configKeys),
+    /** Differing keys past COMPARISON_LIMITS.configKeys, counted. */
+    configOmitted: z.number().int().min(0),
+    sameKeys: z.number().int().min(0),
+    code: z.object({ sourceChanged: z.boolean(), source: DiffRowsSchema, priorChanged: z.boolean(), prior: DiffRowsSchema }),
+    metrics: z
+      .array(z.object({ name: z.string(), matchedSteps: z.number().int().min(0), points: z.array(DeltaPointSchema).max(20), final: DeltaPointSchema.nullable() }))
+      .max(COMPARISON_LIMITS.metrics),
+    onlyInA: z.array(z.string()).max(COMPARISON_LIMITS.metrics),
+    onlyInB: z.array(z.string()).max(COMPARISON_LIMITS.metrics),
+    findings: z.object({
+      added: z.array(FindingBriefSchema).max(COMPARISON_LIMITS.findings),
+      removed: z.array(FindingBriefSchema).max(COMPARISON_LIMITS.findings),
+      kept: z.array(FindingBriefSchema).max(COMPARISON_LIMITS.findings),
+    }),
+  }),
+  findingDetails: z.object({ added: z.array(FindingSchema).max(COMPARISON_LIMITS.findings), removed: z.array(FindingSchema).max(COMPARISON_LIMITS.findings) }),
+  curves: z.object({ a: z.array(ComparisonSeriesSchema).max(COMPARISON_LIMITS.seriesPerRun), b: z.array(ComparisonSeriesSchema).max(COMPARISON_LIMITS.seriesPerRun) }),
+});
+export type RunComparisonSnapshot = z.infer<typeof RunComparisonSnapshotSchema>;
+
 export const NotebookSchema = z.object({
   metadata: NotebookMetadataSchema,
   cells: z.array(CellSchema),
+  /** Run comparisons kept with the notebook, shown after its cells (absent: none). */
+  comparisons: z.array(RunComparisonSnapshotSchema).optional(),
 });
 export type Notebook = z.infer<typeof NotebookSchema>;
 

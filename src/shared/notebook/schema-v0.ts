@@ -9,7 +9,7 @@ import { z } from 'zod';
 const BackendName = z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
 const BackendRequest = z.enum(['auto', 'gpu', 'tensorflow-gpu', 'webgpu', 'node', 'tensorflow', 'wasm', 'cpu']);
 
-const BackendInfo = z.object({
+export const BackendInfo = z.object({
   name: BackendName,
   requested: BackendRequest,
   requestedBy: z.enum(['default', 'setting', 'env', 'flag']),
@@ -36,11 +36,11 @@ const MemorySnapshot = z.object({
 });
 
 const Count = z.object({ tensors: z.number(), bytes: z.number() });
-const RunMemory = z.object({ before: MemorySnapshot, after: MemorySnapshot, kept: Count, disposed: Count, leaked: Count, processEnded: z.boolean().optional() });
+export const RunMemory = z.object({ before: MemorySnapshot, after: MemorySnapshot, kept: Count, disposed: Count, leaked: Count, processEnded: z.boolean().optional() });
 
 const EvidenceValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string(), z.null()]))]);
 
-const Finding = z.object({
+export const Finding = z.object({
   id: z.string(),
   key: z.string(),
   family: z.enum(['static', 'data', 'dynamic', 'trend', 'resources', 'internal']),
@@ -76,7 +76,7 @@ const CellError = z.object({
   phase: z.enum(['syntax', 'runtime', 'interrupted', 'killed', 'internal']),
 });
 
-const CellOutput = z.discriminatedUnion('type', [
+export const CellOutput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream'), name: z.enum(['stdout', 'stderr']), text: z.string() }),
   z.object({ type: z.literal('display'), value: DisplayValue }),
   z.object({ type: z.literal('error'), error: CellError }),
@@ -85,7 +85,7 @@ const CellOutput = z.discriminatedUnion('type', [
 /** Version 0's series: plain JSON arrays (about 20 bytes a point) and no epochs. */
 const SeriesV0 = z.object({ name: z.string(), steps: z.array(z.number()), values: z.array(z.number().nullable()) });
 
-const RunV0 = z.object({
+export const RunV0 = z.object({
   runId: z.string(),
   cellId: z.string(),
   executionCount: z.number(),
@@ -102,7 +102,7 @@ const RunV0 = z.object({
   artifacts: z.array(z.object({ kind: z.string(), data: z.unknown() })),
 });
 
-const CellV0 = z.object({
+export const CellV0 = z.object({
   id: z.string(),
   kind: z.enum(['code', 'markdown']),
   source: z.string(),
@@ -114,7 +114,7 @@ const CellV0 = z.object({
   collapsed: z.boolean().optional(),
 });
 
-const MetadataV0 = z.object({
+export const MetadataV0 = z.object({
   title: z.string(),
   created: z.string(),
   modified: z.string(),

@@ -122,7 +122,7 @@ export function compareRuns(a: RunDetail, b: RunDetail, seriesA: readonly Stored
  * The metric deltas in the order people read them (loss, val_loss, acc, val_acc, then the rest by
  * name), the per-layer series (grad_norm/<layer>, …) apart: they are many, --json has them all.
  */
-export function metricsForPeople(comparison: RunComparison): { main: MetricDelta[]; perLayer: MetricDelta[] } {
+export function metricsForPeople(comparison: { metrics: readonly MetricDelta[] }): { main: MetricDelta[]; perLayer: MetricDelta[] } {
   const rank = (name: string) => (FIRST_METRICS.includes(name) ? FIRST_METRICS.indexOf(name) : name.includes('/') ? 100 : 50);
   const ordered = [...comparison.metrics].sort((x, y) => rank(x.name) - rank(y.name) || x.name.localeCompare(y.name));
   return { main: ordered.filter((metric) => !metric.name.includes('/')), perLayer: ordered.filter((metric) => metric.name.includes('/')) };

@@ -6,6 +6,16 @@ export interface DiffLine {
   text: string;
 }
 
+/**
+ * A diff as shown: an unchanged stretch far from every change `folded` to its line count, and
+ * (in a notebook's comparison snapshot, which keeps a bounded number of rows) the lines past
+ * the bound `omitted`, also as a count, so line numbers stay right.
+ */
+export type ShownDiffLine = DiffLine | { kind: 'folded' | 'omitted'; count: number };
+
+/** Unchanged lines shown around each change of a code diff; longer unchanged stretches fold. */
+export const DIFF_CONTEXT = 3;
+
 /** Cells of the LCS table past which the changed middle is shown as removed + added. */
 const MAX_TABLE_CELLS = 4_000_000;
 
@@ -48,14 +58,42 @@ function diffMiddle(a: string[], b: string[]): DiffLine[] {
   return out;
 }
 
+const isChange = (line: ShownDiffLine): line is DiffLine & { kind: 'added' | 'removed' } => line.kind === 'added' || line.kind === 'removed';
+
 /** Indexes of the changed lines and of `context` unchanged lines around each, in order. */
-export function shownLines(lines: readonly DiffLine[], context: number): number[] {
+export function shownLines(lines: readonly ShownDiffLine[], context: number): number[] {
   const keep = new Set<number>();
   lines.forEach((line, index) => {
-    if (line.kind === 'same') return;
+    if (!isChange(line)) return;
     for (let near = Math.max(0, index - context); near <= Math.min(lines.length - 1, index + context); near++) keep.add(near);
   });
   return [...keep].sort((x, y) => x - y);
+}
+
+/**
+ * The diff with every unchanged line more than `context` lines from a change folded: each
+ * stretch of them (and any folds already there) becomes one `folded` count. Folding twice
+ * changes nothing.
+ */
+export function foldDiff(lines: readonly ShownDiffLine[], context = DIFF_CONTEXT): ShownDiffLine[] {
+  const shown = new Set(shownLines(lines, context));
+  const out: ShownDiffLine[] = [];
+  lines.forEach((line, index) => {
+    if (line.kind === 'omitted' || isChange(line) || (line.kind === 'same' && shown.has(index))) {
+      out.push(line);
+      return;
+    }
+    const count = line.kind === 'folded' ? line.count : 1;
+    const last = out.at(-1);
+    if (last?.kind === 'folded') out[out.length - 1] = { kind: 'folded', count: last.count + count };
+    else out.push({ kind: 'folded', count });
+  });
+  return out;
+}
+
+/** How many lines of code a shown diff stands for (folded and omitted ones counted). */
+export function diffLineCount(lines: readonly ShownDiffLine[]): number {
+  return lines.reduce((total, line) => total + ('count' in line ? line.count : 1), 0);
 }
 
 /** Unified-style text: changed lines with `context` unchanged lines around them, `…` between hunks. */

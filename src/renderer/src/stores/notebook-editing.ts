@@ -1,8 +1,9 @@
 // Cells and editing: the selection and mode, inserting, deleting, moving and converting cells,
-// clearing outputs, dismissing findings, and the undo steps that take deletions and clears back.
+// clearing outputs, dismissing findings, keeping run comparisons, and the undo steps that take
+// deletions, clears and comparisons back.
 // Part of the notebook store (./notebook.ts), which owns the document.
-import { ref, type Ref } from 'vue';
-import { createCell, type Cell } from '../../../shared/notebook/model';
+import { markRaw, ref, type Ref } from 'vue';
+import { createCell, type Cell, type RunComparisonSnapshot } from '../../../shared/notebook/model';
 import type { Mode, NotebookContext } from './notebook-context';
 
 /** One step Z / Ctrl+Z takes back: a deleted cell, cleared outputs. */
@@ -177,10 +178,38 @@ export function createEditing(context: NotebookContext, activeCellId: Ref<string
     select(cell.id, 'command');
   }
 
+  /**
+   * Keep a run comparison in the notebook (issue 20), after the others. Snapshots are data to
+   * show, never edited in place: kept raw, not as deep reactive proxies of their curves.
+   */
+  function addComparison(snapshot: RunComparisonSnapshot): void {
+    notebook.value.comparisons = [...(notebook.value.comparisons ?? []), markRaw(snapshot)];
+    pushUndo({ label: 'add comparison', undo: () => (notebook.value.comparisons = (notebook.value.comparisons ?? []).filter((kept) => kept.id !== snapshot.id)) });
+    touch();
+  }
+
+  function removeComparison(id: string): void {
+    const comparisons = notebook.value.comparisons ?? [];
+    const index = comparisons.findIndex((snapshot) => snapshot.id === id);
+    if (index < 0) return;
+    const removed = comparisons[index]!;
+    notebook.value.comparisons = comparisons.filter((snapshot) => snapshot.id !== id);
+    pushUndo({
+      label: 'remove comparison',
+      undo: () => {
+        const now = [...(notebook.value.comparisons ?? [])];
+        now.splice(Math.min(index, now.length), 0, removed);
+        notebook.value.comparisons = now;
+      },
+    });
+    touch();
+    notify('info', `Removed the comparison of run #${removed.runs.a.number} and #${removed.runs.b.number}.`, 'Z or Ctrl+Z (command mode) brings it back.', { label: 'Undo', run: () => void undo() });
+  }
+
   return {
     mode,
     select, insertCell, deleteCell, undo, forgetUndo, pushUndo, setKind, updateSource, moveCell, moveActive, selectRelative, toggleCollapsed, clearOutputs,
-    dismissFinding, restoreFindings, insertFix,
+    dismissFinding, restoreFindings, insertFix, addComparison, removeComparison,
   };
 }
 

@@ -23,6 +23,8 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
   function load(opened: OpenedNotebook): void {
     const parsed = NotebookSchema.parse(opened.notebook);
     for (const cell of parsed.cells) cell.runs = cell.runs.slice(-RUNS_KEPT).map((run) => markRaw(run));
+    // Saved comparisons (issue 20) are shown, never edited in place: raw like the runs.
+    if (parsed.comparisons) parsed.comparisons = parsed.comparisons.map((snapshot) => markRaw(snapshot));
     notebook.value = parsed;
     path.value = opened.path;
     dirty.value = false;

@@ -129,6 +129,7 @@ export const useNotebookStore = defineStore('notebook', () => {
     select: editing.select, insertCell: editing.insertCell, deleteCell: editing.deleteCell, undo: editing.undo, setKind: editing.setKind, updateSource: editing.updateSource,
     moveCell: editing.moveCell, selectRelative: editing.selectRelative, toggleCollapsed: editing.toggleCollapsed, clearOutputs: editing.clearOutputs,
     dismissFinding: editing.dismissFinding, restoreFindings: editing.restoreFindings, insertFix: editing.insertFix,
+    addComparison: editing.addComparison, removeComparison: editing.removeComparison,
     openNotebook: files.openNotebook, openExample: files.openExample, newNotebook: files.newNotebook, save: files.save, autosave: safety.autosave,
     exportReport: files.exportReport, acceptRecovery: files.acceptRecovery, load: files.load, showCatalog,
     confirmReplace: safety.confirmReplace, checkUntitledRecoveries: safety.checkUntitledRecoveries, restoreUntitled: safety.restoreUntitled, discardUntitled: safety.discardUntitled,

@@ -5,7 +5,9 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { LossbookApi } from '../../../shared/api';
 import type { RunsListing } from '../../../shared/runs/api';
+import type { RunComparisonSnapshot } from '../../../shared/notebook/model';
 import type { RunComparison } from '../../../shared/runs/compare';
+import { comparisonSnapshot } from '../../../shared/runs/comparison-snapshot';
 import { filterRuns } from '../../../shared/runs/filter';
 import type { RunDetail, RunEntry, StoredSeries } from '../../../shared/runs/model';
 import { groupRuns, runColumns, sortRuns, type RunColumn } from '../../../shared/runs/table';
@@ -160,6 +162,19 @@ export const useRunsStore = defineStore('runs', () => {
     if (result) comparison.value = markRaw(result);
   }
 
+  /**
+   * The comparison on screen as a notebook keeps it (a bounded snapshot, issue 20): its runs'
+   * series are read whole from the store, then the snapshot keeps what the comparison chart draws.
+   */
+  async function comparisonSnapshotOfCurrent(): Promise<RunComparisonSnapshot | undefined> {
+    const current = comparison.value;
+    if (!current) return undefined;
+    const series = await guarded((runsApi) => runsApi.runSeries([current.a.id, current.b.id]));
+    if (!series) return undefined;
+    const of = (id: string) => series.filter((entry) => entry.runId === id);
+    return comparisonSnapshot({ ...current, seriesA: of(current.a.id), seriesB: of(current.b.id) });
+  }
+
   async function deleteSelected(): Promise<void> {
     const ids = [...selected.value];
     if (!ids.length) return;
@@ -179,5 +194,5 @@ export const useRunsStore = defineStore('runs', () => {
     await refresh();
   }
 
-  return { open, storePath, runs, total, complete, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, clearSelection, loadOverlay, compareSelected, deleteSelected, tag, setNote };
+  return { open, storePath, runs, total, complete, loading, error, filterText, filterError, sort, groupBy, selected, overlayMetric, overlaySeries, comparison, columns, visible, rows, metricNames, connect, refresh, show, setSort, toggle, clearSelection, loadOverlay, compareSelected, comparisonSnapshotOfCurrent, deleteSelected, tag, setNote };
 });
