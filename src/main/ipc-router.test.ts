@@ -91,7 +91,7 @@ describe('IPC router: payload checks', () => {
 
   it('sends a raw JSON result as one string, which the page’s client parses', async () => {
     const { invoke } = setup();
-    const envelope = (await invoke({ method: 'listRuns' })) as { ok: true; value: unknown };
+    const envelope = (await invoke({ method: 'listRuns', params: {} })) as { ok: true; value: unknown };
     expect(envelope.value).toEqual({ $lossbookRawJson: ['{"store":"/d/runs.db","runs":[{"id":"run-2"},{"id":"run-1"}]}'] });
     expect(resolveRawJson(structuredClone(envelope.value))).toEqual({ store: '/d/runs.db', runs: [{ id: 'run-2' }, { id: 'run-1' }] });
   });
