@@ -2,14 +2,14 @@
 // kernel stand-in (no training needed): an example over unsaved work asks Save / Discard /
 // Cancel, closing the tab asks (beforeunload), clearing all outputs is undoable, and an untitled
 // notebook's autosave is offered back to the next page — but never to a second tab while the
-// page that wrote it is still open.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// page that wrote it is still open; saving over a file another program changed asks first.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRecoveryFile } from '../src/host/files';
+import { saveNotebookFile, writeRecoveryFile } from '../src/host/files';
 import { startServer, type RunningServer } from '../src/host/server';
 import { createNotebook } from '../src/shared/notebook/model';
 import type { ExecuteOptions } from '../src/host/kernel-api';
@@ -234,5 +234,41 @@ describe('guards against losing work (browser mode, Chromium)', () => {
     await next.click('[data-testid=discard-untitled]');
     await expect.poll(() => holding('Live tab work').length).toBe(0);
     await next.close();
+  });
+
+  it('saving over a file another program changed asks first: Cancel writes nothing, Overwrite writes the page’s version', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lossbook-guards-disk-'));
+    const path = join(folder, 'shared.lossbook');
+    await saveNotebookFile(path, createNotebook('Shared', '0.1.0'));
+    const own = await startServer({ supervisor: new RecordingSupervisor(), rendererDir: `${root}out/renderer`, examplesDir: `${root}examples`, notebookPath: path });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    try {
+      await page.goto(own.url);
+      await page.locator('section.cell .monaco-editor').first().waitFor();
+      await typeInFirstCell(page, 'const mine = 1;');
+      // Another program writes the file meanwhile (as `lossbook runs compare --into` does).
+      const theirs = readFileSync(path, 'utf8').replace('"title": "Shared"', '"title": "Theirs"');
+      expect(theirs).toContain('Theirs');
+      writeFileSync(path, theirs);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+s');
+      const dialog = page.locator('[data-testid=disk-conflict-dialog]');
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('“shared.lossbook” changed on disk');
+      await screenshot(page, 'guard-06-changed-on-disk');
+      await page.click('[data-testid=disk-conflict-cancel]');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(readFileSync(path, 'utf8')).toBe(theirs);
+      expect(await page.locator('.dirty').count()).toBe(1);
+
+      await page.keyboard.press('Control+s');
+      await dialog.waitFor();
+      await page.click('[data-testid=disk-conflict-overwrite]');
+      await expect.poll(() => readFileSync(path, 'utf8')).toContain('const mine = 1;');
+      await expect.poll(() => page.locator('.dirty').count()).toBe(0);
+    } finally {
+      await page.close();
+      await own.close();
+    }
   });
 });

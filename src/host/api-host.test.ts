@@ -43,7 +43,7 @@ describe('ApiHost', () => {
     const notebook = createNotebook('Round trip', '0.1.0');
     notebook.cells[0]!.source = 'const a = 1;';
     const path = join(dir, 'trip.lossbook');
-    expect(await host.handle({ method: 'saveNotebook', params: { notebook, path } })).toEqual({ path });
+    expect(await host.handle({ method: 'saveNotebook', params: { notebook, path } })).toEqual({ path, diskVersion: expect.any(String) });
     const reopened = (await host.handle({ method: 'openNotebook', params: { path } })) as { path: string; notebook: typeof notebook };
     expect(reopened.path).toBe(path);
     expect(reopened.notebook.cells[0]!.source).toBe('const a = 1;');
@@ -51,11 +51,35 @@ describe('ApiHost', () => {
     expect(readFileSync(join(dir, 'nan-loss.ts'), 'utf8')).toContain('@title');
   });
 
+  it('does not save over a file another program changed since it was opened or saved, unless told to', async () => {
+    const { host, dir } = setup();
+    const path = join(dir, 'shared.lossbook');
+    const notebook = createNotebook('Shared', '0.1.0');
+    const first = (await host.handle({ method: 'saveNotebook', params: { notebook, path } })) as { diskVersion: string };
+    const opened = (await host.handle({ method: 'openNotebook', params: { path } })) as { diskVersion: string };
+    expect(opened.diskVersion).toBe(first.diskVersion);
+    // Saving over the version it knows: fine, and the answer is the new version.
+    notebook.cells[0]!.source = 'const mine = 1;';
+    const second = (await host.handle({ method: 'saveNotebook', params: { notebook, path, expected: opened.diskVersion } })) as { diskVersion: string };
+    expect(second.diskVersion).not.toBe(opened.diskVersion);
+    // Another program writes the file (as `lossbook runs compare --into` would).
+    const theirs = readFileSync(path, 'utf8').replace('const mine = 1;', 'const theirs = 2;');
+    writeFileSync(path, `${theirs}\n`);
+    notebook.cells[0]!.source = 'const mine = 3;';
+    const refused = await host.handle({ method: 'saveNotebook', params: { notebook, path, expected: second.diskVersion } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiCallError);
+    expect(refused).toMatchObject({ code: 'changed-on-disk', message: expect.stringMatching(/"shared\.lossbook" changed on disk .* Nothing was written\./) });
+    expect(readFileSync(path, 'utf8')).toBe(`${theirs}\n`);
+    // The user chose to overwrite: written.
+    await host.handle({ method: 'saveNotebook', params: { notebook, path, expected: second.diskVersion, overwrite: true } });
+    expect(readFileSync(path, 'utf8')).toContain('const mine = 3;');
+  });
+
   it('saves and reopens a notebook with a run comparison, and refuses one past its bounds without writing (issue 20)', async () => {
     const { host, dir } = setup();
     const notebook = { ...createNotebook('Compared', '0.1.0'), comparisons: [comparisonSnapshot(testComparisonSource(), { id: 'kept' })] };
     const path = join(dir, 'compared.lossbook');
-    expect(await host.handle({ method: 'saveNotebook', params: { notebook, path } })).toEqual({ path });
+    expect(await host.handle({ method: 'saveNotebook', params: { notebook, path } })).toEqual({ path, diskVersion: expect.any(String) });
     const reopened = (await host.handle({ method: 'openNotebook', params: { path } })) as { notebook: typeof notebook };
     expect(reopened.notebook.comparisons.map((snapshot) => [snapshot.id, snapshot.runs.a.number, snapshot.runs.b.number])).toEqual([['kept', 12, 13]]);
     const tooLong = structuredClone(notebook);

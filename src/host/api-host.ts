@@ -11,7 +11,7 @@ import { NotebookSchema, type Notebook } from '../shared/notebook/model';
 import { parsePercentScript } from '../shared/notebook/percent';
 import type { Disposable, HostEvent } from '../shared/protocol';
 import { LOSSBOOK_VERSION } from '../shared/version';
-import { discardUntitledRecovery, findRecovery, isJupyterNotebook, listUntitledRecoveries, readUntitledRecovery, saveNotebookFile, writeRecoveryFile } from './files';
+import { diskVersionOf, discardUntitledRecovery, findRecovery, isJupyterNotebook, listUntitledRecoveries, readUntitledRecovery, saveNotebookFile, writeRecoveryFile } from './files';
 import { readNotebookFileIsolated } from './isolated-reader';
 import type { KernelSupervisorApi } from './kernel-api';
 import { listNotebookFolder } from './folder-listing';
@@ -79,7 +79,7 @@ export class ApiCallError extends Error {
   override readonly name = 'ApiCallError';
   constructor(
     message: string,
-    readonly code: 'invalid-call' | 'invalid-notebook' | 'not-found' | 'io',
+    readonly code: 'invalid-call' | 'invalid-notebook' | 'not-found' | 'io' | 'changed-on-disk',
   ) {
     super(message);
   }
@@ -133,7 +133,7 @@ export class ApiHost implements Disposable {
       await this.options.supervisor.setBackend(request);
     },
     openNotebook: (params) => this.openNotebook(params.path),
-    saveNotebook: (params) => this.saveNotebook(validNotebook(params.notebook), params.path),
+    saveNotebook: (params) => this.saveNotebook(validNotebook(params.notebook), params.path, params.expected, params.overwrite === true),
     autosave: async (params) => {
       const notebook = validNotebook(params.notebook);
       this.options.runs?.noteNotebook(params.path, notebook);
@@ -181,13 +181,20 @@ export class ApiHost implements Disposable {
       // original with another format.
       return { notebook: await this.files.readNotebookFile(absolute) };
     }
+    // Before reading: a write during the read shows as a change at the next save, never as none.
+    const diskVersion = await diskVersionOf(absolute);
     const notebook = await this.files.readNotebookFile(absolute);
     this.options.runs?.noteNotebook(absolute, notebook);
     const recovery = await this.files.findRecovery(absolute);
-    return recovery ? { path: absolute, notebook, recovery } : { path: absolute, notebook };
+    return { path: absolute, notebook, ...(diskVersion ? { diskVersion } : {}), ...(recovery ? { recovery } : {}) };
   }
 
-  private async saveNotebook(notebook: Notebook, requestedPath: string | undefined): Promise<{ path: string } | undefined> {
+  /**
+   * Save to `requestedPath` (or where the user chooses). `expected`: the file's version the page
+   * opened or last saved; when the file on disk is another by now, nothing is written and the call
+   * fails with 'changed-on-disk' unless `overwrite` (the user chose to replace it).
+   */
+  private async saveNotebook(notebook: Notebook, requestedPath: string | undefined, expected: string | undefined, overwrite: boolean): Promise<{ path: string; diskVersion?: string } | undefined> {
     let path = requestedPath;
     if (!path && this.options.dialogs?.chooseSavePath) path = await this.options.dialogs.chooseSavePath(`${notebook.metadata.title || 'Untitled'}.lossbook`);
     if (!path) return undefined;
@@ -195,9 +202,16 @@ export class ApiHost implements Disposable {
     if (isScript(absolute) || isJupyterNotebook(absolute)) {
       throw new ApiCallError('Notebooks are saved as .lossbook files; choose a name ending in .lossbook (for Jupyter, use `lossbook export --ipynb`).', 'invalid-call');
     }
+    if (expected !== undefined && !overwrite) {
+      const current = await diskVersionOf(absolute);
+      if (current !== undefined && current !== expected) {
+        throw new ApiCallError(`"${basename(absolute)}" changed on disk after it was opened or saved here (another program wrote it, such as \`lossbook runs compare --into\`, git or another window). Nothing was written.`, 'changed-on-disk');
+      }
+    }
     await this.files.saveNotebookFile(absolute, notebook);
     this.options.runs?.noteNotebook(absolute, notebook);
-    return { path: absolute };
+    const diskVersion = await diskVersionOf(absolute);
+    return { path: absolute, ...(diskVersion ? { diskVersion } : {}) };
   }
 
   private async exportReport(notebook: Notebook, requestedPath: string | undefined): Promise<{ path?: string; html?: string } | undefined> {

@@ -141,6 +141,20 @@ export async function readNotebookFile(path: string): Promise<Notebook> {
   }
 }
 
+/**
+ * Which version of a file is on disk (its modification time and size), or undefined where there
+ * is none. The page saves with the version it opened or last saved: a file another program wrote
+ * meanwhile (`lossbook runs compare --into`, git, another window) is not overwritten unasked.
+ */
+export async function diskVersionOf(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(resolve(path));
+    return info.isFile() ? `${info.mtimeMs}-${info.size}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Save atomically (temp file + fsync + rename), stamping `modified`; then drop the recovery copy. */
 export async function saveNotebookFile(path: string, notebook: Notebook): Promise<void> {
   const absolute = resolve(path);

@@ -21,6 +21,8 @@ export interface OpenedNotebook {
   notebook: Notebook;
   /** A newer autosaved recovery copy exists for this file: offer it to the user. */
   recovery?: { path: string; modified: string; notebook: Notebook };
+  /** The file's version on disk when it was read: saveNotebook's `expected`. */
+  diskVersion?: string;
 }
 
 /**
@@ -90,7 +92,15 @@ export const API_METHODS = {
   freeMemory: method({ result: returns<void>() }),
   setBackend: method({ params: BackendRequestSchema, args: 'params', result: returns<void>() }),
   openNotebook: method({ params: z.object({ path: z.string().optional() }), args: ['path'], result: returns<OpenedNotebook | undefined>() }),
-  saveNotebook: method({ params: z.object({ notebook: NotebookPayloadSchema, path: z.string().optional() }), args: ['notebook', 'path'], result: returns<{ path: string } | undefined>() }),
+  /**
+   * Save; `expected` is the file's version the page opened or last saved (OpenedNotebook and this
+   * result's `diskVersion`): a file changed on disk since is refused ('changed-on-disk') unless `overwrite`.
+   */
+  saveNotebook: method({
+    params: z.object({ notebook: NotebookPayloadSchema, path: z.string().optional(), expected: z.string().max(200).optional(), overwrite: z.boolean().optional() }),
+    args: ['notebook', 'path', 'expected', 'overwrite'],
+    result: returns<{ path: string; diskVersion?: string } | undefined>(),
+  }),
   /**
    * Autosave to the recovery copy of `path`, or (untitled) to the copy keyed by `session` (a key
    * the page picks once per load) or by the process. Resolves with the copy's path where known.

@@ -5,6 +5,7 @@ import { markRaw, shallowRef } from 'vue';
 import type { FolderListing, OpenedNotebook } from '../../../shared/api';
 import { createNotebook, NotebookSchema, type Notebook } from '../../../shared/notebook/model';
 import { LOSSBOOK_VERSION } from '../../../shared/version';
+import { askOverwrite, isChangedOnDisk } from '../disk-conflict';
 import { rememberRecentFile } from '../recent-files';
 import type { createDocumentSafety } from './document-safety';
 import { documentName, RUNS_KEPT, type NotebookContext, type PathRequest } from './notebook-context';
@@ -14,6 +15,8 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
   const { notebook, path, dirty, name, notify } = context;
   const pathRequest = shallowRef<PathRequest | undefined>();
   const recoveryOffer = shallowRef<OpenedNotebook['recovery'] | undefined>();
+  /** The file's version on disk as this page last read or wrote it (saveNotebook's `expected`). */
+  let diskVersion: string | undefined;
 
   /** A JSON copy: reactive proxies cannot cross IPC, and the host validates plain data. */
   function plainNotebook(): Notebook {
@@ -27,6 +30,7 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
     if (parsed.comparisons) parsed.comparisons = parsed.comparisons.map((snapshot) => markRaw(snapshot));
     notebook.value = parsed;
     path.value = opened.path;
+    diskVersion = opened.diskVersion;
     dirty.value = false;
     // Undo steps and run marks belong to the document they were taken in.
     editing.forgetUndo();
@@ -92,8 +96,17 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
       if (!target) return false;
     }
     try {
-      const saved = await api.saveNotebook(plainNotebook(), target);
+      // Over the file this page opened: refused if another program wrote it since, unless the user says so.
+      const expected = target !== undefined && target === path.value ? diskVersion : undefined;
+      let saved: Awaited<ReturnType<typeof api.saveNotebook>>;
+      try {
+        saved = await api.saveNotebook(plainNotebook(), target, expected);
+      } catch (error) {
+        if (!isChangedOnDisk(error) || !(await askOverwrite(target!.split(/[\\/]/).pop() ?? target!))) throw error;
+        saved = await api.saveNotebook(plainNotebook(), target, expected, true);
+      }
       if (!saved) return false;
+      diskVersion = saved.diskVersion;
       const wasUntitled = !path.value;
       path.value = saved.path;
       if (api.transport === 'browser') rememberRecentFile(saved.path);
@@ -104,7 +117,8 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
       notify('success', `Saved ${saved.path}`);
       return true;
     } catch (error) {
-      notify('error', 'Could not save the notebook.', (error as Error).message);
+      if (isChangedOnDisk(error)) notify('warning', 'Not saved: the file changed on disk.', 'Your version is still here, unsaved. Save As keeps both; saving again offers to overwrite.');
+      else notify('error', 'Could not save the notebook.', (error as Error).message);
       return false;
     }
   }
@@ -133,7 +147,8 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
     const offer = recoveryOffer.value;
     if (!offer) return;
     const keepPath = path.value;
-    load({ notebook: offer.notebook, path: keepPath });
+    // The file on disk is still the one opened: a save over it checks against that version.
+    load({ notebook: offer.notebook, path: keepPath, ...(diskVersion ? { diskVersion } : {}) });
     dirty.value = true;
   }
 
