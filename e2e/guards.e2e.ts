@@ -263,7 +263,7 @@ describe('guards against losing work (browser mode, Chromium)', () => {
 
       await page.keyboard.press('Control+s');
       await dialog.waitFor();
-      await page.click('[data-testid=disk-conflict-overwrite]');
+      await page.click('[data-testid=disk-conflict-confirm]');
       await expect.poll(() => readFileSync(path, 'utf8')).toContain('const mine = 1;');
       await expect.poll(() => page.locator('.dirty').count()).toBe(0);
     } finally {

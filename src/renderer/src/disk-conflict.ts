@@ -2,15 +2,12 @@
 // `lossbook runs compare --into`, git, another window) asks first: the host refuses such a save
 // ('changed-on-disk', api-host.ts) and this question decides whether to write anyway. Nothing of
 // the other version is lost without the user saying so.
-import { shallowRef } from 'vue';
+import { createConfirmPrompt } from './confirm-prompt';
 
-export interface DiskConflictPrompt {
-  /** The file's name, for the question. */
-  name: string;
-  resolve(overwrite: boolean): void;
-}
-
-export const diskConflictPrompt = shallowRef<DiskConflictPrompt | undefined>();
+/** `name`: the file's name, for the question. */
+const overwriteQuestion = createConfirmPrompt<{ name: string }>();
+/** What DiskConflictDialog shows while the question is open. */
+export const diskConflictPrompt = overwriteQuestion.current;
 
 /** Whether a failed save was refused because the file changed on disk. */
 export function isChangedOnDisk(error: unknown): boolean {
@@ -18,9 +15,6 @@ export function isChangedOnDisk(error: unknown): boolean {
 }
 
 /** Ask whether to replace the file on disk with this page's version; false on Cancel / Esc. */
-export async function askOverwrite(name: string): Promise<boolean> {
-  diskConflictPrompt.value?.resolve(false);
-  const overwrite = await new Promise<boolean>((resolve) => (diskConflictPrompt.value = { name, resolve }));
-  diskConflictPrompt.value = undefined;
-  return overwrite;
+export function askOverwrite(name: string): Promise<boolean> {
+  return overwriteQuestion.ask({ name });
 }

@@ -2,15 +2,12 @@
 // the running cell, the tensors the kernel holds, the variables of the cells that ran. With
 // nothing to lose it restarts at once. Kept out of the store: it is a question to the user
 // around the store's restart(), which still reports afterwards what was lost.
-import { shallowRef } from 'vue';
 import { formatBytes } from '../../shared/format-bytes';
+import { createConfirmPrompt } from './confirm-prompt';
 
-export interface RestartPrompt {
-  lost: string[];
-  resolve(restart: boolean): void;
-}
-
-export const restartPrompt = shallowRef<RestartPrompt | undefined>();
+const restartQuestion = createConfirmPrompt<{ lost: string[] }>();
+/** What RestartDialog shows while the question is open. */
+export const restartPrompt = restartQuestion.current;
 
 interface RestartableStore {
   busy: boolean;
@@ -33,11 +30,6 @@ export function whatRestartLoses(store: RestartableStore): string[] {
 /** The toolbar button, the palette and 0 0 all restart through here. */
 export async function requestRestart(store: RestartableStore): Promise<void> {
   const lost = whatRestartLoses(store);
-  if (lost.length > 0) {
-    restartPrompt.value?.resolve(false);
-    const confirmed = await new Promise<boolean>((resolve) => (restartPrompt.value = { lost, resolve }));
-    restartPrompt.value = undefined;
-    if (!confirmed) return;
-  }
+  if (lost.length > 0 && !(await restartQuestion.ask({ lost }))) return;
   await store.restart();
 }
