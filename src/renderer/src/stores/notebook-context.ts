@@ -4,6 +4,7 @@
 // part is about one job and none reaches into another's state.
 import type { ComputedRef, Ref } from 'vue';
 import type { LossbookApi } from '../../../shared/api';
+import { fileNameOf } from '../../../shared/file-name';
 import type { Cell, Notebook } from '../../../shared/notebook/model';
 import type { StaleTracker } from './staleness';
 
@@ -62,6 +63,6 @@ export interface NotebookContext {
 
 /** The name a document goes by: its file's name, or its title while it has no file. */
 export function documentName(path: string | undefined, title: string): string {
-  const file = path?.split(/[\\/]/).pop()?.replace(/\.(lossbook|ipynb|json)$/i, '');
+  const file = path ? fileNameOf(path).replace(/\.(lossbook|ipynb|json)$/i, '') : undefined;
   return file || title.trim() || 'Untitled';
 }

@@ -6,6 +6,7 @@ import type { FolderListing, OpenedNotebook } from '../../../shared/api';
 import { createNotebook, NotebookSchema, type Notebook } from '../../../shared/notebook/model';
 import { LOSSBOOK_VERSION } from '../../../shared/version';
 import { askOverwrite, isChangedOnDisk } from '../disk-conflict';
+import { fileNameOf } from '../../../shared/file-name';
 import { rememberRecentFile } from '../recent-files';
 import type { createDocumentSafety } from './document-safety';
 import { documentName, RUNS_KEPT, type NotebookContext, type PathRequest } from './notebook-context';
@@ -102,7 +103,7 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
       try {
         saved = await api.saveNotebook(plainNotebook(), target, expected);
       } catch (error) {
-        if (!isChangedOnDisk(error) || !(await askOverwrite(target!.split(/[\\/]/).pop() ?? target!))) throw error;
+        if (!isChangedOnDisk(error) || !(await askOverwrite(fileNameOf(target!)))) throw error;
         saved = await api.saveNotebook(plainNotebook(), target, expected, true);
       }
       if (!saved) return false;
