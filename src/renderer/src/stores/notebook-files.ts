@@ -99,12 +99,13 @@ export function createFiles(context: NotebookContext, editing: Pick<NotebookEdit
     try {
       // Over the file this page opened: refused if another program wrote it since, unless the user says so.
       const expected = target !== undefined && target === path.value ? diskVersion : undefined;
+      const payload = plainNotebook();
       let saved: Awaited<ReturnType<typeof api.saveNotebook>>;
       try {
-        saved = await api.saveNotebook(plainNotebook(), target, expected);
+        saved = await api.saveNotebook(payload, target, expected);
       } catch (error) {
         if (!isChangedOnDisk(error) || !(await askOverwrite(fileNameOf(target!)))) throw error;
-        saved = await api.saveNotebook(plainNotebook(), target, expected, true);
+        saved = await api.saveNotebook(payload, target, expected, true);
       }
       if (!saved) return false;
       diskVersion = saved.diskVersion;
